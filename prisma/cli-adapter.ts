@@ -11,6 +11,10 @@
  *  - Its shadow database handling drops the database before closing the pool
  *    (or replays into the real database). We create, use and force-drop a
  *    uniquely named shadow database ourselves.
+ *  - Its executeScript splits a migration on every ";", which breaks any
+ *    statement containing one (a PL/pgSQL function body). We send the whole
+ *    script at once: PostgreSQL's simple query protocol runs multi-statement
+ *    scripts itself.
  */
 import { randomUUID } from "node:crypto";
 import pg from "pg";
@@ -56,17 +60,32 @@ class CatalogSafeClient extends pg.Client {
   }
 }
 
+type Adapter = Awaited<ReturnType<PrismaPg["connect"]>>;
+
+function wholeScriptExecution(adapter: Adapter): Adapter {
+  adapter.executeScript = async (script: string) => {
+    try {
+      await adapter.underlyingDriver().query(script);
+    } catch (error) {
+      // Map to Prisma's error shape exactly as the adapter's own methods do.
+      (adapter as unknown as { onError(e: unknown): never }).onError(error);
+    }
+  };
+  return adapter;
+}
+
 function adapterFor(connectionString: string) {
-  return new PrismaPg({ connectionString, Client: CatalogSafeClient } as pg.PoolConfig);
+  const factory = new PrismaPg({ connectionString, Client: CatalogSafeClient } as pg.PoolConfig);
+  return { factory, connect: async () => wholeScriptExecution(await factory.connect()) };
 }
 
 /** The factory prisma.config.ts hands to the CLI. */
 export function cliAdapterFactory(connectionString: string) {
   const main = adapterFor(connectionString);
   return {
-    provider: main.provider,
-    adapterName: main.adapterName,
-    connect: () => main.connect(),
+    provider: main.factory.provider as "postgres",
+    adapterName: main.factory.adapterName,
+    connect: main.connect,
     async connectToShadowDb() {
       const name = `stepwise_shadow_${randomUUID().replace(/-/g, "")}`;
       const admin = new pg.Client({ connectionString });

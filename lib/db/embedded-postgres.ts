@@ -143,7 +143,7 @@ export async function freePort(): Promise<number> {
 
 type RunAs = { uid: number; gid: number } | undefined;
 
-function run(cmd: string, args: string[], runAs: RunAs, env: NodeJS.ProcessEnv = {}): Promise<string> {
+function run(cmd: string, args: string[], runAs: RunAs, env: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
       ...(runAs ?? {}),

@@ -1,0 +1,39 @@
+/**
+ * Every event Stepwise sends or receives, typed in one place. Payloads carry
+ * ids only: a run reads everything else from the database when it acts.
+ *
+ * The contact.* names are fixed by the product (integrations send them too).
+ * sequenceId is always present (null = every sequence) because CEL throws on
+ * a missing key where Inngest would compare it as null.
+ */
+import { eventType } from "inngest";
+import { z } from "zod";
+
+const id = z.string().min(1);
+
+/** Starts the one run of an enrollment (event id derived from the enrollment). */
+export const enrollmentStarted = eventType("stepwise/enrollment.started", {
+  schema: z.object({
+    enrollmentId: id,
+    contactId: id,
+    sequenceId: id,
+    /** Snapshot for cancelOn; the send step re-checks the database anyway. */
+    exitOnReply: z.boolean(),
+    /** Non-zero when the self-healing job restarts a lost run mid-sequence. */
+    resumeFromStep: z.number().int().min(0),
+  }),
+});
+
+export const contactOptedOut = eventType("contact.opted_out", {
+  schema: z.object({ contactId: id }),
+});
+
+export const contactReplied = eventType("contact.replied", {
+  schema: z.object({ contactId: id, sequenceId: id.nullable() }),
+});
+
+export const contactRemoved = eventType("contact.removed", {
+  schema: z.object({ contactId: id, sequenceId: id.nullable() }),
+});
+
+export type EnrollmentStartedData = z.infer<typeof enrollmentStarted.schema>;

@@ -1,0 +1,27 @@
+/**
+ * The one Prisma client of the app. Prisma 6.19 runs its query engine in JS
+ * here (engineType "client"), talking to PostgreSQL through @prisma/adapter-pg.
+ */
+import "server-only";
+import { createPrismaClient, type Db } from "./prisma";
+
+const globalForPrisma = globalThis as unknown as { stepwiseDb?: Db };
+
+function databaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    throw new Error(
+      "DATABASE_URL is not set. Start the app with `npm start` or `npm run dev`, which start the embedded PostgreSQL, or set DATABASE_URL to your server.",
+    );
+  }
+  return url;
+}
+
+/** Lazily created so that importing this module never needs a database. */
+export function getDb(): Db {
+  // Reused across Next's hot reloads in development instead of leaking pools.
+  globalForPrisma.stepwiseDb ??= createPrismaClient(databaseUrl());
+  return globalForPrisma.stepwiseDb;
+}
+
+export type { Db, Tx } from "./prisma";

@@ -1,0 +1,75 @@
+import { Prisma, type Db, type Tx } from "../db/prisma";
+import { publishEvents } from "../events/publish";
+import { ZExitContactInput, type TExitContactInput } from "../validations/enrollment";
+import { parseOrThrow } from "../validations/parse";
+import type { TExitReason } from "./exit-reasons";
+import { exitEvent } from "./run-events";
+
+export type ExitedEnrollment = { enrollmentId: string; sequenceId: string };
+
+/**
+ * Ends a contact's live (active or paused) enrollments with a reason: in one
+ * sequence, one enrollment, or (no sequence given) all of them. Idempotent:
+ * a second call finds nothing live and changes nothing. After the commit it
+ * sends the matching contact.* event so running sequence runs stop early.
+ */
+export async function exitContact(db: Db, input: TExitContactInput): Promise<{ exited: ExitedEnrollment[] }> {
+  const parsed = parseOrThrow(ZExitContactInput, input);
+  const exited = await db.$transaction((tx) => endLiveEnrollments(tx, parsed));
+  await publishExitEvents(parsed, exited);
+  return { exited };
+}
+
+/**
+ * The database half of exitContact, for callers that end enrollments inside
+ * a larger transaction (unsubscribe, delete contact). They must call
+ * publishExitEvents after their commit.
+ */
+export async function endLiveEnrollments(tx: Tx, input: TExitContactInput): Promise<ExitedEnrollment[]> {
+  const { contactId, sequenceId, enrollmentId, reason, detail } = input;
+  const conditions = [
+    Prisma.sql`e."contactId" = ${contactId}`,
+    Prisma.sql`e."status" IN ('active', 'paused')`,
+  ];
+  if (sequenceId) conditions.push(Prisma.sql`e."sequenceId" = ${sequenceId}`);
+  if (enrollmentId) conditions.push(Prisma.sql`e."id" = ${enrollmentId}`);
+  // A reply only ends sequences that are set to exit on reply.
+  if (reason === "replied") {
+    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "Sequence" s WHERE s."id" = e."sequenceId" AND s."exitOnReply")`);
+  }
+
+  const now = new Date();
+  const rows = await tx.$queryRaw<{ id: string; sequenceId: string }[]>`
+    UPDATE "Enrollment" e
+    SET "status" = ${reason}::"EnrollmentStatus",
+        "exitReason" = ${reason}::"ExitReason",
+        "exitedAt" = ${now},
+        "nextStepDueAt" = NULL,
+        "updatedAt" = ${now}
+    WHERE ${Prisma.join(conditions, " AND ")}
+    RETURNING e."id", e."sequenceId"`;
+
+  if (rows.length > 0) {
+    await tx.enrollmentEvent.createMany({
+      data: rows.map((row) => ({
+        type: "exited" as const,
+        contactId,
+        sequenceId: row.sequenceId,
+        enrollmentId: row.id,
+        reason,
+        data: detail ? { detail } : undefined,
+      })),
+    });
+  }
+  return rows.map((row) => ({ enrollmentId: row.id, sequenceId: row.sequenceId }));
+}
+
+/** Sends the cancel event for committed exits (none for `completed`). */
+export async function publishExitEvents(
+  input: { contactId: string; sequenceId?: string; reason: TExitReason },
+  exited: ExitedEnrollment[],
+): Promise<void> {
+  if (exited.length === 0) return;
+  const event = exitEvent(input.reason, input.contactId, input.sequenceId ?? null);
+  if (event) await publishEvents([event]);
+}

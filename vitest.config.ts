@@ -1,0 +1,34 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const root = fileURLToPath(new URL("./", import.meta.url));
+const resolve = {
+  alias: {
+    "@/": root,
+    "server-only": fileURLToPath(new URL("./tests/support/server-only.ts", import.meta.url)),
+  },
+};
+
+export default defineConfig({
+  resolve,
+  test: {
+    projects: [
+      { resolve, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" } },
+      {
+        resolve,
+        test: {
+          name: "integration",
+          include: ["tests/integration/**/*.test.ts", "tests/inngest/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["tests/support/global-setup.ts"],
+          // One database for the project: files run one at a time so that
+          // resetting tables in one file never races another.
+          fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          env: { INNGEST_DEV: "1" },
+        },
+      },
+    ],
+  },
+});
