@@ -1,0 +1,70 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { PageHeader } from "@/components/admin-shell/page-header";
+import { SearchForm } from "@/components/search-form";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Pagination } from "@/components/ui/pagination";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { listSequences } from "@/lib/sequences/queries";
+import { ZListParams } from "@/lib/validations/common";
+
+export const metadata: Metadata = { title: "Sequences" };
+
+type Props = { searchParams: Promise<Record<string, string | undefined>> };
+
+export default async function SequencesPage({ searchParams }: Props) {
+  const raw = await searchParams;
+  const params = ZListParams.parse(raw);
+  const result = await listSequences(params);
+  return (
+    <>
+      <PageHeader title="Sequences" description="Automated email steps, sent until each contact completes or exits." />
+      <div className="mb-4">
+        <SearchForm action="/sequences" q={params.q} placeholder="Search sequences" label="Search sequences by name" />
+      </div>
+      {result.items.length === 0 ? (
+        <EmptyState
+          title={params.q ? "No sequences match your search" : "No sequences yet"}
+          description={params.q ? "Try another name." : "Sequences you create appear here."}
+        />
+      ) : (
+        <>
+          <Table aria-label="Sequences">
+            <TableHeader>
+              <TableRow>
+                <TableHead>Name</TableHead>
+                <TableHead>Status</TableHead>
+                <TableHead>Entry triggers</TableHead>
+                <TableHead className="text-right">Steps</TableHead>
+                <TableHead className="text-right">Active</TableHead>
+                <TableHead className="text-right">Completed</TableHead>
+                <TableHead className="text-right">Exited</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {result.items.map((s) => (
+                <TableRow key={s.id}>
+                  <TableCell>
+                    <Link href={`/sequences/${s.id}`} className="font-medium text-primary hover:underline">
+                      {s.name}
+                    </Link>
+                  </TableCell>
+                  <TableCell>
+                    <StatusBadge status={s.status} />
+                  </TableCell>
+                  <TableCell className="text-sm text-muted-foreground">{s.triggerSummary}</TableCell>
+                  <TableCell className="text-right tabular-nums">{s.stepCount}</TableCell>
+                  <TableCell className="text-right tabular-nums">{s.counts.active}</TableCell>
+                  <TableCell className="text-right tabular-nums">{s.counts.completed}</TableCell>
+                  <TableCell className="text-right tabular-nums">{s.counts.exited}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+          <Pagination className="mt-4" page={result.page} pageCount={result.pageCount} basePath="/sequences" searchParams={raw} />
+        </>
+      )}
+    </>
+  );
+}

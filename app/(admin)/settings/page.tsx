@@ -1,0 +1,62 @@
+import type { Metadata } from "next";
+import { PageHeader } from "@/components/admin-shell/page-header";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Badge } from "@/components/ui/badge";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { requireUser } from "@/lib/auth/session";
+import { hasRole, ROLE_LABELS } from "@/lib/auth/roles";
+import { getDb } from "@/lib/db/client";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  const user = await requireUser("viewer");
+  const users = hasRole(user.role, "admin")
+    ? await getDb().user.findMany({ orderBy: { createdAt: "asc" }, select: { id: true, name: true, email: true, role: true } })
+    : null;
+  return (
+    <>
+      <PageHeader title="Settings" />
+      <div className="grid gap-4">
+        <Card>
+          <CardHeader>
+            <CardTitle>Your account</CardTitle>
+            <CardDescription>
+              {user.name} · {user.email} · {ROLE_LABELS[user.role]}
+            </CardDescription>
+          </CardHeader>
+        </Card>
+        {users ? (
+          <Card>
+            <CardHeader>
+              <CardTitle>Team</CardTitle>
+              <CardDescription>Viewers can read everything; marketers also edit sequences and contacts; admins manage the team.</CardDescription>
+            </CardHeader>
+            <CardContent>
+              <Table aria-label="Team members">
+                <TableHeader>
+                  <TableRow>
+                    <TableHead>Name</TableHead>
+                    <TableHead>Email</TableHead>
+                    <TableHead>Role</TableHead>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {users.map((u) => (
+                    <TableRow key={u.id}>
+                      <TableCell>{u.name}</TableCell>
+                      <TableCell>{u.email}</TableCell>
+                      <TableCell>
+                        <Badge variant="secondary">{u.role}</Badge>
+                      </TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            </CardContent>
+          </Card>
+        ) : null}
+      </div>
+    </>
+  );
+}

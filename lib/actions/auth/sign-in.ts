@@ -1,0 +1,29 @@
+"use server";
+
+import { AuthError } from "next-auth";
+import { z } from "zod";
+import { signIn } from "@/lib/auth";
+import { fieldErrorsOf } from "@/lib/validations/parse";
+
+const ZSignIn = z.object({
+  email: z.email("Enter a valid email address"),
+  password: z.string().min(1, "Enter your password"),
+  callbackUrl: z.string().optional(),
+});
+
+export type SignInState = { message?: string; fieldErrors?: Record<string, string[]> };
+
+/** Signs in with email and password; on success Auth.js redirects. */
+export async function signInAction(_prev: SignInState, formData: FormData): Promise<SignInState> {
+  const parsed = ZSignIn.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error) };
+  // Only same-site paths: an open redirect would make a phishing link look like ours.
+  const target = parsed.data.callbackUrl?.startsWith("/") && !parsed.data.callbackUrl.startsWith("//") ? parsed.data.callbackUrl : "/sequences";
+  try {
+    await signIn("credentials", { email: parsed.data.email, password: parsed.data.password, redirectTo: target });
+    return {};
+  } catch (error) {
+    if (error instanceof AuthError) return { message: "Email or password is incorrect." };
+    throw error; // NEXT_REDIRECT on success
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * The part of the Auth.js configuration that needs no database, shared by
+ * the proxy (which only reads the session cookie) and the full config.
+ */
+import type { NextAuthConfig } from "next-auth";
+import type { Role } from "./roles";
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; email: string; name: string; role: Role };
+  }
+  interface User {
+    role?: Role;
+  }
+}
+
+export const authConfig = {
+  pages: { signIn: "/login" },
+  session: { strategy: "jwt", maxAge: 60 * 60 * 12 },
+  trustHost: process.env.AUTH_TRUST_HOST === "true" || process.env.NODE_ENV !== "production",
+  providers: [],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user) {
+        token.sub = user.id;
+        token.role = user.role;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      session.user.id = token.sub ?? "";
+      session.user.role = (token.role as Role | undefined) ?? "viewer";
+      return session;
+    },
+  },
+} satisfies NextAuthConfig;

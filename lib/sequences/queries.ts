@@ -1,0 +1,115 @@
+import "server-only";
+import { requireUser } from "../auth/session";
+import { getDb } from "../db/client";
+import type { Prisma } from "../db/prisma";
+import { AppError } from "../errors";
+import { PAGE_SIZE, pageOf, type Page, type TListParams } from "../validations/common";
+import { TRIGGER_DEFINITIONS } from "./triggers";
+
+export type SequenceListItem = {
+  id: string;
+  name: string;
+  status: string;
+  triggerSummary: string;
+  stepCount: number;
+  counts: { active: number; completed: number; exited: number };
+};
+
+type TriggerLike = { type: keyof typeof TRIGGER_DEFINITIONS; scoreThreshold: number | null; signupSource: string | null; tag: { name: string } | null };
+
+export function describeTrigger(t: TriggerLike): string {
+  switch (t.type) {
+    case "tag_added":
+      return `Tag added: ${t.tag?.name ?? "(deleted tag)"}`;
+    case "score_threshold":
+      return `Lead score reaches ${t.scoreThreshold}`;
+    case "signup":
+      return t.signupSource ? `Signs up via ${t.signupSource}` : "Signs up";
+  }
+}
+
+/** Sequences for the list page, with enrollment counts per outcome. */
+export async function listSequences({ q, page }: TListParams): Promise<Page<SequenceListItem>> {
+  await requireUser("viewer");
+  const db = getDb();
+  const where: Prisma.SequenceWhereInput = q ? { name: { contains: q, mode: "insensitive" } } : {};
+  const [total, sequences] = await Promise.all([
+    db.sequence.count({ where }),
+    db.sequence.findMany({
+      where,
+      orderBy: [{ updatedAt: "desc" }, { id: "asc" }],
+      skip: (page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+      select: {
+        id: true,
+        name: true,
+        status: true,
+        triggers: { select: { type: true, scoreThreshold: true, signupSource: true, tag: { select: { name: true } } } },
+        _count: { select: { steps: { where: { deletedAt: null } } } },
+      },
+    }),
+  ]);
+  const grouped = await db.enrollment.groupBy({
+    by: ["sequenceId", "status"],
+    where: { sequenceId: { in: sequences.map((s) => s.id) } },
+    _count: { _all: true },
+  });
+  const items = sequences.map((s) => {
+    const counts = { active: 0, completed: 0, exited: 0 };
+    for (const g of grouped.filter((g) => g.sequenceId === s.id)) {
+      if (g.status === "active" || g.status === "paused") counts.active += g._count._all;
+      else if (g.status === "completed") counts.completed += g._count._all;
+      else counts.exited += g._count._all;
+    }
+    return {
+      id: s.id,
+      name: s.name,
+      status: s.status,
+      stepCount: s._count.steps,
+      triggerSummary: s.triggers.length ? s.triggers.map(describeTrigger).join(" · ") : "Manual enrollment only",
+      counts,
+    };
+  });
+  return pageOf(items, total, page);
+}
+
+/** One sequence with its steps, triggers and a page of enrollments. */
+export async function getSequenceDetail(id: string, { page }: { page: number }) {
+  await requireUser("viewer");
+  const db = getDb();
+  const sequence = await db.sequence.findUnique({
+    where: { id },
+    include: {
+      steps: { where: { deletedAt: null }, orderBy: { position: "asc" } },
+      triggers: { include: { tag: { select: { name: true } } }, orderBy: { createdAt: "asc" } },
+    },
+  });
+  if (!sequence) throw new AppError("not_found", "Sequence not found");
+  const [total, enrollments] = await Promise.all([
+    db.enrollment.count({ where: { sequenceId: id } }),
+    db.enrollment.findMany({
+      where: { sequenceId: id },
+      orderBy: [{ enrolledAt: "desc" }, { id: "asc" }],
+      skip: (page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+      select: {
+        id: true,
+        status: true,
+        currentStepIndex: true,
+        enrolledAt: true,
+        exitedAt: true,
+        exitReason: true,
+        source: true,
+        nextStepDueAt: true,
+        contact: { select: { id: true, email: true, firstName: true, lastName: true } },
+      },
+    }),
+  ]);
+  return { sequence, enrollments: pageOf(enrollments, total, page) };
+}
+
+/** Active sequences, for "enroll into" pickers. */
+export async function listActiveSequenceOptions() {
+  await requireUser("viewer");
+  return getDb().sequence.findMany({ where: { status: "active" }, orderBy: { name: "asc" }, select: { id: true, name: true } });
+}
