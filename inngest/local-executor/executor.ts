@@ -1,0 +1,510 @@
+import { celKey } from "./cel";
+import { isManualClock, systemClock, type Clock } from "./clock";
+import { CronTable } from "./cron";
+import { handleEventApiRequest, startEventApiServer, type EventApiServer } from "./event-api";
+import { ulid } from "./ids";
+import { EventLedger } from "./ledger";
+import { RealTimeLoop } from "./loop";
+import { cancelDecision, functionTriggeredBy, waitMatches } from "./matching";
+import { applyOp, type OpContext } from "./ops";
+import {
+  INTERNAL_EVENTS,
+  buildCallBody,
+  describeCall,
+  describeError,
+  readCallResponse,
+  serializeThrown,
+  type CallFailure,
+  type CallOutcome,
+} from "./protocol";
+import { DISCOVERY, Run, type PendingCall } from "./run";
+import { createTransport, type AppTransport } from "./transport";
+import type { EventPayload, FunctionConfig, RunInfo, ServeHandlers, StoredEvent } from "./types";
+
+export interface LocalExecutorOptions {
+  /** Defaults to the `app_id` the app reports at sync. */
+  appId?: string;
+  /** In-process: the route handlers exported by `serve()` from "inngest/next". */
+  handlers?: ServeHandlers;
+  /** Over HTTP (or the URL reported to the app in-process), e.g. http://localhost:3000/api/inngest */
+  serveUrl?: string;
+  /** Default: real time. Use `ManualClock` in tests. */
+  clock?: Clock;
+  /** Parallel requests to the app. Default 4. */
+  concurrency?: number;
+  log?: (msg: string) => void;
+  /** Signs requests for an app in cloud mode. Not needed with INNGEST_DEV=1 / isDev. */
+  signingKey?: string;
+  /**
+   * Delay before retry `attempt` (1-based). Default with a ManualClock: 0, so
+   * tests need not advance time for retries; with the real clock: 1s, 2s,
+   * 4s... capped at 1 minute, a gentler stand-in for Inngest's backoff.
+   */
+  retryDelayMs?: (attempt: number) => number;
+  /** HTTP mode only. Default 5 minutes. */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * Runs Inngest functions against an app's real `serve()` handler, speaking the
+ * SDK's public HTTP protocol (sync, call body, ops). For tests (with
+ * `ManualClock`) and for offline development (real clock, `start()`).
+ */
+export class LocalExecutor {
+  readonly clock: Clock;
+  private appId?: string;
+  private readonly transport: AppTransport;
+  private readonly concurrency: number;
+  private readonly log: (msg: string) => void;
+  private readonly retryDelayMs: (attempt: number) => number;
+
+  private readonly fns = new Map<string, FunctionConfig>();
+  private readonly crons = new CronTable();
+  private readonly ledger = new EventLedger();
+  private readonly runMap = new Map<string, Run>();
+
+  private readonly inFlight = new Set<Promise<void>>();
+  private seq = 0;
+  private draining?: Promise<void>;
+  private readonly loop: RealTimeLoop;
+  private readonly listeners = new Set<() => void>();
+
+  /** The executor internals that op handling (ops.ts) may use. */
+  private readonly opContext: OpContext = {
+    now: () => this.clock.now(),
+    log: (msg) => this.log(msg),
+    retryDelayMs: (attempt) => this.retryDelayMs(attempt),
+    scheduleCall: (run, stepId, attempt, dueAt) => this.scheduleCall(run, stepId, attempt, dueAt),
+    scheduleDiscovery: (run) => this.scheduleDiscovery(run),
+    completeRun: (run, output) => this.completeRun(run, output),
+    failRun: (run, error) => this.failRun(run, error),
+    retryOrFail: (run, call, failure) => this.retryOrFail(run, call, failure),
+    startInvoked: (run, stepId, functionId, data) => this.startInvoked(run, stepId, functionId, data),
+  };
+
+  constructor(opts: LocalExecutorOptions) {
+    this.appId = opts.appId;
+    this.clock = opts.clock ?? systemClock;
+    this.concurrency = Math.max(1, opts.concurrency ?? 4);
+    this.log = opts.log ?? (() => {});
+    this.retryDelayMs =
+      opts.retryDelayMs ?? (isManualClock(this.clock) ? () => 0 : (attempt) => Math.min(60_000, 1000 * 2 ** (attempt - 1)));
+    this.transport = createTransport(opts);
+    this.loop = new RealTimeLoop({
+      tick: () => this.tick(),
+      nextDueTime: () => this.nextDueTime(true),
+      now: () => this.clock.now(),
+      log: this.log,
+    });
+  }
+
+  // ---------------------------------------------------------------- sync
+
+  /** In-band sync: PUT to the serve endpoint, which answers with its function configs. */
+  async sync(): Promise<FunctionConfig[]> {
+    const body = JSON.stringify({ url: this.transport.serveUrl });
+    const res = await this.transport.request("PUT", {}, body, { "x-inngest-sync-kind": "in_band" });
+    const text = await res.text();
+    if (res.status !== 200 || res.headers.get("x-inngest-sync-kind") !== "in_band") {
+      throw new Error(
+        `sync failed: HTTP ${res.status} (sync kind ${res.headers.get("x-inngest-sync-kind")}); ` +
+          `is INNGEST_ALLOW_IN_BAND_SYNC disabled? ${text.slice(0, 300)}`,
+      );
+    }
+    const parsed = JSON.parse(text) as { app_id?: string; functions?: FunctionConfig[] };
+    this.appId ??= parsed.app_id;
+    const functions = parsed.functions ?? [];
+    this.fns.clear();
+    for (const fn of functions) this.fns.set(fn.id, fn);
+    const crons = functions.flatMap((fn) =>
+      fn.triggers.flatMap((trigger) => ("cron" in trigger ? [{ functionId: fn.id, cron: trigger.cron }] : [])),
+    );
+    this.crons.reset(crons, this.clock.now());
+    this.log(`synced ${functions.length} function(s): ${functions.map((f) => f.id).join(", ")}`);
+    this.loop.wake();
+    return functions;
+  }
+
+  functions(): FunctionConfig[] {
+    return [...this.fns.values()];
+  }
+
+  /** A function's full id: accepts "my-fn" or "<appId>-my-fn". */
+  resolveFunctionId(id: string): string {
+    if (this.fns.has(id)) return id;
+    const prefixed = `${this.appId}-${id}`;
+    return this.fns.has(prefixed) ? prefixed : id;
+  }
+
+  // ---------------------------------------------------------------- events
+
+  /**
+   * The event API: assigns ids/timestamps, drops ids seen in the last 24h,
+   * cancels and resumes running runs, starts triggered runs. Does not run
+   * anything itself: work happens in `tick()`/`advance()` or the `start()` loop.
+   */
+  async send(events: EventPayload | EventPayload[]): Promise<{ ids: string[] }> {
+    return this.acceptEvents(Array.isArray(events) ? events : [events]);
+  }
+
+  /** `send()` with optional id derivation (the event API's id seed). */
+  acceptEvents(payloads: EventPayload[], idFor?: (index: number) => string | undefined): { ids: string[] } {
+    const now = this.clock.now();
+    const stored = payloads.map((payload, index): StoredEvent => {
+      if (!payload || typeof payload.name !== "string" || payload.name === "") {
+        throw new Error(`event ${index} has no name`);
+      }
+      return {
+        ...payload,
+        id: payload.id || idFor?.(index) || ulid(now),
+        data: payload.data ?? {},
+        ts: typeof payload.ts === "number" ? payload.ts : now,
+      };
+    });
+    for (const event of stored) this.ingest(event);
+    this.loop.wake();
+    return { ids: stored.map((event) => event.id) };
+  }
+
+  eventApiHandler(req: Request): Promise<Response> {
+    return handleEventApiRequest(this, req);
+  }
+
+  /** Serves the event API (`POST /e/:key`) so the app's client can `inngest.send()` here. */
+  listen(port: number, host = "127.0.0.1"): Promise<EventApiServer> {
+    return startEventApiServer(this, port, host);
+  }
+
+  private ingest(event: StoredEvent): void {
+    const now = this.clock.now();
+    if (!this.ledger.markSeen(event.id, now)) {
+      this.log(`event ${event.name} ${event.id}: duplicate id within 24h, ignored`);
+      return;
+    }
+    this.log(`event ${event.name} ${event.id}`);
+    this.deliverToRuns(event, now);
+    if (event.name === INTERNAL_EVENTS.invoked) return; // only started by step.invoke
+    for (const fn of this.fns.values()) {
+      if (!functionTriggeredBy(fn, event, this.log)) continue;
+      if (this.isDuplicateByIdempotency(fn, event, now)) continue;
+      this.startRun(fn, event);
+    }
+  }
+
+  /** Cancellations first, then waitForEvent: a cancelled run resumes nothing. */
+  private deliverToRuns(event: StoredEvent, now: number): void {
+    for (const run of this.runMap.values()) {
+      if (!run.isActive) continue;
+      for (const rule of run.fn.cancel ?? []) {
+        const decision = cancelDecision(rule, run, event, now, this.log);
+        if (decision === "stale") {
+          this.log(`run ${run.id}: cancel event ${event.id} is older than the trigger, ignored`);
+        } else if (decision === "cancel") {
+          this.cancelRun(run, event);
+          break;
+        }
+      }
+      if (!run.isActive) continue;
+      for (const [stepId, wait] of [...run.waits]) {
+        if (!waitMatches(wait, run, event, this.log)) continue;
+        run.waits.delete(stepId);
+        run.memoize(stepId, "WaitForEvent", { data: event });
+        this.scheduleDiscovery(run);
+      }
+    }
+  }
+
+  private isDuplicateByIdempotency(fn: FunctionConfig, event: StoredEvent, now: number): boolean {
+    if (!fn.idempotency) return false;
+    const key = celKey(fn.idempotency, { event }, this.log);
+    if (key === undefined || this.ledger.claimKey(fn.id, key, now)) return false;
+    this.log(`${fn.id}: idempotency key "${key}" already used, no new run`);
+    return true;
+  }
+
+  // ---------------------------------------------------------------- runs
+
+  private startRun(fn: FunctionConfig, event: StoredEvent, parent?: Run["parent"]): Run {
+    const now = this.clock.now();
+    const run = new Run({ id: ulid(now), fn, event, startedAt: now, parent });
+    this.runMap.set(run.id, run);
+    this.log(`run ${run.id} started: ${fn.id} for ${event.name}`);
+    this.scheduleCall(run, DISCOVERY, 0, now);
+    return run;
+  }
+
+  private scheduleCall(run: Run, stepId: string, attempt: number, dueAt: number): void {
+    run.pending.push({ stepId, attempt, dueAt, seq: this.seq++ });
+  }
+
+  /** Asks the SDK what comes next, once per batch of new results. */
+  private scheduleDiscovery(run: Run): void {
+    if (!run.isActive || run.hasPending(DISCOVERY)) return;
+    if (run.inFlight.has(DISCOVERY)) {
+      run.rediscover = true;
+      return;
+    }
+    this.scheduleCall(run, DISCOVERY, 0, this.clock.now());
+  }
+
+  private startInvoked(parent: Run, stepId: string, functionId: string, data: Record<string, unknown>): Run | undefined {
+    const target = this.fns.get(functionId);
+    if (!target) return undefined;
+    const now = this.clock.now();
+    const event: StoredEvent = { id: ulid(now), name: INTERNAL_EVENTS.invoked, data, ts: now };
+    this.ledger.markSeen(event.id, now);
+    return this.startRun(target, event, { runId: parent.id, stepId });
+  }
+
+  private completeRun(run: Run, output: unknown): void {
+    run.finish("completed", this.clock.now(), { output });
+    this.log(`run ${run.id} completed`);
+    this.afterFinish(run);
+    this.emitInternal(INTERNAL_EVENTS.finished, { function_id: run.fn.id, run_id: run.id, event: run.event, result: output });
+  }
+
+  private failRun(run: Run, error: unknown): void {
+    run.finish("failed", this.clock.now(), { error });
+    this.log(`run ${run.id} failed: ${describeError(error)}`);
+    this.afterFinish(run);
+    // Triggers the function's onFailure handler, if it has one.
+    this.emitInternal(INTERNAL_EVENTS.failed, { function_id: run.fn.id, run_id: run.id, event: run.event, error });
+    this.emitInternal(INTERNAL_EVENTS.finished, { function_id: run.fn.id, run_id: run.id, event: run.event, error });
+  }
+
+  /**
+   * Takes effect between steps: a request already in flight finishes, its
+   * response is dropped, and nothing more is called for this run.
+   */
+  private cancelRun(run: Run, cause: StoredEvent): void {
+    run.finish("cancelled", this.clock.now());
+    this.log(`run ${run.id} cancelled by ${cause.name} ${cause.id}`);
+    this.afterFinish(run);
+    this.emitInternal(INTERNAL_EVENTS.cancelled, { function_id: run.fn.id, run_id: run.id, event: run.event });
+  }
+
+  /** Resumes a parent waiting in `step.invoke`, and wakes `waitForRun` callers. */
+  private afterFinish(run: Run): void {
+    const link = run.parent;
+    const parent = link && this.runMap.get(link.runId);
+    if (link && parent?.isActive && parent.invokes.has(link.stepId)) {
+      const { stepId } = link;
+      parent.invokes.delete(stepId);
+      const result =
+        run.status === "completed"
+          ? { data: run.output ?? null }
+          : { error: run.error ?? { name: "Error", message: `invoked run ${run.id} was ${run.status}` } };
+      parent.memoize(stepId, "InvokeFunction", result);
+      this.scheduleDiscovery(parent);
+    }
+    this.notify();
+  }
+
+  private emitInternal(name: string, data: Record<string, unknown>): void {
+    const now = this.clock.now();
+    this.ingest({ id: ulid(now), name, data, ts: now });
+  }
+
+  // ---------------------------------------------------------------- calling the app
+
+  private dispatch(run: Run, call: PendingCall): void {
+    run.inFlight.add(call.stepId);
+    const done = this.execute(run, call)
+      .catch((error: unknown) => this.log(`run ${run.id}: internal error ${describeError(error)}`))
+      .finally(() => {
+        this.inFlight.delete(done);
+        this.notify();
+      });
+    this.inFlight.add(done);
+  }
+
+  private async execute(run: Run, call: PendingCall): Promise<void> {
+    let outcome: CallOutcome;
+    try {
+      outcome = await this.callApp(run, call);
+    } catch (error) {
+      outcome = { kind: "error", error: serializeThrown(error), retriable: true };
+    } finally {
+      run.inFlight.delete(call.stepId);
+    }
+    if (!run.isActive) {
+      this.log(`run ${run.id} is ${run.status}; dropped the response for ${call.stepId}`);
+      return;
+    }
+    this.applyOutcome(run, call, outcome);
+    if (call.stepId === DISCOVERY && run.rediscover) {
+      run.rediscover = false;
+      this.scheduleDiscovery(run);
+    }
+  }
+
+  private async callApp(run: Run, call: PendingCall): Promise<CallOutcome> {
+    this.log(`run ${run.id}: calling ${run.fn.id} (${describeCall(run, call)}, attempt ${call.attempt})`);
+    const query = { fnId: run.fn.id, stepId: call.stepId };
+    const res = await this.transport.request("POST", query, buildCallBody(run, call));
+    return readCallResponse(res, this.clock.now());
+  }
+
+  private applyOutcome(run: Run, call: PendingCall, outcome: CallOutcome): void {
+    if (outcome.kind === "complete") return this.completeRun(run, outcome.output);
+    if (outcome.kind === "error") return this.retryOrFail(run, call, outcome);
+    // More than one op means the function is running things in parallel.
+    if (outcome.ops.length > 1) run.disableImmediateExecution = true;
+    for (const op of outcome.ops) {
+      if (!run.isActive) break;
+      applyOp(this.opContext, run, call, op);
+    }
+  }
+
+  /** Function-level failure of a request (not a step error). */
+  private retryOrFail(run: Run, call: PendingCall, failure: CallFailure): void {
+    const nextAttempt = call.attempt + 1;
+    if (failure.retriable && nextAttempt < run.maxAttempts) {
+      const delay = failure.retryAfterMs ?? this.retryDelayMs(nextAttempt);
+      this.log(`run ${run.id}: request failed (${describeError(failure.error)}), retry ${nextAttempt} in ${delay}ms`);
+      this.scheduleCall(run, call.stepId, nextAttempt, this.clock.now() + delay);
+      return;
+    }
+    this.failRun(run, failure.error);
+  }
+
+  // ---------------------------------------------------------------- scheduling
+
+  /** Ends sleeps, wait/invoke timeouts and fires crons that are due at `now`. */
+  private processTimers(now: number): void {
+    for (const { functionId, cron, dueAt } of this.crons.takeDue(now)) {
+      const fn = this.fns.get(functionId);
+      if (!fn) continue;
+      const event: StoredEvent = { id: ulid(now), name: INTERNAL_EVENTS.cron, data: { cron }, ts: dueAt };
+      this.ledger.markSeen(event.id, now);
+      this.startRun(fn, event);
+    }
+    for (const run of this.runMap.values()) {
+      if (run.isActive && run.expireTimers(now)) this.scheduleDiscovery(run);
+    }
+  }
+
+  private takeNextDueCall(now: number): { run: Run; call: PendingCall } | undefined {
+    let best: { run: Run; call: PendingCall } | undefined;
+    for (const run of this.runMap.values()) {
+      if (!run.isActive) continue;
+      for (const call of run.pending) {
+        if (call.dueAt > now || run.inFlight.has(call.stepId)) continue;
+        if (!best || call.dueAt < best.call.dueAt || (call.dueAt === best.call.dueAt && call.seq < best.call.seq)) {
+          best = { run, call };
+        }
+      }
+    }
+    if (best) best.run.pending.splice(best.run.pending.indexOf(best.call), 1);
+    return best;
+  }
+
+  private async drainLoop(): Promise<void> {
+    for (;;) {
+      const now = this.clock.now();
+      this.processTimers(now);
+      while (this.inFlight.size < this.concurrency) {
+        const next = this.takeNextDueCall(now);
+        if (!next) break;
+        this.dispatch(next.run, next.call);
+      }
+      if (this.inFlight.size === 0) return;
+      await Promise.race(this.inFlight);
+    }
+  }
+
+  /** Runs everything due at the clock's current time (steps, resumed sleeps, timed-out waits, due crons) until idle. */
+  async tick(): Promise<void> {
+    if (!this.draining) {
+      this.draining = this.drainLoop().finally(() => {
+        this.draining = undefined;
+      });
+    }
+    return this.draining;
+  }
+
+  runUntilIdle(): Promise<void> {
+    return this.tick();
+  }
+
+  /** The earliest future time something becomes due (crons excluded unless asked). */
+  nextDueTime(includeCrons = false): number | undefined {
+    let next = Number.POSITIVE_INFINITY;
+    for (const run of this.runMap.values()) if (run.isActive) next = Math.min(next, run.nextDueAt());
+    if (includeCrons) next = Math.min(next, this.crons.nextAt());
+    return Number.isFinite(next) ? next : undefined;
+  }
+
+  /**
+   * ManualClock only: moves time forward by `ms`, stopping at every sleep end,
+   * wait timeout and retry in time order and running the work due there.
+   * Crons are not stop points: a cron fires at most once per stop, so a big
+   * jump does not replay every missed slot.
+   */
+  async advance(ms: number): Promise<void> {
+    const clock = this.clock;
+    if (!isManualClock(clock)) throw new Error("advance() needs a ManualClock");
+    const target = clock.now() + ms;
+    await this.runUntilIdle();
+    for (;;) {
+      const next = this.nextDueTime();
+      // After runUntilIdle nothing is due at or before now; the check only
+      // guards against looping forever on a bug.
+      if (next === undefined || next > target || next <= clock.now()) break;
+      clock.set(next);
+      await this.runUntilIdle();
+    }
+    clock.set(Math.max(clock.now(), target));
+    await this.runUntilIdle();
+  }
+
+  /** Real-clock mode: ticks whenever something is due, until `stop()`. */
+  start(): void {
+    this.loop.start();
+  }
+
+  async stop(): Promise<void> {
+    this.loop.stop();
+    await this.draining;
+  }
+
+  // ---------------------------------------------------------------- inspection
+
+  runs(filter?: { functionId?: string; status?: RunInfo["status"] }): RunInfo[] {
+    const fnId = filter?.functionId && this.resolveFunctionId(filter.functionId);
+    return [...this.runMap.values()]
+      .filter((run) => !fnId || run.fn.id === fnId)
+      .map((run) => run.toInfo())
+      .filter((info) => !filter?.status || info.status === filter.status);
+  }
+
+  getRun(runId: string): RunInfo | undefined {
+    return this.runMap.get(runId)?.toInfo();
+  }
+
+  /** Resolves when the run has completed, failed or been cancelled (real-clock mode). */
+  waitForRun(runId: string, timeoutMs = 30_000): Promise<RunInfo> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const run = this.runMap.get(runId);
+        if (!run || run.isActive) return false;
+        cleanup();
+        resolve(run.toInfo());
+        return true;
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`run ${runId} did not finish within ${timeoutMs}ms`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+      };
+      if (!check()) this.listeners.add(check);
+    });
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+}

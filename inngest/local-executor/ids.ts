@@ -1,0 +1,50 @@
+import { createHash, randomBytes } from "node:crypto";
+
+/** Crockford base32, as ULIDs use. */
+const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/**
+ * A ULID (what Inngest uses for event and run ids): 10 chars of time, 16 of
+ * randomness. `entropy` lets the event API derive stable ids from the SDK's
+ * `x-inngest-event-id-seed`, so a retried `inngest.send()` dedupes.
+ */
+export function ulid(timeMs: number, entropy: Uint8Array = randomBytes(10)): string {
+  let time = "";
+  let t = Math.max(0, Math.floor(timeMs));
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  let rand = "";
+  // 16 chars x 5 bits = 80 bits = the 10 entropy bytes.
+  let bits = 0;
+  let value = 0;
+  for (const byte of entropy.subarray(0, 10)) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      rand += ALPHABET[(value >> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    value &= (1 << bits) - 1;
+  }
+  return time + rand.padEnd(16, "0");
+}
+
+/**
+ * Event ids from the SDK's seed header (`<millis>,<base64 entropy>`): the
+ * same seed and index always give the same id.
+ */
+export function idFromSeed(seed: string, index: number): string | undefined {
+  const [millis, entropy] = seed.split(",");
+  const time = Number(millis);
+  if (!Number.isFinite(time) || !entropy) return undefined;
+  const digest = createHash("sha256").update(`${entropy}:${index}`).digest();
+  return ulid(time, digest.subarray(0, 10));
+}
+
+/** Hashed step id as the SDK computes it: SHA-1 hex of the step name. */
+export function hashStepId(name: string, index = 0): string {
+  const id = index > 0 ? `${name}:${index}` : name;
+  return createHash("sha1").update(id).digest("hex");
+}

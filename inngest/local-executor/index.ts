@@ -1,0 +1,24 @@
+/**
+ * A local Inngest executor: drives an app's real `serve()` handler over the
+ * SDK's public protocol, for tests and offline development (the Inngest Dev
+ * Server cannot be installed here).
+ */
+export { LocalExecutor, type LocalExecutorOptions } from "./executor";
+export { ManualClock, systemClock, type Clock } from "./clock";
+export { nextCronTime, parseCron } from "./cron";
+export { parseDuration } from "./duration";
+export { evaluateCel, celMatches, celKey } from "./cel";
+export { hashStepId } from "./ids";
+export { handleEventApiRequest, type EventApiServer } from "./event-api";
+export type {
+  CancelRule,
+  EventPayload,
+  FunctionConfig,
+  OutgoingOp,
+  RunInfo,
+  RunStatus,
+  ServeHandlers,
+  StepRecord,
+  StoredEvent,
+  Trigger,
+} from "./types";

@@ -1,0 +1,34 @@
+import { DAY_MS } from "./duration";
+
+/**
+ * The 24-hour memories of the event API: event ids already received and
+ * idempotency keys already used. Entries expire lazily.
+ */
+export class EventLedger {
+  /** Event id -> when it was received. */
+  private readonly seenIds = new Map<string, number>();
+  /** `<fn id>\n<key>` -> when the key expires. */
+  private readonly keys = new Map<string, number>();
+
+  /** Records an event id; false if it was already seen within 24h. */
+  markSeen(id: string, now: number): boolean {
+    this.prune(now);
+    if (this.seenIds.has(id)) return false;
+    this.seenIds.set(id, now);
+    return true;
+  }
+
+  /** Claims a function's idempotency key; false if it was used within 24h. */
+  claimKey(functionId: string, key: string, now: number): boolean {
+    this.prune(now);
+    const mapKey = `${functionId}\n${key}`;
+    if (this.keys.has(mapKey)) return false;
+    this.keys.set(mapKey, now + DAY_MS);
+    return true;
+  }
+
+  private prune(now: number): void {
+    for (const [id, at] of this.seenIds) if (at + DAY_MS <= now) this.seenIds.delete(id);
+    for (const [key, expiresAt] of this.keys) if (expiresAt <= now) this.keys.delete(key);
+  }
+}
