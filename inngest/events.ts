@@ -19,8 +19,12 @@ export const enrollmentStarted = eventType("stepwise/enrollment.started", {
     sequenceId: id,
     /** Snapshot for cancelOn; the send step re-checks the database anyway. */
     exitOnReply: z.boolean(),
-    /** Non-zero when the self-healing job restarts a lost run mid-sequence. */
-    resumeFromStep: z.number().int().min(0),
+    /**
+     * The function's idempotency key: the enrollment id for its first run,
+     * "<enrollment>:heal:<hour>" when the self-healing job restarts a lost run
+     * (a run always continues from what the database says is next).
+     */
+    runKey: z.string().min(1),
   }),
 });
 

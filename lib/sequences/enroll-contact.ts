@@ -1,3 +1,4 @@
+import { now as currentTime } from "../clock";
 import { publishEvents } from "../events/publish";
 import type { Db, Tx } from "../db/prisma";
 import { ZEnrollContactInput, type TEnrollContactInput } from "../validations/enrollment";
@@ -93,7 +94,7 @@ async function enrollInTransaction(tx: Tx, input: TEnrollContactInput): Promise<
     orderBy: { position: "asc" },
     select: { delayAmount: true, delayUnit: true },
   });
-  const now = new Date();
+  const now = currentTime();
   const nextStepDueAt = firstStep ? dueAt(now, firstStep) : now;
 
   // The partial unique index decides: a concurrent enrollment that committed

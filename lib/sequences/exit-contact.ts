@@ -1,3 +1,4 @@
+import { now as currentTime } from "../clock";
 import { Prisma, type Db, type Tx } from "../db/prisma";
 import { publishEvents } from "../events/publish";
 import { ZExitContactInput, type TExitContactInput } from "../validations/enrollment";
@@ -38,7 +39,7 @@ export async function endLiveEnrollments(tx: Tx, input: TExitContactInput): Prom
     conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "Sequence" s WHERE s."id" = e."sequenceId" AND s."exitOnReply")`);
   }
 
-  const now = new Date();
+  const now = currentTime();
   const rows = await tx.$queryRaw<{ id: string; sequenceId: string }[]>`
     UPDATE "Enrollment" e
     SET "status" = ${reason}::"EnrollmentStatus",

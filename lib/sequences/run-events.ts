@@ -9,29 +9,28 @@ import { EXIT_REASON_DEFINITIONS, type TExitReason } from "./exit-reasons";
 export const ENROLLMENT_STARTED = "stepwise/enrollment.started";
 
 /**
- * The event id is derived from the enrollment (and the step a resumed run
- * starts from), so sending it twice starts one run.
+ * Starts an enrollment's run. The event id and the run key derive from the
+ * enrollment (and, for a self-healing restart, the hour), so sending it
+ * twice starts one run.
  */
 export function enrollmentStartedEvent(input: {
   enrollmentId: string;
   contactId: string;
   sequenceId: string;
   exitOnReply: boolean;
-  resumeFromStep?: number;
-  /** Distinguishes repeated self-healing restarts of the same step. */
-  attempt?: number;
+  /** Set by the self-healing job: one restart per enrollment per bucket. */
+  healBucket?: number;
 }): OutgoingEvent {
-  const resumeFromStep = input.resumeFromStep ?? 0;
-  const suffix = resumeFromStep === 0 && !input.attempt ? "" : `-resume-${resumeFromStep}-${input.attempt ?? 0}`;
+  const runKey = input.healBucket === undefined ? input.enrollmentId : `${input.enrollmentId}:heal:${input.healBucket}`;
   return {
     name: ENROLLMENT_STARTED,
-    id: `enrollment-${input.enrollmentId}${suffix}`,
+    id: `enrollment-run-${runKey}`,
     data: {
       enrollmentId: input.enrollmentId,
       contactId: input.contactId,
       sequenceId: input.sequenceId,
       exitOnReply: input.exitOnReply,
-      resumeFromStep,
+      runKey,
     },
   };
 }

@@ -11,11 +11,11 @@ export type ScriptDatabase = { url: string; embedded: boolean; stop: () => Promi
 
 const log = (line: string) => console.log(line);
 
-/** The app's persistent embedded cluster in .data/postgres (or DATABASE_URL). */
-export async function appDatabase(): Promise<ScriptDatabase> {
+/** The app's persistent embedded cluster in `dataDir` (or DATABASE_URL). */
+export async function appDatabase(dataDir = ".data/postgres"): Promise<ScriptDatabase> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, embedded: false, stop: async () => {} };
   const port = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
-  const pg = await startEmbeddedPostgres({ dataDir: path.resolve(".data/postgres"), port, log });
+  const pg = await startEmbeddedPostgres({ dataDir: path.resolve(dataDir), port, log });
   log(`[db] embedded PostgreSQL on 127.0.0.1:${port} (data: ${pg.dataDir})`);
   return wrap(pg);
 }

@@ -42,7 +42,7 @@ describe("enrollContact", () => {
 
     // One start event, with an id derived from the enrollment.
     expect(events.sent).toHaveLength(1);
-    expect(events.sent[0]).toMatchObject({ name: "stepwise/enrollment.started", id: `enrollment-${enrollment.id}` });
+    expect(events.sent[0]).toMatchObject({ name: "stepwise/enrollment.started", id: `enrollment-run-${enrollment.id}`, data: { runKey: enrollment.id } });
   });
 
   it("20 concurrent calls for one pair give exactly one active enrollment", async () => {

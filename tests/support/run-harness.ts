@@ -1,0 +1,74 @@
+/**
+ * Drives the app's real Inngest functions through its real serve() route
+ * with the local executor and a manual clock, on the test database.
+ */
+import { inject } from "vitest";
+import { LocalExecutor, ManualClock } from "../../inngest/local-executor";
+import { setClock } from "../../lib/clock";
+import { setTransport, type MailTransport } from "../../lib/email/transports";
+import { setEventSender, type OutgoingEvent } from "../../lib/events/publish";
+
+export const TEST_SIGNING_SECRET = "test-signing-secret-0123456789";
+
+export type Harness = {
+  executor: LocalExecutor;
+  clock: ManualClock;
+  /** Events the app tried to send (delivered to the executor unless dropped). */
+  published: OutgoingEvent[];
+  /** While true, events are "lost": Inngest is down. */
+  dropEvents: (drop: boolean) => void;
+  stop: () => Promise<void>;
+};
+
+export async function startHarness(start = Date.UTC(2026, 0, 5, 9, 0, 0)): Promise<Harness> {
+  process.env.DATABASE_URL = inject("databaseUrl");
+  process.env.STEPWISE_SIGNING_SECRET = TEST_SIGNING_SECRET;
+  process.env.APP_URL = "http://localhost:3000";
+  const clock = new ManualClock(start);
+  setClock(clock);
+  const route = await import("../../app/api/inngest/route");
+  const executor = new LocalExecutor({ handlers: route, clock, serveUrl: "http://localhost:3000/api/inngest" });
+  await executor.sync();
+
+  const published: OutgoingEvent[] = [];
+  let drop = false;
+  setEventSender(async (events) => {
+    published.push(...events);
+    if (drop) throw new Error("Inngest is unreachable (simulated)");
+    await executor.send(events);
+  });
+  return {
+    executor,
+    clock,
+    published,
+    dropEvents: (value) => {
+      drop = value;
+    },
+    stop: async () => {
+      await executor.stop();
+      setEventSender(null);
+      setTransport(null);
+      setClock(null);
+    },
+  };
+}
+
+/** A transport that records every delivery attempt and can misbehave. */
+export function scriptedTransport(inner: MailTransport, script: (attempt: number) => "deliver" | "deliver-then-throw" | "transient-fail") {
+  const attempts: string[] = [];
+  const transport: MailTransport = {
+    name: "scripted",
+    async deliver(message) {
+      attempts.push(message.idempotencyKey);
+      const action = script(attempts.length);
+      if (action === "transient-fail") {
+        const { TransientDeliveryError } = await import("../../lib/email/transports");
+        throw new TransientDeliveryError("connection refused (simulated)");
+      }
+      const result = await inner.deliver(message);
+      if (action === "deliver-then-throw") throw new Error("connection reset after DATA (simulated)");
+      return result;
+    },
+  };
+  return { transport, attempts };
+}
