@@ -31,7 +31,7 @@ export async function healOverdueEnrollments(db: Db, options: { limit?: number }
   const healBucket = Math.floor(at.getTime() / HEAL_BUCKET_MS);
   const sent = await publishEvents(
     overdue.map((e) =>
-      enrollmentStartedEvent({ enrollmentId: e.id, contactId: e.contactId, sequenceId: e.sequenceId, exitOnReply: e.sequence.exitOnReply, healBucket }),
+      enrollmentStartedEvent({ enrollmentId: e.id, contactId: e.contactId, sequenceId: e.sequenceId, exitOnReply: e.sequence.exitOnReply, restartKey: `heal:${healBucket}` }),
     ),
   );
   return { restarted: sent ? overdue.length : 0 };

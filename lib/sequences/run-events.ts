@@ -10,18 +10,22 @@ export const ENROLLMENT_STARTED = "stepwise/enrollment.started";
 
 /**
  * Starts an enrollment's run. The event id and the run key derive from the
- * enrollment (and, for a self-healing restart, the hour), so sending it
- * twice starts one run.
+ * enrollment (and, for a restart, a restart key), so sending it twice starts
+ * one run.
  */
 export function enrollmentStartedEvent(input: {
   enrollmentId: string;
   contactId: string;
   sequenceId: string;
   exitOnReply: boolean;
-  /** Set by the self-healing job: one restart per enrollment per bucket. */
-  healBucket?: number;
+  /**
+   * For a run restarted mid-sequence (self-healing: "heal:<hour>"; a resumed
+   * sequence: "resume:<time>"). A run always continues from what the
+   * database says is next, so a restart never repeats a sent step.
+   */
+  restartKey?: string;
 }): OutgoingEvent {
-  const runKey = input.healBucket === undefined ? input.enrollmentId : `${input.enrollmentId}:heal:${input.healBucket}`;
+  const runKey = input.restartKey === undefined ? input.enrollmentId : `${input.enrollmentId}:${input.restartKey}`;
   return {
     name: ENROLLMENT_STARTED,
     id: `enrollment-run-${runKey}`,
