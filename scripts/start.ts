@@ -21,6 +21,7 @@ import { createPrismaClient } from "../lib/db/prisma";
 import { LocalExecutor } from "../inngest/local-executor";
 import { seedAdmin, seedDemo, DEMO_PASSWORD } from "../prisma/seed";
 import { appDatabase } from "./lib/database";
+import { OffsetClock, startExecutorControl } from "./lib/executor-control";
 import { secretFromEnvOrFile } from "./lib/secrets";
 
 const log = (line: string) => console.log(line);
@@ -102,11 +103,21 @@ async function main() {
     log(`[inngest] Inngest dev server found on :8288; point it at ${appUrl}/api/inngest`);
   } else {
     const executorPort = Number(process.env.STEPWISE_EXECUTOR_PORT ?? 8289);
-    executor = new LocalExecutor({ serveUrl: `${appUrl}/api/inngest`, log: (m) => log(`[executor] ${m}`) });
+    const controlPort = Number(process.env.STEPWISE_E2E_CONTROL_PORT ?? 0);
+    const clock = new OffsetClock();
+    const verbose = process.env.STEPWISE_EXECUTOR_LOG === "verbose";
+    executor = new LocalExecutor({
+      serveUrl: `${appUrl}/api/inngest`,
+      clock,
+      log: (m) => (verbose || !/calling|event inngest\//.test(m) ? log(`[executor] ${m}`) : undefined),
+    });
     const server = await executor.listen(executorPort);
+    const control = controlPort ? startExecutorControl(controlPort, executor, clock) : undefined;
+    if (control) log(`[executor] test clock control on 127.0.0.1:${controlPort}`);
     cleanups.push(async () => {
       await executor?.stop();
       await server.close();
+      await control?.close();
     });
     env.INNGEST_DEV = "1";
     env.INNGEST_BASE_URL = server.url;

@@ -1,0 +1,62 @@
+/**
+ * Every test: schema drift check, vitest (unit + integration + Inngest runs on
+ * a throwaway PostgreSQL), then Playwright against the real app. Ends with
+ * one line "N passed, N failed, N skipped" built from the runners' JSON
+ * reports, and exits non-zero if anything failed.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { runE2e } from "./test-e2e";
+
+type Counts = { passed: number; failed: number; skipped: number };
+
+function run(cmd: string, args: string[]): Promise<number> {
+  const child = spawn(cmd, args, { stdio: "inherit", env: process.env });
+  return new Promise((resolve) => child.on("close", (code) => resolve(code ?? 1)));
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+function vitestCounts(report: unknown): Counts {
+  const r = report as { numPassedTests?: number; numFailedTests?: number; numPendingTests?: number; numTodoTests?: number } | undefined;
+  return { passed: r?.numPassedTests ?? 0, failed: r?.numFailedTests ?? 0, skipped: (r?.numPendingTests ?? 0) + (r?.numTodoTests ?? 0) };
+}
+
+function playwrightCounts(report: unknown): Counts {
+  const s = (report as { stats?: { expected?: number; unexpected?: number; flaky?: number; skipped?: number } } | undefined)?.stats;
+  return { passed: (s?.expected ?? 0) + (s?.flaky ?? 0), failed: s?.unexpected ?? 0, skipped: s?.skipped ?? 0 };
+}
+
+async function main() {
+  fs.mkdirSync(".reports", { recursive: true });
+  for (const f of [".reports/vitest.json", ".reports/playwright.json"]) fs.rmSync(f, { force: true });
+  const tsx = path.resolve("node_modules", ".bin", "tsx");
+  const skipE2e = process.argv.includes("--no-e2e");
+
+  const drift = await run(tsx, ["scripts/check-drift.ts"]);
+  const vitest = await run(path.resolve("node_modules", ".bin", "vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile.json=.reports/vitest.json"]);
+  const e2e = skipE2e ? 0 : await runE2e();
+
+  const counts = [vitestCounts(readJson(".reports/vitest.json")), playwrightCounts(readJson(".reports/playwright.json"))];
+  const total = counts.reduce((a, c) => ({ passed: a.passed + c.passed, failed: a.failed + c.failed, skipped: a.skipped + c.skipped }), { passed: 0, failed: 0, skipped: 0 });
+  // A runner that crashed before reporting counts as a failure even with no failed test.
+  const crashed = [drift, vitest, e2e].filter((code) => code !== 0).length;
+  if (crashed && total.failed === 0) total.failed = crashed;
+
+  console.log(`\nschema drift check: ${drift === 0 ? "ok" : "FAILED"}; vitest exit ${vitest}; playwright exit ${skipE2e ? "skipped" : e2e}`);
+  console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+  process.exit(drift === 0 && vitest === 0 && e2e === 0 ? 0 : 1);
+}
+
+main().catch((error) => {
+  console.error(error);
+  console.log("0 passed, 1 failed, 0 skipped");
+  process.exit(1);
+});

@@ -1,0 +1,39 @@
+/**
+ * Runs the Playwright suite against the real app on a throwaway embedded
+ * PostgreSQL (or TEST_DATABASE_URL). Extra arguments go to Playwright.
+ *   npm run test:e2e [-- tests/e2e/auth.spec.ts]
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { freePort } from "../lib/db/embedded-postgres";
+import { throwawayDatabase } from "./lib/database";
+
+export async function runE2e(args: string[] = []): Promise<number> {
+  const database = process.env.TEST_DATABASE_URL
+    ? { url: process.env.TEST_DATABASE_URL, stop: async () => {} }
+    : await throwawayDatabase("e2e");
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "stepwise-e2e-data-"));
+  fs.mkdirSync(".reports/auth", { recursive: true });
+  try {
+    const env = {
+      ...process.env,
+      DATABASE_URL: database.url,
+      E2E_DATA_DIR: dataDir,
+      E2E_PORT: String(await freePort()),
+      E2E_EXECUTOR_PORT: String(await freePort()),
+      E2E_CONTROL_PORT: String(await freePort()),
+    };
+    const cli = path.resolve("node_modules", "@playwright", "test", "cli.js");
+    const child = spawn(process.execPath, [cli, "test", ...args], { env, stdio: "inherit" });
+    return await new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? 1)));
+  } finally {
+    await database.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runE2e(process.argv.slice(2)).then((code) => process.exit(code));
+}
