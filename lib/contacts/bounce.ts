@@ -1,0 +1,87 @@
+/**
+ * Bounces and spam complaints reported by the mail provider. A hard bounce
+ * or a complaint makes the contact unmailable (status bounced) and ends
+ * their sequences; soft bounces are transient and change nothing.
+ */
+import { z } from "zod";
+import { now as currentTime } from "../clock";
+import type { Db } from "../db/prisma";
+import type { FieldErrors } from "../errors";
+import { endLiveEnrollments, publishExitEvents, type ExitedEnrollment } from "../sequences/exit-contact";
+import { fieldErrorsOf } from "../validations/parse";
+import { normalizeEmail, ZEmail } from "./email";
+
+export type BounceKind = "hard" | "complaint";
+export type MarkBouncedOutcome =
+  | { outcome: "no_contact"; exited: [] }
+  | { outcome: "bounced" | "already_bounced"; contactId: string; exited: ExitedEnrollment[] };
+
+/**
+ * Marks the (not deleted) contact with this address bounced, records a
+ * bounced/complained consent event and exits their live enrollments with
+ * reason bounced. Idempotent: providers retry webhooks, and a contact that is
+ * already bounced changes nothing and records nothing.
+ */
+export async function markBounced(db: Db, input: { email: string; kind: BounceKind; detail?: string }): Promise<MarkBouncedOutcome> {
+  const email = normalizeEmail(input.email);
+  const result = await db.$transaction(async (tx): Promise<MarkBouncedOutcome> => {
+    const [contact] = await tx.$queryRaw<{ id: string; status: string }[]>`
+      SELECT "id", "status"::text AS "status" FROM "Contact"
+      WHERE lower("email") = ${email} AND "deletedAt" IS NULL FOR UPDATE`;
+    if (!contact) return { outcome: "no_contact", exited: [] };
+    if (contact.status === "bounced") return { outcome: "already_bounced", contactId: contact.id, exited: [] };
+
+    const at = currentTime();
+    const detail = input.detail?.slice(0, 500);
+    await tx.contact.update({ where: { id: contact.id }, data: { status: "bounced", bouncedAt: at } });
+    await tx.consentEvent.create({
+      data: { contactId: contact.id, type: input.kind === "hard" ? "bounced" : "complained", source: "webhook", detail, createdAt: at },
+    });
+    const exited = await endLiveEnrollments(tx, { contactId: contact.id, reason: "bounced", detail: input.kind === "hard" ? "hard bounce" : "spam complaint" });
+    return { outcome: "bounced", contactId: contact.id, exited };
+  });
+  if (result.outcome === "bounced") await publishExitEvents({ contactId: result.contactId, reason: "bounced" }, result.exited);
+  return result;
+}
+
+/** The provider-neutral bounce webhook body. */
+export const ZBounceWebhook = z.object({
+  email: ZEmail,
+  type: z.enum(["hard", "soft", "complaint"], { message: "Must be hard, soft or complaint" }),
+  detail: z.string().max(2000).optional(),
+});
+export type TBounceWebhook = z.infer<typeof ZBounceWebhook>;
+
+/** Postmark's bounce and spam-complaint webhooks (only the fields used). */
+const ZPostmarkBounce = z.object({
+  Type: z.string().min(1, "Required"),
+  Email: z.string().min(1, "Required"),
+  Description: z.string().optional(),
+  Details: z.string().optional(),
+});
+
+// Postmark types that mean the address will never accept mail (or the
+// recipient does not want it); every other type (SoftBounce, Transient,
+// DnsError, AutoResponder, ...) is temporary or informational.
+const POSTMARK_HARD = new Set(["HardBounce", "BadEmailAddress", "ManuallyDeactivated"]);
+const POSTMARK_COMPLAINT = new Set(["SpamComplaint"]);
+
+export const BOUNCE_PROVIDERS = ["generic", "postmark"] as const;
+export type BounceProvider = (typeof BOUNCE_PROVIDERS)[number];
+
+export type Parsed<T> = { ok: true; data: T } | { ok: false; fieldErrors: FieldErrors };
+
+function parsed<T>(result: z.ZodSafeParseResult<T>): Parsed<T> {
+  return result.success ? { ok: true, data: result.data } : { ok: false, fieldErrors: fieldErrorsOf(result.error) };
+}
+
+/** Validates a bounce webhook body from `provider` into the neutral shape. */
+export function parseBounceWebhook(body: unknown, provider: BounceProvider): Parsed<TBounceWebhook> {
+  if (provider === "generic") return parsed(ZBounceWebhook.safeParse(body));
+  const postmark = parsed(ZPostmarkBounce.safeParse(body));
+  if (!postmark.ok) return postmark;
+  const { Type, Email, Description, Details } = postmark.data;
+  const type = POSTMARK_HARD.has(Type) ? "hard" : POSTMARK_COMPLAINT.has(Type) ? "complaint" : "soft";
+  const detail = [`Postmark ${Type}`, Description, Details].filter(Boolean).join(": ").slice(0, 2000);
+  return parsed(ZBounceWebhook.safeParse({ email: Email, type, detail }));
+}

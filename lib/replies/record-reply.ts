@@ -1,0 +1,83 @@
+/**
+ * Stores an inbound reply, matches it to the contact and (through
+ * In-Reply-To) to the message it answers, and ends the sequences that exit
+ * on reply. Auto-replies are stored but end nothing.
+ */
+import { now as currentTime } from "../clock";
+import { normalizeEmail } from "../contacts/email";
+import type { Db } from "../db/prisma";
+import { exitContact } from "../sequences/exit-contact";
+import { isAutoReply, lowerCaseKeys } from "./auto-reply";
+import { messageIdsIn, type TInboundReply } from "./normalize";
+
+export type RecordReplyResult = { matched: boolean; matchedSend: boolean; autoReply: boolean; exited: number };
+
+type MatchedSend = { id: string; contactId: string; sequenceId: string };
+
+/**
+ * The send a Message-ID belongs to. Stepwise's ids are
+ * `<enrollmentId>.<stepId>@<domain>`, so the lookup goes through the unique
+ * (enrollment, step) index and then checks the whole id.
+ */
+async function findSend(db: Db, messageId: string): Promise<MatchedSend | null> {
+  const local = messageId.slice(0, messageId.lastIndexOf("@"));
+  const [enrollmentId, stepId, extra] = local.split(".");
+  if (!enrollmentId || !stepId || extra !== undefined || enrollmentId.length > 64 || stepId.length > 64) return null;
+  const send = await db.stepSend.findUnique({
+    where: { enrollmentId_stepId: { enrollmentId, stepId } },
+    select: { id: true, messageId: true, enrollment: { select: { contactId: true, sequenceId: true } } },
+  });
+  if (!send || send.messageId !== messageId) return null;
+  return { id: send.id, ...send.enrollment };
+}
+
+async function matchSend(db: Db, reply: TInboundReply): Promise<MatchedSend | null> {
+  // In-Reply-To names the message answered; References (newest last) is the
+  // fallback for clients that leave In-Reply-To out.
+  const candidates = [...messageIdsIn(reply.inReplyTo), ...messageIdsIn(lowerCaseKeys(reply.headers ?? {})["references"]).reverse()];
+  for (const id of candidates.slice(0, 20)) {
+    const send = await findSend(db, id);
+    if (send) return send;
+  }
+  return null;
+}
+
+/** Records one inbound reply; see the module comment. */
+export async function recordInboundReply(db: Db, reply: TInboundReply, options: { provider: string }): Promise<RecordReplyResult> {
+  const from = normalizeEmail(reply.from);
+  const autoReply = isAutoReply(reply.headers, reply.subject);
+  const sender = await db.contact.findFirst({ where: { email: from, deletedAt: null }, select: { id: true } });
+  const send = await matchSend(db, reply);
+
+  // The sender decides who replied. Only when the address is unknown (an
+  // alias, a forwarding mailbox) does our own Message-ID in the headers
+  // identify the contact: nobody else was sent that id.
+  let contactId = sender?.id ?? null;
+  if (!contactId && send) {
+    const owner = await db.contact.findFirst({ where: { id: send.contactId, deletedAt: null }, select: { id: true } });
+    contactId = owner?.id ?? null;
+  }
+  const answered = send && send.contactId === contactId ? send : null;
+
+  await db.inboundReply.create({
+    data: {
+      contactId,
+      fromAddress: from,
+      subject: (reply.subject ?? "").slice(0, 1000),
+      inReplyTo: reply.inReplyTo?.trim().slice(0, 1000) || null,
+      stepSendId: answered?.id ?? null,
+      provider: options.provider,
+      isAutoReply: autoReply,
+      receivedAt: currentTime(),
+    },
+  });
+
+  if (!contactId || autoReply) return { matched: !!contactId, matchedSend: !!answered, autoReply, exited: 0 };
+  const { exited } = await exitContact(db, {
+    contactId,
+    sequenceId: answered?.sequenceId,
+    reason: "replied",
+    detail: answered ? "reply to a sequence email" : "reply received",
+  });
+  return { matched: true, matchedSend: !!answered, autoReply, exited: exited.length };
+}
