@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/admin-shell/page-header";
+import { ApiKeys } from "@/components/settings/api-keys";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/session";
+import { listApiKeysForAdmin } from "@/lib/api-keys/queries";
 import { hasRole, ROLE_LABELS } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
 
@@ -14,6 +16,7 @@ export default async function SettingsPage() {
   const users = hasRole(user.role, "admin")
     ? await getDb().user.findMany({ orderBy: { createdAt: "asc" }, select: { id: true, name: true, email: true, role: true } })
     : null;
+  const apiKeys = hasRole(user.role, "admin") ? await listApiKeysForAdmin() : null;
   return (
     <>
       <PageHeader title="Settings" />
@@ -53,6 +56,19 @@ export default async function SettingsPage() {
                   ))}
                 </TableBody>
               </Table>
+            </CardContent>
+          </Card>
+        ) : null}
+        {apiKeys ? (
+          <Card>
+            <CardHeader>
+              <CardTitle>API keys</CardTitle>
+              <CardDescription>
+                Keys for the JSON API (<code>/api/v1</code>): send <code>Authorization: Bearer &lt;key&gt;</code>. See docs/api.md.
+              </CardDescription>
+            </CardHeader>
+            <CardContent>
+              <ApiKeys keys={apiKeys} />
             </CardContent>
           </Card>
         ) : null}

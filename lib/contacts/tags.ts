@@ -1,0 +1,97 @@
+import { now as currentTime } from "../clock";
+import type { Db } from "../db/prisma";
+import { EMPTY_SUMMARY, fireTagAddedTriggers, type ChangeSource, type TriggerSummary } from "../triggers/fire";
+import { ZTagNames } from "../validations/contact";
+import { assertIds } from "../validations/ids";
+import { parseOrThrow } from "../validations/parse";
+
+export type AddTagsResult = { tags: { id: string; name: string }[]; added: number; triggers: TriggerSummary };
+
+/**
+ * Adds tags to many contacts in one statement, creating missing tags
+ * (matched case-insensitively). Triggers fire only for links this call
+ * inserted, so a tag added twice (even concurrently) enrolls once. Deleted
+ * or unknown contacts are skipped.
+ */
+export async function addTags(
+  db: Db,
+  input: { contactIds: string[]; tagNames: string[]; source: ChangeSource; fireTriggers?: boolean },
+): Promise<AddTagsResult> {
+  const contactIds = [...new Set(assertIds(input.contactIds, "contactIds"))];
+  const tags = await ensureTags(db, parseOrThrow(ZTagNames, input.tagNames));
+  if (contactIds.length === 0 || tags.length === 0) return { tags, added: 0, triggers: { ...EMPTY_SUMMARY } };
+
+  // ORDER BY: concurrent overlapping calls take the primary-key locks in
+  // the same order, so they wait for each other instead of deadlocking.
+  const inserted = await db.$queryRaw<{ contactId: string; tagId: string }[]>`
+    INSERT INTO "ContactTag" ("contactId", "tagId", "createdAt")
+    SELECT c."id", t."id", ${currentTime().toISOString()}::timestamp(3)
+    FROM "Contact" c CROSS JOIN unnest(${tags.map((t) => t.id)}::text[]) AS t("id")
+    WHERE c."id" = ANY(${contactIds}::text[]) AND c."deletedAt" IS NULL
+    ORDER BY c."id", t."id"
+    ON CONFLICT ("contactId", "tagId") DO NOTHING
+    RETURNING "contactId", "tagId"`;
+
+  const fire = input.fireTriggers ?? true;
+  const triggers = fire ? await fireTagAddedTriggers(db, { pairs: inserted, source: input.source }) : { ...EMPTY_SUMMARY };
+  return { tags, added: inserted.length, triggers };
+}
+
+/** Removes tags (by name, case-insensitively) from many contacts in one statement. */
+export async function removeTags(db: Db, input: { contactIds: string[]; tagNames: string[] }): Promise<{ removed: number }> {
+  const contactIds = [...new Set(assertIds(input.contactIds, "contactIds"))];
+  const names = uniqueNames(parseOrThrow(ZTagNames, input.tagNames));
+  if (contactIds.length === 0 || names.length === 0) return { removed: 0 };
+  const removed = await db.$executeRaw`
+    DELETE FROM "ContactTag" ct USING "Tag" t
+    WHERE ct."tagId" = t."id"
+      AND lower(t."name") = ANY(${names.map((n) => n.toLowerCase())}::text[])
+      AND ct."contactId" = ANY(${contactIds}::text[])`;
+  return { removed };
+}
+
+/** The tags with these names, creating the missing ones; one per name, case-insensitively. */
+export async function ensureTags(db: Db, tagNames: string[]): Promise<{ id: string; name: string }[]> {
+  const names = uniqueNames(tagNames);
+  if (names.length === 0) return [];
+  const lowered = names.map((n) => n.toLowerCase());
+  const find = (client: Pick<Db, "$queryRaw">) => client.$queryRaw<{ id: string; name: string }[]>`
+    SELECT DISTINCT ON (lower("name")) "id", "name" FROM "Tag"
+    WHERE lower("name") = ANY(${lowered}::text[]) ORDER BY lower("name"), "createdAt" ASC`;
+
+  const existing = await find(db);
+  if (existing.length === lowered.length) return existing;
+
+  return db.$transaction(async (tx) => {
+    // The unique index on Tag.name is case-sensitive: serialize creators of
+    // the same lower-cased name so "VIP" and "vip" cannot both be created.
+    await tx.$executeRaw`
+      SELECT pg_advisory_xact_lock(hashtextextended('tag:' || n, 0))
+      FROM unnest(${[...lowered].sort()}::text[]) AS n ORDER BY n`;
+    const found = await find(tx);
+    const have = new Set(found.map((t) => t.name.toLowerCase()));
+    const missing = names.filter((n) => !have.has(n.toLowerCase()));
+    if (missing.length === 0) return found;
+    const created = await tx.$queryRaw<{ id: string; name: string }[]>`
+      INSERT INTO "Tag" ("id", "name", "createdAt")
+      SELECT gen_random_uuid()::text, n, ${currentTime().toISOString()}::timestamp(3) FROM unnest(${missing}::text[]) AS n
+      ON CONFLICT ("name") DO NOTHING
+      RETURNING "id", "name"`;
+    return [...found, ...created];
+  });
+}
+
+/** Trimmed, first spelling wins among case-insensitive duplicates. */
+function uniqueNames(names: string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const raw of names) {
+    const name = raw.trim();
+    const key = name.toLowerCase();
+    if (name && !seen.has(key)) {
+      seen.add(key);
+      out.push(name);
+    }
+  }
+  return out;
+}

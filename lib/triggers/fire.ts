@@ -1,0 +1,90 @@
+/**
+ * Entry triggers, evaluated in one place whatever changed the contact (UI,
+ * API, import, signup). Only active sequences' triggers fire; every
+ * enrollment goes through enrollContact (or, for bulk changes, enrollMany,
+ * which applies the same rules behind the same unique index).
+ */
+import type { Db } from "../db/prisma";
+import { enrollContact, type EnrollResult } from "../sequences/enroll-contact";
+import { enrollMany, summarizeResults } from "../sequences/enroll-many";
+import { crossesScoreThreshold, signupMatches, type EnrollmentSource } from "../sequences/triggers";
+
+export type TriggerSummary = { enrolled: number; alreadyEnrolled: number; refused: number };
+
+/** Where a contact change came from (the same words as ConsentEvent.source). */
+export type ChangeSource = "admin" | "api" | "import" | "signup" | "seed";
+
+type TriggeredPair = { contactId: string; sequenceId: string; triggerId: string };
+
+/** Above this many enrollments at once, one set-based pass beats a transaction per pair. */
+const BULK_THRESHOLD = 20;
+
+export const EMPTY_SUMMARY: TriggerSummary = Object.freeze({ enrolled: 0, alreadyEnrolled: 0, refused: 0 });
+
+/** Enrolls contacts whose new tags (links that did not exist before) match a tag_added trigger. */
+export async function fireTagAddedTriggers(
+  db: Db,
+  input: { pairs: { contactId: string; tagId: string }[]; source: ChangeSource },
+): Promise<TriggerSummary> {
+  if (input.pairs.length === 0) return { ...EMPTY_SUMMARY };
+  const tagIds = [...new Set(input.pairs.map((p) => p.tagId))];
+  const triggers = await db.sequenceTrigger.findMany({
+    where: { type: "tag_added", tagId: { in: tagIds }, sequence: { status: "active" } },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, sequenceId: true, tagId: true },
+  });
+  if (triggers.length === 0) return { ...EMPTY_SUMMARY };
+
+  const triggersByTag = new Map<string, typeof triggers>();
+  for (const trigger of triggers) triggersByTag.set(trigger.tagId!, [...(triggersByTag.get(trigger.tagId!) ?? []), trigger]);
+  const pairs: TriggeredPair[] = [];
+  for (const { contactId, tagId } of input.pairs) {
+    for (const trigger of triggersByTag.get(tagId) ?? []) pairs.push({ contactId, sequenceId: trigger.sequenceId, triggerId: trigger.id });
+  }
+  return enrollTriggered(db, pairs, "trigger:tag_added");
+}
+
+/** Enrolls a contact whose score rose across a score_threshold trigger's threshold. */
+export async function fireScoreTriggers(db: Db, input: { contactId: string; previous: number; next: number }): Promise<TriggerSummary> {
+  const { contactId, previous, next } = input;
+  if (next <= previous) return { ...EMPTY_SUMMARY };
+  const triggers = await db.sequenceTrigger.findMany({
+    where: { type: "score_threshold", scoreThreshold: { gt: previous, lte: next }, sequence: { status: "active" } },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, sequenceId: true, scoreThreshold: true },
+  });
+  const pairs = triggers
+    .filter((t) => t.scoreThreshold !== null && crossesScoreThreshold(previous, next, t.scoreThreshold))
+    .map((t) => ({ contactId, sequenceId: t.sequenceId, triggerId: t.id }));
+  return enrollTriggered(db, pairs, "trigger:score_threshold");
+}
+
+/** Enrolls a contact who signed up, in sequences whose signup trigger matches the source. */
+export async function fireSignupTriggers(db: Db, input: { contactId: string; signupSource?: string | null }): Promise<TriggerSummary> {
+  const triggers = await db.sequenceTrigger.findMany({
+    where: { type: "signup", sequence: { status: "active" } },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, sequenceId: true, signupSource: true },
+  });
+  const pairs = triggers
+    .filter((t) => signupMatches(t.signupSource, input.signupSource))
+    .map((t) => ({ contactId: input.contactId, sequenceId: t.sequenceId, triggerId: t.id }));
+  return enrollTriggered(db, pairs, "trigger:signup");
+}
+
+/** One enrollment per (contact, sequence), attributed to the first matching trigger. */
+async function enrollTriggered(db: Db, pairs: TriggeredPair[], source: EnrollmentSource): Promise<TriggerSummary> {
+  const seen = new Set<string>();
+  const unique = pairs.filter((p) => {
+    const key = `${p.contactId}|${p.sequenceId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  if (unique.length === 0) return { ...EMPTY_SUMMARY };
+  if (unique.length > BULK_THRESHOLD) return summarizeResults(await enrollMany(db, { pairs: unique, source }));
+
+  const results: EnrollResult[] = [];
+  for (const pair of unique) results.push(await enrollContact(db, { ...pair, source }));
+  return summarizeResults(results);
+}

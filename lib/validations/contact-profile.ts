@@ -1,0 +1,77 @@
+import { z } from "zod";
+import { ZId } from "./enrollment";
+
+/** Is `value` an IANA time zone this runtime knows ("Europe/Paris", "UTC")? */
+export function isValidTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const ZTimeZone = z.string().trim().min(1, "Enter a time zone").max(64).refine(isValidTimeZone, "Not a known time zone (e.g. Europe/Paris or UTC)");
+
+/** Built-in merge fields win over attributes of the same name, so such keys would never show. */
+const RESERVED_KEYS = new Set(["email", "firstName", "lastName"]);
+
+/** Attribute keys double as merge tags ({{company}}), so they follow the merge-tag syntax. */
+export const ZAttributeKey = z
+  .string()
+  .trim()
+  .min(1, "Enter a name")
+  .max(64, "At most 64 characters")
+  .regex(/^[A-Za-z_][\w.]*$/, "Letters, digits, _ and . only, starting with a letter or _")
+  .refine((key) => !RESERVED_KEYS.has(key), "That name is a built-in field");
+
+export const ZAttributeValue = z.union([z.string().max(2000, "At most 2,000 characters"), z.number().finite(), z.boolean()]);
+
+export const ZContactAttributes = z
+  .record(ZAttributeKey, ZAttributeValue)
+  .refine((attrs) => Object.keys(attrs).length <= 100, "At most 100 attributes");
+
+const ZName = z
+  .string()
+  .trim()
+  .max(100, "At most 100 characters")
+  .nullish()
+  .transform((v) => v || null);
+
+export const ZContactProfileInput = z.object({
+  contactId: ZId,
+  firstName: ZName,
+  lastName: ZName,
+  timezone: ZTimeZone,
+  attributes: ZContactAttributes,
+});
+export type TContactProfileInput = z.input<typeof ZContactProfileInput>;
+
+/**
+ * The profile form: attributes as key/value rows, so that an error points at
+ * its row ("attributes.2.key"). Values are edited as text.
+ */
+export const ZContactProfileForm = ZContactProfileInput.extend({
+  attributes: z
+    .array(z.object({ key: ZAttributeKey, value: z.string().max(2000, "At most 2,000 characters") }))
+    .max(100, "At most 100 attributes")
+    .superRefine((rows, ctx) => {
+      const seen = new Set<string>();
+      rows.forEach((row, index) => {
+        if (seen.has(row.key)) ctx.addIssue({ code: "custom", message: "This name is used twice", path: [index, "key"] });
+        seen.add(row.key);
+      });
+    }),
+});
+export type TContactProfileForm = z.input<typeof ZContactProfileForm>;
+
+export const ZContactIdInput = z.object({ contactId: ZId });
+
+export const ZDeleteContactInput = z.object({
+  contactId: ZId,
+  /** Who deleted, kept in the exit events' detail (an email, "api"...). */
+  deletedBy: z.string().trim().min(1).max(200),
+});
+export type TDeleteContactInput = z.infer<typeof ZDeleteContactInput>;
+
+export const ZMarkRepliedInput = z.object({ contactId: ZId, sequenceId: ZId });
