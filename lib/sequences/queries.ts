@@ -2,6 +2,7 @@ import "server-only";
 import { requireUser } from "../auth/session";
 import { getDb } from "../db/client";
 import type { Prisma } from "../db/prisma";
+import type { MergeContact } from "../email/render";
 import { AppError } from "../errors";
 import { PAGE_SIZE, pageOf, type Page, type TListParams } from "../validations/common";
 import { TRIGGER_DEFINITIONS } from "./triggers";
@@ -112,4 +113,28 @@ export async function getSequenceDetail(id: string, { page }: { page: number }) 
 export async function listActiveSequenceOptions() {
   await requireUser("viewer");
   return getDb().sequence.findMany({ where: { status: "active" }, orderBy: { name: "asc" }, select: { id: true, name: true } });
+}
+
+/** Tags for the builder's trigger picker, by name. */
+export async function listTagOptions(): Promise<{ id: string; name: string }[]> {
+  await requireUser("viewer");
+  return getDb().tag.findMany({ orderBy: { name: "asc" }, take: 1000, select: { id: true, name: true } });
+}
+
+const SAMPLE_CONTACT: MergeContact = {
+  email: "ada@example.com",
+  firstName: "Ada",
+  lastName: "Lovelace",
+  attributes: { company: "Analytical Engines Ltd" },
+};
+
+/** Whom the step preview is rendered for: a real named contact, or a built-in sample. */
+export async function getPreviewContact(): Promise<MergeContact> {
+  await requireUser("viewer");
+  const contact = await getDb().contact.findFirst({
+    where: { deletedAt: null, status: "subscribed", firstName: { not: null } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { email: true, firstName: true, lastName: true, attributes: true },
+  });
+  return contact ?? SAMPLE_CONTACT;
 }

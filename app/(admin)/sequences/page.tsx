@@ -2,10 +2,14 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { PageHeader } from "@/components/admin-shell/page-header";
 import { SearchForm } from "@/components/search-form";
+import { SequenceRowActions } from "@/components/sequences/builder/sequence-row-actions";
+import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Pagination } from "@/components/ui/pagination";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { hasRole } from "@/lib/auth/roles";
+import { getCurrentUser } from "@/lib/auth/session";
 import { listSequences } from "@/lib/sequences/queries";
 import { ZListParams } from "@/lib/validations/common";
 
@@ -17,9 +21,21 @@ export default async function SequencesPage({ searchParams }: Props) {
   const raw = await searchParams;
   const params = ZListParams.parse(raw);
   const result = await listSequences(params);
+  const user = await getCurrentUser();
+  const canEdit = !!user && hasRole(user.role, "marketer");
   return (
     <>
-      <PageHeader title="Sequences" description="Automated email steps, sent until each contact completes or exits." />
+      <PageHeader
+        title="Sequences"
+        description="Automated email steps, sent until each contact completes or exits."
+        actions={
+          canEdit ? (
+            <Button asChild>
+              <Link href="/sequences/new">New sequence</Link>
+            </Button>
+          ) : undefined
+        }
+      />
       <div className="mb-4">
         <SearchForm action="/sequences" q={params.q} placeholder="Search sequences" label="Search sequences by name" />
       </div>
@@ -27,6 +43,13 @@ export default async function SequencesPage({ searchParams }: Props) {
         <EmptyState
           title={params.q ? "No sequences match your search" : "No sequences yet"}
           description={params.q ? "Try another name." : "Sequences you create appear here."}
+          action={
+            canEdit && !params.q ? (
+              <Button asChild variant="outline">
+                <Link href="/sequences/new">Create your first sequence</Link>
+              </Button>
+            ) : undefined
+          }
         />
       ) : (
         <>
@@ -40,6 +63,11 @@ export default async function SequencesPage({ searchParams }: Props) {
                 <TableHead className="text-right">Active</TableHead>
                 <TableHead className="text-right">Completed</TableHead>
                 <TableHead className="text-right">Exited</TableHead>
+                {canEdit ? (
+                  <TableHead>
+                    <span className="sr-only">Actions</span>
+                  </TableHead>
+                ) : null}
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -58,6 +86,11 @@ export default async function SequencesPage({ searchParams }: Props) {
                   <TableCell className="text-right tabular-nums">{s.counts.active}</TableCell>
                   <TableCell className="text-right tabular-nums">{s.counts.completed}</TableCell>
                   <TableCell className="text-right tabular-nums">{s.counts.exited}</TableCell>
+                  {canEdit ? (
+                    <TableCell>
+                      <SequenceRowActions sequenceId={s.id} name={s.name} status={s.status} />
+                    </TableCell>
+                  ) : null}
                 </TableRow>
               ))}
             </TableBody>

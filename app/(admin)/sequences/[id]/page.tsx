@@ -5,6 +5,12 @@ import { PageHeader } from "@/components/admin-shell/page-header";
 import { contactName, formatDateTime } from "@/components/format";
 import { EnrollContactForm } from "@/components/sequences/enroll-contact-form";
 import { RemoveEnrollmentButton } from "@/components/sequences/remove-enrollment-button";
+import { ExitRulesList } from "@/components/sequences/builder/exit-rules-list";
+import { SequenceSettingsForm } from "@/components/sequences/builder/sequence-settings-form";
+import { StatusControls } from "@/components/sequences/builder/status-controls";
+import { StepStatsPanel } from "@/components/sequences/builder/step-stats-panel";
+import { StepsEditor } from "@/components/sequences/builder/steps-editor";
+import { TriggersEditor } from "@/components/sequences/builder/triggers-editor";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Pagination } from "@/components/ui/pagination";
@@ -13,10 +19,9 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { getCurrentUser } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
 import { isAppError } from "@/lib/errors";
-import { EXIT_REASON_DEFINITIONS } from "@/lib/sequences/exit-reasons";
-import { describeTrigger, getSequenceDetail } from "@/lib/sequences/queries";
+import { mailConfig } from "@/lib/email/config";
+import { describeTrigger, getPreviewContact, getSequenceDetail, listTagOptions } from "@/lib/sequences/queries";
 import { REENTRY_POLICY_LABELS } from "@/lib/sequences/reentry";
-import { describeDelay } from "@/lib/sequences/schedule";
 import { ZListParams } from "@/lib/validations/common";
 
 export const metadata: Metadata = { title: "Sequence" };
@@ -34,69 +39,85 @@ export default async function SequencePage({ params, searchParams }: Props) {
   const user = await getCurrentUser();
   const canEdit = !!user && hasRole(user.role, "marketer");
   const { sequence, enrollments } = detail;
+  const editable = canEdit && sequence.status !== "archived";
+  // Only editors see forms: viewers are sent no tags or sample contact.
+  const [tags, previewContact] = editable ? await Promise.all([listTagOptions(), getPreviewContact()]) : [[], null];
+  const { senderName, postalAddress } = mailConfig();
 
   return (
     <>
       <PageHeader
         title={sequence.name}
         description={sequence.description || undefined}
-        actions={<StatusBadge status={sequence.status} />}
+        actions={
+          <>
+            <StatusBadge status={sequence.status} />
+            {canEdit ? (
+              <StatusControls key={sequence.id} sequenceId={sequence.id} sequenceName={sequence.name} status={sequence.status} hasTriggers={sequence.triggers.length > 0} />
+            ) : null}
+          </>
+        }
       />
-      <div className="grid gap-4 md:grid-cols-2">
-        <Card>
+      {sequence.status === "archived" ? (
+        <p className="mb-4 rounded-md border bg-muted px-4 py-3 text-sm">This sequence is archived: it can no longer be edited or activated. Duplicate it to reuse its steps.</p>
+      ) : null}
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Card className="lg:col-span-2">
           <CardHeader>
             <CardTitle>Steps</CardTitle>
           </CardHeader>
           <CardContent>
-            {sequence.steps.length === 0 ? (
-              <p className="text-sm text-muted-foreground">No steps yet.</p>
-            ) : (
-              <ol className="space-y-2">
-                {sequence.steps.map((step, index) => (
-                  <li key={step.id} className="rounded-md border p-3 text-sm">
-                    <div className="font-medium">
-                      {index + 1}. {step.subject}
-                    </div>
-                    <div className="text-muted-foreground">
-                      {index === 0 ? "After enrollment" : "After the previous step"}: {describeDelay(step.delayAmount, step.delayUnit)}
-                    </div>
-                  </li>
-                ))}
-              </ol>
-            )}
+            <StepsEditor
+              key={sequence.id}
+              sequenceId={sequence.id}
+              preview={previewContact ? { contact: previewContact, senderName, postalAddress } : null}
+              steps={sequence.steps.map(({ id, subject, body, delayAmount, delayUnit }) => ({ id, subject, body, delayAmount, delayUnit }))}
+            />
           </CardContent>
         </Card>
         <Card>
           <CardHeader>
-            <CardTitle>Entry and exit</CardTitle>
+            <CardTitle>Entry triggers</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <TriggersEditor
+              key={sequence.id}
+              sequenceId={sequence.id}
+              canEdit={editable}
+              tags={tags}
+              triggers={sequence.triggers.map((t) => ({ id: t.id, description: describeTrigger(t) }))}
+            />
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Settings and exit rules</CardTitle>
           </CardHeader>
           <CardContent className="space-y-3 text-sm">
-            <div>
-              <div className="font-medium">Entry triggers</div>
-              {sequence.triggers.length === 0 ? (
-                <p className="text-muted-foreground">Manual enrollment only.</p>
-              ) : (
-                <ul className="list-disc pl-5">
-                  {sequence.triggers.map((t) => (
-                    <li key={t.id}>{describeTrigger(t)}</li>
-                  ))}
-                </ul>
-              )}
-            </div>
-            <div>
-              <div className="font-medium">Exits</div>
-              <ul className="list-disc pl-5">
-                {Object.entries(EXIT_REASON_DEFINITIONS)
-                  .filter(([reason, def]) => def.alwaysOn || (reason === "replied" && sequence.exitOnReply))
-                  .map(([reason, def]) => (
-                    <li key={reason}>{def.label}</li>
-                  ))}
-              </ul>
-            </div>
-            <div>
-              <span className="font-medium">Re-entry: </span>
-              {REENTRY_POLICY_LABELS[sequence.reentryPolicy]}
-            </div>
+            {editable ? (
+              <SequenceSettingsForm
+                key={sequence.id}
+                mode="edit"
+                sequenceId={sequence.id}
+                initial={{ name: sequence.name, description: sequence.description, exitOnReply: sequence.exitOnReply, reentryPolicy: sequence.reentryPolicy }}
+              />
+            ) : (
+              <>
+                <ExitRulesList exitOnReply={sequence.exitOnReply} />
+                <div>
+                  <span className="font-medium">Re-entry: </span>
+                  {REENTRY_POLICY_LABELS[sequence.reentryPolicy]}
+                </div>
+              </>
+            )}
+          </CardContent>
+        </Card>
+        <Card className="lg:col-span-2">
+          <CardHeader>
+            <CardTitle>Performance</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <StepStatsPanel sequenceId={sequence.id} />
           </CardContent>
         </Card>
       </div>

@@ -1,0 +1,84 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { NativeSelect } from "@/components/ui/select";
+import { Switch } from "@/components/ui/switch";
+import { Textarea } from "@/components/ui/textarea";
+import { createSequenceAction } from "@/lib/actions/sequences/create-sequence-action";
+import { updateSequenceSettingsAction } from "@/lib/actions/sequences/update-sequence-settings-action";
+import type { FieldErrors } from "@/lib/errors";
+import { REENTRY_POLICY_LABELS, type TReentryPolicy } from "@/lib/sequences/reentry";
+import { ZSequenceSettings, type TSequenceSettings } from "@/lib/validations/sequence";
+import { toastResult, validateInput } from "./action-feedback";
+import { ExitRulesList } from "./exit-rules-list";
+
+type Props =
+  | { mode: "create"; initial?: undefined; sequenceId?: undefined }
+  | { mode: "edit"; initial: TSequenceSettings; sequenceId: string };
+
+const EMPTY: TSequenceSettings = { name: "", description: "", exitOnReply: true, reentryPolicy: "never" };
+
+/** Name, description and exit/re-entry rules: creates a draft, or saves an existing sequence. */
+export function SequenceSettingsForm({ mode, initial, sequenceId }: Props) {
+  const router = useRouter();
+  const [values, setValues] = useState<TSequenceSettings>(initial ?? EMPTY);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [pending, startTransition] = useTransition();
+  const set = <K extends keyof TSequenceSettings>(key: K, value: TSequenceSettings[K]) => setValues((v) => ({ ...v, [key]: value }));
+
+  function submit(event: React.FormEvent) {
+    event.preventDefault();
+    const checked = validateInput(ZSequenceSettings, values);
+    if (!checked.ok) return setErrors(checked.fieldErrors);
+    startTransition(async () => {
+      if (mode === "create") {
+        const result = await createSequenceAction(checked.data);
+        setErrors(result.ok ? {} : (result.fieldErrors ?? {}));
+        if (toastResult(result, "Sequence created")) router.push(`/sequences/${result.data.id}`);
+      } else {
+        const result = await updateSequenceSettingsAction({ ...checked.data, sequenceId });
+        setErrors(result.ok ? {} : (result.fieldErrors ?? {}));
+        if (toastResult(result, "Settings saved")) router.refresh();
+      }
+    });
+  }
+
+  return (
+    <form onSubmit={submit} noValidate className="grid gap-4" aria-label="Sequence settings">
+      <Field label="Name" htmlFor="sequence-name" error={errors.name}>
+        <Input value={values.name} onChange={(e) => set("name", e.target.value)} maxLength={120} required />
+      </Field>
+      <Field label="Description" htmlFor="sequence-description" error={errors.description} hint="Optional: what this sequence is for.">
+        <Textarea value={values.description} onChange={(e) => set("description", e.target.value)} rows={2} />
+      </Field>
+      <fieldset className="grid gap-3 rounded-md border p-4">
+        <legend className="px-1 text-sm font-semibold">Exit rules</legend>
+        <ExitRulesList exitOnReply={values.exitOnReply} />
+        <div className="flex items-center gap-3">
+          <Switch id="sequence-exit-on-reply" checked={values.exitOnReply} onCheckedChange={(checked) => set("exitOnReply", checked)} />
+          <label htmlFor="sequence-exit-on-reply" className="text-sm font-medium">
+            Exit when the contact replies
+          </label>
+        </div>
+        <Field label="Re-entry policy" htmlFor="sequence-reentry" error={errors.reentryPolicy} hint="Whether a contact who has left may be enrolled again.">
+          <NativeSelect value={values.reentryPolicy} onChange={(e) => set("reentryPolicy", e.target.value as TReentryPolicy)}>
+            {Object.entries(REENTRY_POLICY_LABELS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </NativeSelect>
+        </Field>
+      </fieldset>
+      <div>
+        <Button type="submit" pending={pending}>
+          {mode === "create" ? "Create sequence" : "Save settings"}
+        </Button>
+      </div>
+    </form>
+  );
+}

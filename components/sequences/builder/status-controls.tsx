@@ -1,0 +1,96 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useId, useState, useTransition } from "react";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { toast } from "@/components/ui/toast";
+import { activateSequenceAction } from "@/lib/actions/sequences/activate-sequence-action";
+import { archiveSequenceAction } from "@/lib/actions/sequences/archive-sequence-action";
+import { pauseSequenceAction } from "@/lib/actions/sequences/pause-sequence-action";
+import { resumeSequenceAction } from "@/lib/actions/sequences/resume-sequence-action";
+import type { ActionResult } from "@/lib/actions/safe-action";
+import { toastResult } from "./action-feedback";
+import { DuplicateSequenceButton } from "./duplicate-sequence-button";
+
+type Props = { sequenceId: string; sequenceName: string; status: string; hasTriggers: boolean };
+
+/** Activate / Pause / Resume / Archive for the sequence's current status, plus Duplicate. */
+export function StatusControls({ sequenceId, sequenceName, status, hasTriggers }: Props) {
+  const router = useRouter();
+  const id = useId();
+  const [manualOnly, setManualOnly] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  function activate() {
+    startTransition(async () => {
+      const result = await activateSequenceAction({ sequenceId, manualOnly: !hasTriggers && manualOnly });
+      setError(result.ok ? null : result.message);
+      if (toastResult(result, "Sequence activated")) router.refresh();
+    });
+  }
+  function resume() {
+    startTransition(async () => {
+      const result = await resumeSequenceAction({ sequenceId });
+      setError(result.ok ? null : result.message);
+      if (toastResult(result, result.ok ? `Sequence resumed: ${result.data.restarted} contacts continue` : undefined)) router.refresh();
+    });
+  }
+  /** For ConfirmDialog: it shows a thrown message and stays open. */
+  async function confirmed(action: (input: { sequenceId: string }) => Promise<ActionResult<unknown>>, success: string) {
+    const result = await action({ sequenceId });
+    if (!result.ok) throw new Error(result.message);
+    setError(null);
+    toast({ title: success, variant: "success" });
+    router.refresh();
+  }
+
+  return (
+    <div className="grid justify-items-end gap-2">
+      <div className="flex flex-wrap items-center justify-end gap-2">
+        {status === "draft" && !hasTriggers ? (
+          <div className="flex items-center gap-2 text-sm">
+            <input id={`${id}-manual`} type="checkbox" className="size-4 accent-primary" checked={manualOnly} onChange={(e) => setManualOnly(e.target.checked)} />
+            <label htmlFor={`${id}-manual`}>Manual enrollment only</label>
+          </div>
+        ) : null}
+        {status === "draft" ? (
+          <Button type="button" pending={pending} onClick={activate}>
+            Activate
+          </Button>
+        ) : null}
+        {status === "active" ? (
+          <ConfirmDialog
+            trigger={<Button type="button" variant="outline">Pause</Button>}
+            title={`Pause "${sequenceName}"?`}
+            description="No more steps are sent and no one new is enrolled until you resume. Each contact then continues where they were."
+            confirmLabel="Pause sequence"
+            onConfirm={() => confirmed(pauseSequenceAction, "Sequence paused")}
+          />
+        ) : null}
+        {status === "paused" ? (
+          <Button type="button" pending={pending} onClick={resume}>
+            Resume
+          </Button>
+        ) : null}
+        {status === "draft" || status === "paused" ? (
+          <ConfirmDialog
+            trigger={<Button type="button" variant="outline">Archive</Button>}
+            title={`Archive "${sequenceName}"?`}
+            description="An archived sequence cannot be edited or activated again; you can still duplicate it. Contacts still in it must be removed first."
+            confirmLabel="Archive sequence"
+            destructive
+            onConfirm={() => confirmed(archiveSequenceAction, "Sequence archived")}
+          />
+        ) : null}
+        <DuplicateSequenceButton sequenceId={sequenceId} />
+      </div>
+      {error ? (
+        <p className="max-w-md text-right text-sm font-medium text-destructive" data-status-error="">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,88 @@
+"use client";
+
+import { useId, useState, useTransition } from "react";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { NativeSelect } from "@/components/ui/select";
+import { Textarea } from "@/components/ui/textarea";
+import type { ActionResult } from "@/lib/actions/safe-action";
+import type { FieldErrors } from "@/lib/errors";
+import { DELAY_UNITS, MAX_DELAY, ZStepInput, type TDelayUnit, type TStepInput } from "@/lib/validations/sequence";
+import { toastResult, validateInput } from "./action-feedback";
+import { MergeTagHelp } from "./merge-tag-help";
+import { StepPreview, type PreviewContext } from "./step-preview";
+
+type Props = {
+  initial: TStepInput;
+  /** The first step's delay counts from enrollment, the others' from the previous step. */
+  isFirst: boolean;
+  preview: PreviewContext;
+  onSave: (step: TStepInput) => Promise<ActionResult<unknown>>;
+  onDone: () => void;
+  successMessage: string;
+};
+
+/** Delay, subject and body of one step, with merge-tag help and a live preview. */
+export function StepForm({ initial, isFirst, preview, onSave, onDone, successMessage }: Props) {
+  const id = useId();
+  const [subject, setSubject] = useState(initial.subject);
+  const [body, setBody] = useState(initial.body);
+  const [delay, setDelay] = useState(String(initial.delayAmount));
+  const [unit, setUnit] = useState<TDelayUnit>(initial.delayUnit);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [pending, startTransition] = useTransition();
+
+  function submit(event: React.FormEvent) {
+    event.preventDefault();
+    const checked = validateInput(ZStepInput, { subject, body, delayAmount: delay.trim() === "" ? Number.NaN : Number(delay), delayUnit: unit });
+    if (!checked.ok) return setErrors(checked.fieldErrors);
+    startTransition(async () => {
+      const result = await onSave(checked.data);
+      setErrors(result.ok ? {} : (result.fieldErrors ?? {}));
+      if (toastResult(result, successMessage)) onDone();
+    });
+  }
+
+  return (
+    <form onSubmit={submit} noValidate className="grid gap-4 lg:grid-cols-2">
+      <div className="grid content-start gap-4">
+        <div className="grid grid-cols-2 gap-3">
+          <Field
+            label="Delay"
+            htmlFor={`${id}-delay`}
+            error={errors.delayAmount}
+            hint={isFirst ? "After enrollment" : "After the previous step"}
+          >
+            <Input type="number" inputMode="numeric" min={0} max={MAX_DELAY[unit]} step={1} value={delay} onChange={(e) => setDelay(e.target.value)} />
+          </Field>
+          <Field label="Delay unit" htmlFor={`${id}-unit`} error={errors.delayUnit}>
+            <NativeSelect value={unit} onChange={(e) => setUnit(e.target.value as TDelayUnit)}>
+              {DELAY_UNITS.map((u) => (
+                <option key={u} value={u}>
+                  {u}
+                </option>
+              ))}
+            </NativeSelect>
+          </Field>
+        </div>
+        <Field label="Subject" htmlFor={`${id}-subject`} error={errors.subject}>
+          <Input value={subject} onChange={(e) => setSubject(e.target.value)} maxLength={200} />
+        </Field>
+        <Field label="Body" htmlFor={`${id}-body`} error={errors.body}>
+          <Textarea value={body} onChange={(e) => setBody(e.target.value)} rows={8} aria-describedby={`${id}-merge-help`} />
+        </Field>
+        <MergeTagHelp id={`${id}-merge-help`} />
+        <div className="flex gap-2">
+          <Button type="submit" pending={pending}>
+            Save step
+          </Button>
+          <Button type="button" variant="outline" onClick={onDone} disabled={pending}>
+            Cancel
+          </Button>
+        </div>
+      </div>
+      <StepPreview subject={subject} body={body} context={preview} />
+    </form>
+  );
+}

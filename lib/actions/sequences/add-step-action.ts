@@ -1,0 +1,13 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { authedAction } from "@/lib/actions/safe-action";
+import { addStep } from "@/lib/sequences/step-mutations";
+import { ZAddStep } from "@/lib/validations/sequence";
+
+/** Appends a step to a sequence. */
+export const addStepAction = authedAction({ role: "marketer", schema: ZAddStep }, async (input, { db }) => {
+  const { id } = await addStep(db, input);
+  revalidatePath(`/sequences/${input.sequenceId}`);
+  return { id };
+});

@@ -1,0 +1,13 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { authedAction } from "@/lib/actions/safe-action";
+import { deleteStep } from "@/lib/sequences/step-mutations";
+import { ZStepRef } from "@/lib/validations/sequence";
+
+/** Deletes a step (softly: its send history stays). */
+export const deleteStepAction = authedAction({ role: "marketer", schema: ZStepRef }, async (input, { db }) => {
+  await deleteStep(db, input);
+  revalidatePath(`/sequences/${input.sequenceId}`);
+  return { deleted: true };
+});

@@ -1,0 +1,13 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { authedAction } from "@/lib/actions/safe-action";
+import { updateStep } from "@/lib/sequences/step-mutations";
+import { ZUpdateStep } from "@/lib/validations/sequence";
+
+/** Saves a step's delay, subject and body. */
+export const updateStepAction = authedAction({ role: "marketer", schema: ZUpdateStep }, async (input, { db }) => {
+  await updateStep(db, input);
+  revalidatePath(`/sequences/${input.sequenceId}`);
+  return { saved: true };
+});

@@ -1,0 +1,68 @@
+import type { z } from "zod";
+import type { Db } from "../db/prisma";
+import { AppError } from "../errors";
+import { parseOrThrow } from "../validations/parse";
+import {
+  ZSequenceRef,
+  ZSequenceSettings,
+  ZUpdateSequenceSettings,
+  type TSequenceRef,
+  type TUpdateSequenceSettings,
+} from "../validations/sequence";
+import { assertEditable, lockSequence } from "./sequence-lock";
+
+const NAME_MAX = 120;
+
+/** Creates a draft sequence with no steps or triggers yet. */
+export async function createSequence(db: Db, input: z.input<typeof ZSequenceSettings>): Promise<{ id: string }> {
+  const settings = parseOrThrow(ZSequenceSettings, input);
+  return db.sequence.create({ data: { ...settings, status: "draft" }, select: { id: true } });
+}
+
+/** Renames a sequence and sets its exit-on-reply and re-entry rules. */
+export async function updateSequenceSettings(db: Db, input: z.input<typeof ZUpdateSequenceSettings>): Promise<{ id: string }> {
+  const { sequenceId, ...settings }: TUpdateSequenceSettings = parseOrThrow(ZUpdateSequenceSettings, input);
+  return db.$transaction(async (tx) => {
+    assertEditable((await lockSequence(tx, sequenceId)).status);
+    return tx.sequence.update({ where: { id: sequenceId }, data: settings, select: { id: true } });
+  });
+}
+
+/**
+ * Copies a sequence (any status, archived included) as a new draft named
+ * "Copy of ...": its settings, live steps in order, and triggers. No
+ * enrollments or history come along.
+ */
+export async function duplicateSequence(db: Db, input: TSequenceRef): Promise<{ id: string }> {
+  const { sequenceId } = parseOrThrow(ZSequenceRef, input);
+  return db.$transaction(async (tx) => {
+    const source = await tx.sequence.findUnique({
+      where: { id: sequenceId },
+      select: {
+        name: true,
+        description: true,
+        exitOnReply: true,
+        reentryPolicy: true,
+        steps: {
+          where: { deletedAt: null },
+          orderBy: [{ position: "asc" }, { createdAt: "asc" }],
+          select: { delayAmount: true, delayUnit: true, subject: true, body: true },
+        },
+        triggers: { orderBy: { createdAt: "asc" }, select: { type: true, tagId: true, scoreThreshold: true, signupSource: true } },
+      },
+    });
+    if (!source) throw new AppError("not_found", "Sequence not found.");
+    return tx.sequence.create({
+      data: {
+        name: `Copy of ${source.name}`.slice(0, NAME_MAX),
+        description: source.description,
+        exitOnReply: source.exitOnReply,
+        reentryPolicy: source.reentryPolicy,
+        status: "draft",
+        steps: { create: source.steps.map((step, position) => ({ ...step, position })) },
+        triggers: { create: source.triggers },
+      },
+      select: { id: true },
+    });
+  });
+}
