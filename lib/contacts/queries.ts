@@ -1,39 +1,31 @@
 import "server-only";
 import { requireUser } from "../auth/session";
 import { getDb } from "../db/client";
-import type { Prisma } from "../db/prisma";
-import { PAGE_SIZE, pageOf, type TListParams } from "../validations/common";
+import type { TContactListParams } from "../validations/contact-list";
+import { contactProfile, contactTimeline } from "./contact-detail";
+import { queryContactList, type ContactListPage } from "./list-contacts";
 
-/** Contacts for the list page: search by email or name, newest first. */
-export async function listContacts({ q, page }: TListParams) {
+/** Contacts for the list page: search, filters, sort and one page. */
+export async function listContacts(params: TContactListParams): Promise<ContactListPage> {
+  await requireUser("viewer");
+  return queryContactList(getDb(), params);
+}
+
+/** One contact with its consent history, enrollments and a page of its timeline. */
+export async function getContactDetail(id: string, { timelinePage = 1 }: { timelinePage?: number } = {}) {
   await requireUser("viewer");
   const db = getDb();
-  const where: Prisma.ContactWhereInput = { deletedAt: null };
-  if (q) {
-    where.OR = [
-      { email: { contains: q.toLowerCase() } },
-      { firstName: { contains: q, mode: "insensitive" } },
-      { lastName: { contains: q, mode: "insensitive" } },
-    ];
-  }
-  const [total, items] = await Promise.all([
-    db.contact.count({ where }),
-    db.contact.findMany({
-      where,
-      orderBy: [{ createdAt: "desc" }, { id: "asc" }],
-      skip: (page - 1) * PAGE_SIZE,
-      take: PAGE_SIZE,
-      select: {
-        id: true,
-        email: true,
-        firstName: true,
-        lastName: true,
-        leadScore: true,
-        status: true,
-        tags: { select: { tag: { select: { name: true } } } },
-        _count: { select: { enrollments: { where: { status: { in: ["active", "paused"] } } } } },
-      },
-    }),
+  const [profile, timeline] = await Promise.all([contactProfile(db, id), contactTimeline(db, id, { page: timelinePage })]);
+  return { ...profile, timeline };
+}
+
+/** Choices for the list's filters and bulk actions. */
+export async function listContactFilterOptions() {
+  await requireUser("viewer");
+  const db = getDb();
+  const [tags, sequences] = await Promise.all([
+    db.tag.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true }, take: 500 }),
+    db.sequence.findMany({ where: { status: { not: "archived" } }, orderBy: { name: "asc" }, select: { id: true, name: true, status: true }, take: 500 }),
   ]);
-  return pageOf(items, total, page);
+  return { tags, sequences };
 }

@@ -1,64 +1,81 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { PageHeader } from "@/components/admin-shell/page-header";
-import { contactName } from "@/components/format";
-import { SearchForm } from "@/components/search-form";
-import { Badge } from "@/components/ui/badge";
+import { ContactFilters, hasActiveFilters } from "@/components/contacts/contact-filters";
+import { ContactsPagination } from "@/components/contacts/contacts-pagination";
+import { ContactsTable } from "@/components/contacts/contacts-table";
+import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Pagination } from "@/components/ui/pagination";
-import { StatusBadge } from "@/components/ui/status-badge";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { listContacts } from "@/lib/contacts/queries";
-import { ZListParams } from "@/lib/validations/common";
+import { getCurrentUser } from "@/lib/auth/session";
+import { hasRole } from "@/lib/auth/roles";
+import { listContactFilterOptions, listContacts } from "@/lib/contacts/queries";
+import { contactListQuery, parseContactListParams } from "@/lib/validations/contact-list";
 
 export const metadata: Metadata = { title: "Contacts" };
 
-export default async function ContactsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function ContactsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const raw = await searchParams;
-  const params = ZListParams.parse(raw);
-  const result = await listContacts(params);
+  const params = parseContactListParams(raw);
+  const [result, options, user] = await Promise.all([listContacts(params), listContactFilterOptions(), getCurrentUser()]);
+  const canEdit = !!user && hasRole(user.role, "marketer");
+  const filtered = hasActiveFilters(params);
+  const count = `${result.total.toLocaleString("en")}${result.totalIsCapped ? "+" : ""}`;
+  const exportQuery = contactListQuery(params, { page: 1 });
+
   return (
     <>
-      <PageHeader title="Contacts" description={`${result.total.toLocaleString("en")} contacts`} />
+      <PageHeader
+        title="Contacts"
+        description={filtered ? `${count} matching contacts` : `${count} contacts`}
+        actions={
+          <>
+            <Button asChild variant="outline">
+              <a href={`/api/contacts/export${exportQuery ? `?${exportQuery}` : ""}`} download>
+                Export CSV
+              </a>
+            </Button>
+            {canEdit ? (
+              <Button asChild>
+                <Link href="/contacts/import">Import CSV</Link>
+              </Button>
+            ) : null}
+          </>
+        }
+      />
       <div className="mb-4">
-        <SearchForm action="/contacts" q={params.q} placeholder="Search by email or name" label="Search contacts" />
+        <ContactFilters params={params} tags={options.tags} sequences={options.sequences} />
       </div>
       {result.items.length === 0 ? (
-        <EmptyState title={params.q ? "No contacts match your search" : "No contacts yet"} />
+        <EmptyState
+          title={filtered ? "No contacts match these filters" : result.page > 1 ? "No contacts on this page" : "No contacts yet"}
+          description={filtered ? "Try a broader search or clear the filters." : canEdit ? "Import a CSV file, or add contacts through the API or a signup form." : undefined}
+          action={
+            filtered ? (
+              <Button asChild variant="outline">
+                <Link href="/contacts">Clear filters</Link>
+              </Button>
+            ) : null
+          }
+        />
       ) : (
         <>
-          <Table aria-label="Contacts">
-            <TableHeader>
-              <TableRow>
-                <TableHead>Name</TableHead>
-                <TableHead>Email</TableHead>
-                <TableHead>Status</TableHead>
-                <TableHead className="text-right">Lead score</TableHead>
-                <TableHead>Tags</TableHead>
-                <TableHead className="text-right">Live sequences</TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {result.items.map((c) => (
-                <TableRow key={c.id}>
-                  <TableCell className="font-medium">{contactName(c)}</TableCell>
-                  <TableCell>{c.email}</TableCell>
-                  <TableCell>
-                    <StatusBadge status={c.status} />
-                  </TableCell>
-                  <TableCell className="text-right tabular-nums">{c.leadScore}</TableCell>
-                  <TableCell className="space-x-1">
-                    {c.tags.map((t) => (
-                      <Badge key={t.tag.name} variant="secondary">
-                        {t.tag.name}
-                      </Badge>
-                    ))}
-                  </TableCell>
-                  <TableCell className="text-right tabular-nums">{c._count.enrollments}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-          <Pagination className="mt-4" page={result.page} pageCount={result.pageCount} basePath="/contacts" searchParams={raw} />
+          <ContactsTable
+            // A new page or filter starts with nothing selected.
+            key={contactListQuery(params)}
+            items={result.items}
+            params={params}
+            canEdit={canEdit}
+            tags={options.tags}
+            enrollableSequences={options.sequences.filter((s) => s.status === "active")}
+          />
+          <ContactsPagination
+            className="mt-2"
+            page={result.page}
+            pageCount={Math.max(1, Math.ceil(result.total / result.pageSize))}
+            countIsCapped={result.totalIsCapped}
+            hasNextPage={result.hasNextPage}
+            searchParams={raw}
+          />
         </>
       )}
     </>

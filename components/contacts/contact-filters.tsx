@@ -1,0 +1,84 @@
+import Link from "next/link";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { NativeSelect } from "@/components/ui/select";
+import { CONTACT_STATUSES, type TContactListParams } from "@/lib/validations/contact-list";
+
+type Option = { id: string; name: string };
+
+export function hasActiveFilters(params: TContactListParams): boolean {
+  return Boolean(params.q || params.tag || params.status || params.sequence || params.scoreMin !== undefined || params.scoreMax !== undefined);
+}
+
+/** A GET form: the filters live in the URL, so a filtered list is linkable and the export sees it. */
+export function ContactFilters({ params, tags, sequences }: { params: TContactListParams; tags: Option[]; sequences: Option[] }) {
+  return (
+    <form action="/contacts" method="get" role="search" aria-label="Filter contacts" className="grid gap-3 rounded-lg border p-4 sm:grid-cols-2 lg:grid-cols-6">
+      <div className="grid gap-1.5 sm:col-span-2">
+        <Label htmlFor="filter-q">Search</Label>
+        <Input id="filter-q" name="q" type="search" defaultValue={params.q} placeholder="Email or name" />
+      </div>
+      <div className="grid gap-1.5">
+        <Label htmlFor="filter-tag">Tag</Label>
+        <NativeSelect id="filter-tag" name="tag" defaultValue={params.tag ?? ""}>
+          <option value="">Any tag</option>
+          {tags.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
+        </NativeSelect>
+      </div>
+      <div className="grid gap-1.5">
+        <Label htmlFor="filter-status">Status</Label>
+        <NativeSelect id="filter-status" name="status" defaultValue={params.status ?? ""}>
+          <option value="">Any status</option>
+          {CONTACT_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s[0].toUpperCase() + s.slice(1)}
+            </option>
+          ))}
+        </NativeSelect>
+      </div>
+      <div className="grid gap-1.5">
+        <Label htmlFor="filter-sequence">In sequence</Label>
+        <NativeSelect id="filter-sequence" name="sequence" defaultValue={params.sequence ?? ""}>
+          <option value="">Any or none</option>
+          {sequences.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </NativeSelect>
+      </div>
+      <fieldset className="grid grid-cols-2 gap-2">
+        <legend className="sr-only">Lead score range</legend>
+        <div className="grid gap-1.5">
+          <Label htmlFor="filter-score-min">Score from</Label>
+          <Input id="filter-score-min" name="scoreMin" type="number" step={1} defaultValue={params.scoreMin} />
+        </div>
+        <div className="grid gap-1.5">
+          <Label htmlFor="filter-score-max">Score to</Label>
+          <Input id="filter-score-max" name="scoreMax" type="number" step={1} defaultValue={params.scoreMax} />
+        </div>
+      </fieldset>
+      {params.sort !== "created" || params.dir ? (
+        <>
+          <input type="hidden" name="sort" value={params.sort} />
+          {params.dir ? <input type="hidden" name="dir" value={params.dir} /> : null}
+        </>
+      ) : null}
+      <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-6">
+        <Button type="submit" variant="secondary">
+          Apply filters
+        </Button>
+        {hasActiveFilters(params) ? (
+          <Button asChild variant="ghost">
+            <Link href="/contacts">Clear filters</Link>
+          </Button>
+        ) : null}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,18 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { authedAction } from "@/lib/actions/safe-action";
+import { setLeadScore } from "@/lib/contacts/score";
+import { ZLeadScore } from "@/lib/validations/contact";
+import { ZId } from "@/lib/validations/enrollment";
+
+const ZInput = z.object({ contactId: ZId, score: ZLeadScore });
+
+/** Sets a contact's lead score; crossing a threshold upward fires score triggers. */
+export const setLeadScoreAction = authedAction({ role: "marketer", schema: ZInput }, async ({ contactId, score }, { db }) => {
+  const { next } = await setLeadScore(db, { contactId, score, source: "admin" });
+  revalidatePath(`/contacts/${contactId}`);
+  revalidatePath("/contacts");
+  return { score: next };
+});

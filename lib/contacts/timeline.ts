@@ -1,0 +1,135 @@
+/**
+ * The contact timeline in plain sentences: it answers "why did (or didn't)
+ * this person get this email?" from the append-only enrollment event log.
+ * Pure, so that the wording is tested without a database.
+ */
+import { EXIT_REASON_DEFINITIONS, isExitReason } from "../sequences/exit-reasons";
+import { TRIGGER_DEFINITIONS, type TTriggerType } from "../sequences/triggers";
+
+export type TimelineTone = "neutral" | "success" | "warning" | "danger";
+
+export type TimelineEventInput = {
+  type: string;
+  reason: string | null;
+  data: unknown;
+  sequenceName: string;
+  /** The step the event is about; `number` is null when the step was deleted since. */
+  step: { number: number | null; subject: string } | null;
+  /** The trigger that enrolled, when the event names one that still exists. */
+  trigger: { type: TTriggerType; summary: string } | null;
+};
+
+export type TimelineSentence = { sentence: string; detail: string | null; tone: TimelineTone };
+
+const REFUSALS: Record<string, string> = {
+  contact_not_found: "the contact did not exist",
+  contact_deleted: "the contact was deleted",
+  contact_unsubscribed: "the contact had unsubscribed",
+  contact_bounced: "mail to the contact had bounced",
+  sequence_not_found: "the sequence did not exist",
+  sequence_not_active: "the sequence was not active",
+  reentry_not_allowed: "the sequence's re-entry policy does not allow another pass",
+};
+
+const TRIGGER_PHRASES: Record<TTriggerType, string> = {
+  tag_added: "tag added",
+  score_threshold: "lead score reached",
+  signup: "signup",
+};
+
+const FAILURES: Record<string, string> = {
+  delivery_not_accepted: "the mail server did not accept it (it is retried)",
+  delivery_failed: "delivery failed",
+};
+
+/**
+ * "Tag added: trial". (lib/sequences/queries.ts has the same wording but is
+ * server-only; this module must stay importable by tests.)
+ */
+export function summarizeTrigger(t: { type: TTriggerType; scoreThreshold: number | null; signupSource: string | null; tag: { name: string } | null }): string {
+  switch (t.type) {
+    case "tag_added":
+      return `${TRIGGER_DEFINITIONS.tag_added.label}: ${t.tag?.name ?? "(deleted tag)"}`;
+    case "score_threshold":
+      return `Lead score reaches ${t.scoreThreshold}`;
+    case "signup":
+      return t.signupSource ? `Signs up via ${t.signupSource}` : "Signs up";
+  }
+}
+
+function dataField(data: unknown, key: string): string | null {
+  if (!data || typeof data !== "object" || Array.isArray(data)) return null;
+  const value = (data as Record<string, unknown>)[key];
+  return typeof value === "string" && value ? value : null;
+}
+
+function enrolledBy(reason: string | null, trigger: TimelineEventInput["trigger"]): string {
+  if (reason?.startsWith("trigger:")) {
+    const type = reason.slice("trigger:".length) as TTriggerType;
+    return `by trigger: ${TRIGGER_PHRASES[type] ?? TRIGGER_DEFINITIONS[type]?.label.toLowerCase() ?? type}`;
+  }
+  switch (reason) {
+    case "manual":
+      return "manually";
+    case "api":
+      return "through the API";
+    case "import":
+      return "by a CSV import";
+    case "seed":
+      return "by the demo data";
+    default:
+      return reason ? `(source: ${reason})` : "";
+  }
+}
+
+/** Why a step was skipped, from the reason run-step records. */
+export function describeSkipReason(reason: string | null): string {
+  if (!reason) return "no reason recorded";
+  if (reason === "contact_unsubscribed") return "contact unsubscribed";
+  if (reason === "contact_bounced") return "mail to the contact bounced";
+  if (reason === "contact_deleted") return "contact deleted";
+  if (reason === "step_deleted") return "the step was deleted";
+  if (reason.startsWith("sequence_")) return `sequence ${reason.slice("sequence_".length).replaceAll("_", " ")}`;
+  if (reason.startsWith("enrollment_")) {
+    const status = reason.slice("enrollment_".length);
+    if (isExitReason(status)) return `already exited (${EXIT_REASON_DEFINITIONS[status].label.toLowerCase()})`;
+    return `enrollment ${status.replaceAll("_", " ")}`;
+  }
+  return reason.replaceAll("_", " ");
+}
+
+function stepName(step: TimelineEventInput["step"], withSubject: boolean): string {
+  if (!step) return "Step";
+  if (step.number === null) return `Step '${step.subject}' (since deleted)`;
+  return withSubject ? `Step ${step.number} '${step.subject}'` : `Step ${step.number}`;
+}
+
+/** One event of the log as a sentence, with optional detail and a tone for the UI. */
+export function describeTimelineEvent(event: TimelineEventInput): TimelineSentence {
+  const { type, reason, data, sequenceName, step, trigger } = event;
+  const detail = dataField(data, "detail");
+  switch (type) {
+    case "enrolled":
+      return { sentence: `Enrolled in ${sequenceName} ${enrolledBy(reason, trigger)}`.trim(), detail: trigger?.summary ?? null, tone: "success" };
+    case "duplicate_refused":
+      return { sentence: `Not enrolled in ${sequenceName} again: already in it`, detail: null, tone: "neutral" };
+    case "enrollment_refused":
+      return { sentence: `Not enrolled in ${sequenceName}: ${REFUSALS[reason ?? ""] ?? describeSkipReason(reason)}`, detail: null, tone: "warning" };
+    case "step_sent":
+      return { sentence: `${stepName(step, true)} sent`, detail: null, tone: "success" };
+    case "step_skipped":
+      return { sentence: `${stepName(step, false)} skipped: ${describeSkipReason(reason)}`, detail: step ? `Subject: ${step.subject}` : null, tone: "warning" };
+    case "step_failed":
+      return { sentence: `${stepName(step, true)} failed: ${FAILURES[reason ?? ""] ?? describeSkipReason(reason)}`, detail: dataField(data, "error"), tone: "danger" };
+    case "paused":
+      return { sentence: `Paused in ${sequenceName}`, detail: reason, tone: "neutral" };
+    case "resumed":
+      return { sentence: `Resumed in ${sequenceName}`, detail: reason, tone: "neutral" };
+    case "exited": {
+      const label = isExitReason(reason) ? EXIT_REASON_DEFINITIONS[reason].label.toLowerCase() : (reason ?? "unknown reason");
+      return { sentence: `Exited: ${label}`, detail, tone: reason === "completed" || reason === "replied" ? "success" : "neutral" };
+    }
+    default:
+      return { sentence: `${type.replaceAll("_", " ")}${reason ? `: ${reason}` : ""}`, detail, tone: "neutral" };
+  }
+}

@@ -1,0 +1,77 @@
+import { z } from "zod";
+import { ZTagName } from "./contact";
+import { ZId } from "./enrollment";
+
+/** Form and URL values arrive as "" (an empty select) or repeated keys. */
+function firstNonEmpty(value: unknown): unknown {
+  const v = Array.isArray(value) ? value[0] : value;
+  return typeof v === "string" && v.trim() === "" ? undefined : v;
+}
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(firstNonEmpty, schema.optional());
+
+export const CONTACT_SORTS = ["created", "email", "name", "score"] as const;
+export type TContactSort = (typeof CONTACT_SORTS)[number];
+export const CONTACT_STATUSES = ["subscribed", "unsubscribed", "bounced"] as const;
+export type TContactStatus = (typeof CONTACT_STATUSES)[number];
+
+/** The direction a column sorts in when first clicked. */
+export const DEFAULT_SORT_DIR: Record<TContactSort, "asc" | "desc"> = { created: "desc", email: "asc", name: "asc", score: "desc" };
+
+const ZScore = z.coerce.number().int("Whole numbers only").min(-1_000_000_000).max(1_000_000_000);
+
+/**
+ * The contact list's filters and order, as URL query parameters: shared by
+ * the list page, bulk "select all" and the CSV export, so that an export
+ * contains exactly what the list shows.
+ */
+export const ZContactListParams = z.object({
+  q: optional(z.string().trim().max(200)),
+  tag: optional(ZId),
+  status: optional(z.enum(CONTACT_STATUSES)),
+  sequence: optional(ZId),
+  scoreMin: optional(ZScore),
+  scoreMax: optional(ZScore),
+  sort: z.preprocess(firstNonEmpty, z.enum(CONTACT_SORTS).default("created")),
+  dir: optional(z.enum(["asc", "desc"])),
+  page: z.preprocess(firstNonEmpty, z.coerce.number().int().min(1).max(100_000).default(1)),
+});
+export type TContactListParams = z.infer<typeof ZContactListParams>;
+export type TContactFilters = Omit<TContactListParams, "sort" | "dir" | "page">;
+
+/**
+ * For pages: a malformed parameter (a hand-edited URL) is dropped on its own
+ * instead of failing the page or discarding the other filters.
+ */
+export function parseContactListParams(raw: Record<string, unknown>): TContactListParams {
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(ZContactListParams.shape)) {
+    const parsed = (schema as z.ZodType).safeParse(raw[key]);
+    out[key] = parsed.success ? parsed.data : (schema as z.ZodType).parse(undefined);
+  }
+  return out as TContactListParams;
+}
+
+/** The parameters as a query string (defaults left out), for links and the export. */
+export function contactListQuery(params: Partial<TContactListParams>, overrides: Partial<TContactListParams> = {}): string {
+  const merged = { ...params, ...overrides };
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(merged)) {
+    if (value === undefined || value === null || value === "") continue;
+    if (key === "page" && value === 1) continue;
+    if (key === "sort" && value === "created" && !merged.dir) continue;
+    query.set(key, String(value));
+  }
+  return query.toString();
+}
+
+/** Bulk actions take ids explicitly; 1,000 at most so that one request stays short. */
+export const ZBulkContactIds = z
+  .array(ZId)
+  .min(1, "Select at least one contact")
+  .max(1000, "At most 1,000 contacts at a time");
+
+export const ZBulkTagInput = z.object({ contactIds: ZBulkContactIds, tagName: ZTagName });
+export type TBulkTagInput = z.infer<typeof ZBulkTagInput>;
+
+export const ZBulkEnrollInput = z.object({ contactIds: ZBulkContactIds, sequenceId: ZId });
+export type TBulkEnrollInput = z.infer<typeof ZBulkEnrollInput>;
