@@ -10,7 +10,7 @@ import { bulkAddTagAction } from "@/lib/actions/contacts/bulk-add-tag-action";
 import { bulkEnrollAction } from "@/lib/actions/contacts/bulk-enroll-action";
 import { bulkRemoveTagAction } from "@/lib/actions/contacts/bulk-remove-tag-action";
 import type { BulkEnrollResult } from "@/lib/contacts/bulk-enroll";
-import { REFUSAL_LABELS } from "./refusal-labels";
+import { ENROLL_REFUSALS } from "@/lib/sequences/enroll-refusals";
 
 type Option = { id: string; name: string };
 
@@ -20,7 +20,7 @@ function plural(n: number, word: string): string {
 
 export function enrollSummary(r: BulkEnrollResult): { title: string; description?: string } {
   const title = `${r.enrolled} enrolled · ${r.alreadyEnrolled} already enrolled · ${r.refused} refused`;
-  const reasons = Object.entries(r.refusals).map(([reason, n]) => `${n} ${REFUSAL_LABELS[reason as keyof typeof REFUSAL_LABELS] ?? reason}`);
+  const reasons = Object.entries(r.refusals).map(([reason, n]) => `${n} ${ENROLL_REFUSALS[reason as keyof typeof ENROLL_REFUSALS]?.label ?? reason}`);
   return { title, description: reasons.length ? `Refused: ${reasons.join(", ")}.` : undefined };
 }
 

@@ -6,9 +6,8 @@
 import { z } from "zod";
 import { now as currentTime } from "../clock";
 import type { Db } from "../db/prisma";
-import type { FieldErrors } from "../errors";
 import { endLiveEnrollments, publishExitEvents, type ExitedEnrollment } from "../sequences/exit-contact";
-import { fieldErrorsOf } from "../validations/parse";
+import { parsedOf as parsed, type Parsed } from "../validations/parse";
 import { normalizeEmail, ZEmail } from "./email";
 
 export type BounceKind = "hard" | "complaint";
@@ -69,11 +68,6 @@ const POSTMARK_COMPLAINT = new Set(["SpamComplaint"]);
 export const BOUNCE_PROVIDERS = ["generic", "postmark"] as const;
 export type BounceProvider = (typeof BOUNCE_PROVIDERS)[number];
 
-export type Parsed<T> = { ok: true; data: T } | { ok: false; fieldErrors: FieldErrors };
-
-function parsed<T>(result: z.ZodSafeParseResult<T>): Parsed<T> {
-  return result.success ? { ok: true, data: result.data } : { ok: false, fieldErrors: fieldErrorsOf(result.error) };
-}
 
 /** Validates a bounce webhook body from `provider` into the neutral shape. */
 export function parseBounceWebhook(body: unknown, provider: BounceProvider): Parsed<TBounceWebhook> {

@@ -5,6 +5,8 @@
  */
 import { EXIT_REASON_DEFINITIONS, isExitReason } from "../sequences/exit-reasons";
 import { TRIGGER_DEFINITIONS, type TTriggerType } from "../sequences/triggers";
+import type { EnrollRefusal } from "../sequences/enroll-contact";
+import { ENROLL_REFUSALS } from "../sequences/enroll-refusals";
 
 export type TimelineTone = "neutral" | "success" | "warning" | "danger";
 
@@ -20,16 +22,6 @@ export type TimelineEventInput = {
 };
 
 export type TimelineSentence = { sentence: string; detail: string | null; tone: TimelineTone };
-
-const REFUSALS: Record<string, string> = {
-  contact_not_found: "the contact did not exist",
-  contact_deleted: "the contact was deleted",
-  contact_unsubscribed: "the contact had unsubscribed",
-  contact_bounced: "mail to the contact had bounced",
-  sequence_not_found: "the sequence did not exist",
-  sequence_not_active: "the sequence was not active",
-  reentry_not_allowed: "the sequence's re-entry policy does not allow another pass",
-};
 
 const TRIGGER_PHRASES: Record<TTriggerType, string> = {
   tag_added: "tag added",
@@ -114,7 +106,7 @@ export function describeTimelineEvent(event: TimelineEventInput): TimelineSenten
     case "duplicate_refused":
       return { sentence: `Not enrolled in ${sequenceName} again: already in it`, detail: null, tone: "neutral" };
     case "enrollment_refused":
-      return { sentence: `Not enrolled in ${sequenceName}: ${REFUSALS[reason ?? ""] ?? describeSkipReason(reason)}`, detail: null, tone: "warning" };
+      return { sentence: `Not enrolled in ${sequenceName}: ${reason && reason in ENROLL_REFUSALS ? ENROLL_REFUSALS[reason as EnrollRefusal].because : describeSkipReason(reason)}`, detail: null, tone: "warning" };
     case "step_sent":
       return { sentence: `${stepName(step, true)} sent`, detail: null, tone: "success" };
     case "step_skipped":

@@ -4,8 +4,7 @@
  */
 import { z } from "zod";
 import { ZEmail } from "../contacts/email";
-import type { FieldErrors } from "../errors";
-import { fieldErrorsOf } from "../validations/parse";
+import { fieldErrorsOf, type Parsed } from "../validations/parse";
 import { lowerCaseKeys } from "./auto-reply";
 
 export const ZInboundReply = z.object({
@@ -31,10 +30,10 @@ const ZPostmarkInbound = z.object({
   Headers: z.array(z.object({ Name: z.string(), Value: z.string() })).optional(),
 });
 
-export type ParsedReply = { ok: true; reply: TInboundReply } | { ok: false; fieldErrors: FieldErrors };
+export type ParsedReply = Parsed<TInboundReply>;
 
 function fromZod(result: z.ZodSafeParseResult<TInboundReply>): ParsedReply {
-  return result.success ? { ok: true, reply: withHeaderFallbacks(result.data) } : { ok: false, fieldErrors: fieldErrorsOf(result.error) };
+  return result.success ? { ok: true, data: withHeaderFallbacks(result.data) } : { ok: false, fieldErrors: fieldErrorsOf(result.error) };
 }
 
 /** "Ada <ada@example.com>" -> "ada@example.com"; a bare address is kept. */

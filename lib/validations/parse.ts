@@ -17,3 +17,10 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.
   if (!result.success) throw new AppError("validation", "Please correct the highlighted fields.", fieldErrorsOf(result.error));
   return result.data;
 }
+
+/** A parse outcome as a value, for boundaries that answer with field errors. */
+export type Parsed<T> = { ok: true; data: T } | { ok: false; fieldErrors: FieldErrors };
+
+export function parsedOf<T>(result: z.ZodSafeParseResult<T>): Parsed<T> {
+  return result.success ? { ok: true, data: result.data } : { ok: false, fieldErrors: fieldErrorsOf(result.error) };
+}

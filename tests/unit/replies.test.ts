@@ -35,7 +35,7 @@ describe("isAutoReply", () => {
 describe("parseInboundReply", () => {
   it("validates the neutral shape and normalizes the sender", () => {
     const parsed = parseInboundReply({ from: "  Ada@Example.COM ", subject: "Re: hi", inReplyTo: "<e.s@x>" }, "generic");
-    expect(parsed).toEqual({ ok: true, reply: { from: "ada@example.com", subject: "Re: hi", inReplyTo: "<e.s@x>", headers: undefined, messageId: undefined } });
+    expect(parsed).toEqual({ ok: true, data: { from: "ada@example.com", subject: "Re: hi", inReplyTo: "<e.s@x>", headers: undefined, messageId: undefined } });
   });
 
   it("reports field errors for a bad body", () => {
@@ -47,7 +47,7 @@ describe("parseInboundReply", () => {
 
   it("takes In-Reply-To from the headers (any case) when not given", () => {
     const parsed = parseInboundReply({ from: "ada@example.com", headers: { "In-Reply-To": "<x.y@d>", "Message-ID": "<m@d>" } }, "generic");
-    expect(parsed.ok && parsed.reply).toMatchObject({ inReplyTo: "<x.y@d>", messageId: "<m@d>", headers: { "in-reply-to": "<x.y@d>" } });
+    expect(parsed.ok && parsed.data).toMatchObject({ inReplyTo: "<x.y@d>", messageId: "<m@d>", headers: { "in-reply-to": "<x.y@d>" } });
   });
 
   it("adapts Postmark's inbound JSON", () => {
@@ -66,7 +66,7 @@ describe("parseInboundReply", () => {
       ],
     };
     const parsed = parseInboundReply(postmark, "postmark");
-    expect(parsed.ok && parsed.reply).toMatchObject({
+    expect(parsed.ok && parsed.data).toMatchObject({
       from: "ada@example.com",
       to: "replies@stepwise.test",
       subject: "Re: Step one",
@@ -77,7 +77,7 @@ describe("parseInboundReply", () => {
 
   it("falls back to Postmark's From (with a display name) and reports a missing sender", () => {
     const parsed = parseInboundReply({ From: "Ada <ada@example.com>", Subject: "Re" }, "postmark");
-    expect(parsed.ok && parsed.reply.from).toBe("ada@example.com");
+    expect(parsed.ok && parsed.data.from).toBe("ada@example.com");
     const missing = parseInboundReply({ Subject: "Re" }, "postmark");
     expect(missing.ok).toBe(false);
     if (!missing.ok) expect(missing.fieldErrors).toHaveProperty("from");

@@ -1,5 +1,5 @@
 import { apiError, apiHandler, apiJson, readBody } from "@/lib/api/handler";
-import { REFUSALS } from "@/lib/api/refusals";
+import { ENROLL_REFUSALS } from "@/lib/sequences/enroll-refusals";
 import { enrollContact } from "@/lib/sequences/enroll-contact";
 import { exitContact } from "@/lib/sequences/exit-contact";
 import { ZApiEnrollBody, ZApiUnenrollBody } from "@/lib/validations/api";
@@ -18,7 +18,7 @@ export const POST = apiHandler(async ({ request, db }) => {
     case "already_enrolled":
       return apiJson({ outcome: result.outcome, enrollmentId: result.enrollmentId }, 200);
     case "refused": {
-      const { status, message } = REFUSALS[result.reason];
+      const { httpStatus: status, message } = ENROLL_REFUSALS[result.reason];
       const code = status === 404 ? "not_found" : "conflict";
       return apiError(status, code, message, undefined, undefined, { outcome: result.outcome, reason: result.reason });
     }
