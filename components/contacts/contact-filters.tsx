@@ -14,7 +14,8 @@ export function hasActiveFilters(params: TContactListParams): boolean {
 /** A GET form: the filters live in the URL, so a filtered list is linkable and the export sees it. */
 export function ContactFilters({ params, tags, sequences }: { params: TContactListParams; tags: Option[]; sequences: Option[] }) {
   return (
-    <form action="/contacts" method="get" role="search" aria-label="Filter contacts" className="grid gap-3 rounded-lg border p-4 sm:grid-cols-2 lg:grid-cols-6">
+    // Two rows of four on large screens: in one row of six, the score range got too narrow for its labels and inputs.
+    <form action="/contacts" method="get" role="search" aria-label="Filter contacts" className="grid gap-3 rounded-lg border p-4 sm:grid-cols-2 lg:grid-cols-4">
       <div className="grid gap-1.5 sm:col-span-2">
         <Label htmlFor="filter-q">Search</Label>
         <Input id="filter-q" name="q" type="search" defaultValue={params.q} placeholder="Email or name" />
@@ -52,7 +53,7 @@ export function ContactFilters({ params, tags, sequences }: { params: TContactLi
           ))}
         </NativeSelect>
       </div>
-      <fieldset className="grid grid-cols-2 gap-2">
+      <fieldset className="grid grid-cols-2 gap-2 lg:col-span-2">
         <legend className="sr-only">Lead score range</legend>
         <div className="grid gap-1.5">
           <Label htmlFor="filter-score-min">Score from</Label>
@@ -69,7 +70,7 @@ export function ContactFilters({ params, tags, sequences }: { params: TContactLi
           {params.dir ? <input type="hidden" name="dir" value={params.dir} /> : null}
         </>
       ) : null}
-      <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-6">
+      <div className="flex flex-wrap items-end gap-2 sm:col-span-2 lg:col-span-1">
         <Button type="submit" variant="secondary">
           Apply filters
         </Button>

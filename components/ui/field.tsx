@@ -53,7 +53,8 @@ export function Field({ label, htmlFor, error, hint, className, children }: Fiel
   }
 
   return (
-    <div className={cn("grid gap-1.5", className)} data-field="">
+    // content-start: a field stretched to its row's height (beside a taller one) keeps its control under the label.
+    <div className={cn("grid content-start gap-1.5", className)} data-field="">
       <Label htmlFor={htmlFor}>{label}</Label>
       {control}
       {hint && (

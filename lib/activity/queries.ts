@@ -1,11 +1,11 @@
 import "server-only";
-import { requireUser } from "../auth/session";
+import { requirePageUser } from "../auth/session";
 import { getDb } from "../db/client";
 import { PAGE_SIZE, pageOf } from "../validations/common";
 
 /** The enrollment event log, newest first: the audit trail of every sequence. */
 export async function listActivity({ page }: { page: number }) {
-  await requireUser("viewer");
+  await requirePageUser("viewer");
   const db = getDb();
   const [total, items] = await Promise.all([
     db.enrollmentEvent.count(),

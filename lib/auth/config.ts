@@ -7,10 +7,11 @@ import type { Role } from "./roles";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; email: string; name: string; role: Role };
+    user: { id: string; email: string; name: string; role: Role; sessionVersion: number };
   }
   interface User {
     role?: Role;
+    sessionVersion?: number;
   }
 }
 
@@ -24,12 +25,14 @@ export const authConfig = {
       if (user) {
         token.sub = user.id;
         token.role = user.role;
+        token.sessionVersion = user.sessionVersion ?? 0;
       }
       return token;
     },
     session({ session, token }) {
       session.user.id = token.sub ?? "";
       session.user.role = (token.role as Role | undefined) ?? "viewer";
+      session.user.sessionVersion = typeof token.sessionVersion === "number" ? token.sessionVersion : -1;
       return session;
     },
   },

@@ -1,5 +1,5 @@
 import "server-only";
-import { requireUser } from "../auth/session";
+import { requirePageUser } from "../auth/session";
 import { getDb } from "../db/client";
 import type { TContactListParams } from "../validations/contact-list";
 import { contactProfile, contactTimeline } from "./contact-detail";
@@ -7,13 +7,13 @@ import { queryContactList, type ContactListPage } from "./list-contacts";
 
 /** Contacts for the list page: search, filters, sort and one page. */
 export async function listContacts(params: TContactListParams): Promise<ContactListPage> {
-  await requireUser("viewer");
+  await requirePageUser("viewer");
   return queryContactList(getDb(), params);
 }
 
 /** One contact with its consent history, enrollments and a page of its timeline. */
 export async function getContactDetail(id: string, { timelinePage = 1 }: { timelinePage?: number } = {}) {
-  await requireUser("viewer");
+  await requirePageUser("viewer");
   const db = getDb();
   const [profile, timeline] = await Promise.all([contactProfile(db, id), contactTimeline(db, id, { page: timelinePage })]);
   return { ...profile, timeline };
@@ -21,7 +21,7 @@ export async function getContactDetail(id: string, { timelinePage = 1 }: { timel
 
 /** Choices for the list's filters and bulk actions. */
 export async function listContactFilterOptions() {
-  await requireUser("viewer");
+  await requirePageUser("viewer");
   const db = getDb();
   const [tags, sequences] = await Promise.all([
     db.tag.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true }, take: 500 }),

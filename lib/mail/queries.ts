@@ -1,5 +1,5 @@
 import "server-only";
-import { requireUser } from "../auth/session";
+import { requirePageUser } from "../auth/session";
 import { getDb } from "../db/client";
 import type { Prisma } from "../db/prisma";
 import { AppError } from "../errors";
@@ -7,7 +7,7 @@ import { PAGE_SIZE, pageOf, type TListParams } from "../validations/common";
 
 /** Messages held by the local mail catcher, newest first; search by recipient or subject. */
 export async function listCaughtMessages({ q, page }: TListParams) {
-  await requireUser("viewer");
+  await requirePageUser("viewer");
   const db = getDb();
   const where: Prisma.CaughtMessageWhereInput = q
     ? { OR: [{ toAddress: { contains: q.toLowerCase() } }, { subject: { contains: q, mode: "insensitive" } }] }
@@ -26,7 +26,7 @@ export async function listCaughtMessages({ q, page }: TListParams) {
 }
 
 export async function getCaughtMessage(id: string) {
-  await requireUser("viewer");
+  await requirePageUser("viewer");
   const message = await getDb().caughtMessage.findUnique({
     where: { id },
     select: { id: true, messageId: true, fromAddress: true, toAddress: true, subject: true, html: true, text: true, headers: true, createdAt: true, contactId: true },

@@ -1,5 +1,5 @@
 import "server-only";
-import { requireUser } from "../auth/session";
+import { requirePageUser } from "../auth/session";
 import { getDb } from "../db/client";
 import type { Prisma } from "../db/prisma";
 import type { MergeContact } from "../email/render";
@@ -31,7 +31,7 @@ export function describeTrigger(t: TriggerLike): string {
 
 /** Sequences for the list page, with enrollment counts per outcome. */
 export async function listSequences({ q, page }: TListParams): Promise<Page<SequenceListItem>> {
-  await requireUser("viewer");
+  await requirePageUser("viewer");
   const db = getDb();
   const where: Prisma.SequenceWhereInput = q ? { name: { contains: q, mode: "insensitive" } } : {};
   const [total, sequences] = await Promise.all([
@@ -76,7 +76,7 @@ export async function listSequences({ q, page }: TListParams): Promise<Page<Sequ
 
 /** One sequence with its steps, triggers and a page of enrollments. */
 export async function getSequenceDetail(id: string, { page }: { page: number }) {
-  await requireUser("viewer");
+  await requirePageUser("viewer");
   const db = getDb();
   const sequence = await db.sequence.findUnique({
     where: { id },
@@ -111,13 +111,13 @@ export async function getSequenceDetail(id: string, { page }: { page: number }) 
 
 /** Active sequences, for "enroll into" pickers. */
 export async function listActiveSequenceOptions() {
-  await requireUser("viewer");
+  await requirePageUser("viewer");
   return getDb().sequence.findMany({ where: { status: "active" }, orderBy: { name: "asc" }, select: { id: true, name: true } });
 }
 
 /** Tags for the builder's trigger picker, by name. */
 export async function listTagOptions(): Promise<{ id: string; name: string }[]> {
-  await requireUser("viewer");
+  await requirePageUser("viewer");
   return getDb().tag.findMany({ orderBy: { name: "asc" }, take: 1000, select: { id: true, name: true } });
 }
 
@@ -130,7 +130,7 @@ const SAMPLE_CONTACT: MergeContact = {
 
 /** Whom the step preview is rendered for: a real named contact, or a built-in sample. */
 export async function getPreviewContact(): Promise<MergeContact> {
-  await requireUser("viewer");
+  await requirePageUser("viewer");
   const contact = await getDb().contact.findFirst({
     where: { deletedAt: null, status: "subscribed", firstName: { not: null } },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],

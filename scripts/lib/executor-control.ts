@@ -29,6 +29,13 @@ export function startExecutorControl(port: number, executor: LocalExecutor, cloc
         .catch((error) => res.writeHead(500).end(String(error)));
       return;
     }
+    if (req.method === "POST" && url.pathname === "/reset") {
+      // Back to real time, so one test's "days later" does not end the next
+      // test's waits at once. Runs already sleeping past now simply wait.
+      clock.offsetMs = 0;
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ offsetMs: 0 }));
+      return;
+    }
     res.writeHead(404).end();
   });
   server.listen(port, "127.0.0.1");

@@ -1,16 +1,35 @@
-import { e2eDb, expect, signIn, test, useRole } from "./support/fixtures";
+import { hashPassword } from "../../lib/auth/password";
+import { e2eDb, expect, test, useRole } from "./support/fixtures";
 
 test.describe("signing in and out", () => {
-  test("a marketer signs in, sees the sequences list, and signs out", async ({ page }) => {
-    await signIn(page, "marketer");
+  test("a marketer signs in, sees the sequences list, and signs out everywhere", async ({ page, browser }) => {
+    // A user of its own: signing out ends every session of that user, and the
+    // demo marketer's saved session is used by the other specs.
+    const email = `signout-${Date.now()}@example.com`;
+    await e2eDb().user.create({ data: { email, name: "Sign Out", role: "marketer", passwordHash: await hashPassword("sign-out-password") } });
+    const signInAs = async (p: typeof page) => {
+      await p.goto("/login");
+      await p.getByLabel("Email").fill(email);
+      await p.getByLabel("Password").fill("sign-out-password");
+      await p.getByRole("button", { name: "Sign in" }).click();
+      await expect(p).toHaveURL(/\/sequences/);
+    };
+    await signInAs(page);
     await expect(page.getByRole("heading", { level: 1, name: "Sequences" })).toBeVisible();
     await expect(page.getByRole("table", { name: "Sequences" }).getByRole("link", { name: "Trial onboarding" })).toBeVisible();
-    await expect(page.getByText("marketer@stepwise.local")).toBeVisible();
+    await expect(page.getByText(email)).toBeVisible();
+    const otherDevice = await browser.newContext();
+    const otherPage = await otherDevice.newPage();
+    await signInAs(otherPage);
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/login/);
     await page.goto("/sequences");
     await expect(page).toHaveURL(/\/login/);
+    // The session in the other browser ended too, even with its cookie intact.
+    await otherPage.goto("/contacts");
+    await expect(otherPage).toHaveURL(/\/login/);
+    await otherDevice.close();
   });
 
   test("a wrong password is refused with a message", async ({ page }) => {

@@ -20,13 +20,14 @@ export default async function ContactsPage({ searchParams }: { searchParams: Pro
   const canEdit = !!user && hasRole(user.role, "marketer");
   const filtered = hasActiveFilters(params);
   const count = `${result.total.toLocaleString("en")}${result.totalIsCapped ? "+" : ""}`;
+  const noun = result.total === 1 && !result.totalIsCapped ? "contact" : "contacts";
   const exportQuery = contactListQuery(params, { page: 1 });
 
   return (
     <>
       <PageHeader
         title="Contacts"
-        description={filtered ? `${count} matching contacts` : `${count} contacts`}
+        description={filtered ? `${count} matching ${noun}` : `${count} ${noun}`}
         actions={
           <>
             <Button asChild variant="outline">

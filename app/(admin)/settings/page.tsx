@@ -4,7 +4,7 @@ import { ApiKeys } from "@/components/settings/api-keys";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { requireUser } from "@/lib/auth/session";
+import { requirePageUser } from "@/lib/auth/session";
 import { listApiKeysForAdmin } from "@/lib/api-keys/queries";
 import { hasRole, ROLE_LABELS } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
@@ -12,7 +12,7 @@ import { getDb } from "@/lib/db/client";
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
-  const user = await requireUser("viewer");
+  const user = await requirePageUser("viewer");
   const users = hasRole(user.role, "admin")
     ? await getDb().user.findMany({ orderBy: { createdAt: "asc" }, select: { id: true, name: true, email: true, role: true } })
     : null;

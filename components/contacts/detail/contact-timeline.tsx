@@ -7,8 +7,9 @@ import { cn } from "@/lib/utils/cn";
 
 const TONE_DOT: Record<TimelineTone, string> = {
   neutral: "bg-muted-foreground",
-  success: "bg-success",
-  warning: "bg-warning",
+  // The -foreground shades: the plain ones are badge backgrounds, too pale for a dot on white.
+  success: "bg-success-foreground",
+  warning: "bg-warning-foreground",
   danger: "bg-destructive",
 };
 

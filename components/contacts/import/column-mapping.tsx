@@ -58,7 +58,7 @@ export function ColumnMapping({ header, mapping, errors, onChange }: {
         const column = mapping[index];
         const label = columnLabel(header, index);
         return (
-          <div key={index} className="grid gap-2 rounded-md border p-3">
+          <div key={index} className="grid min-w-0 content-start gap-2 rounded-md border p-3 [overflow-wrap:anywhere]">
             <Field label={label} htmlFor={`map-${index}`} error={errors[`${index}.target`]}>
               <NativeSelect
                 value={column.target}

@@ -17,8 +17,10 @@ export function StepPreview({ subject, body, context }: { subject: string; body:
   });
   const { firstName, lastName, email } = context.contact;
   const name = [firstName, lastName].filter(Boolean).join(" ");
+  // overflow-wrap:anywhere (unlike break-words) lets long links and addresses shrink the
+  // preview, so it never widens the step form past a phone's screen.
   return (
-    <section aria-label="Preview" className="grid gap-2 rounded-md border bg-muted/40 p-3 text-sm">
+    <section aria-label="Preview" className="grid content-start gap-2 rounded-md border bg-muted/40 p-3 text-sm [overflow-wrap:anywhere]">
       <p className="text-xs text-muted-foreground">
         Preview for {name ? `${name} <${email}>` : email}
       </p>
@@ -28,7 +30,7 @@ export function StepPreview({ subject, body, context }: { subject: string; body:
           {message.subject || "(no subject)"}
         </span>
       </p>
-      <div className="whitespace-pre-wrap break-words" data-preview-body="">
+      <div className="whitespace-pre-wrap" data-preview-body="">
         {message.text}
       </div>
     </section>

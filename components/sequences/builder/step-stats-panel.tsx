@@ -72,7 +72,7 @@ export function StepStatsPanel({ sequenceId }: { sequenceId: string }) {
           <TableBody>
             {data.steps.map((s) => (
               <TableRow key={s.stepId} data-step-stats={s.number}>
-                <TableHead scope="row" className="normal-case tracking-normal text-foreground">
+                <TableHead scope="row" className="h-auto py-2 whitespace-normal normal-case tracking-normal text-foreground">
                   {s.number}. {s.subject}
                 </TableHead>
                 <TableCell className="text-right tabular-nums">{fmt(s.waiting)}</TableCell>

@@ -42,5 +42,40 @@ export function useRole(role: UserRole) {
   base.use({ storageState: storageStateFor(role) });
 }
 
-export { base as test, expect };
+/** Every test leaves the executor clock at real time for the next one. */
+export const test = base.extend<{ realTimeExecutorClock: void }>({
+  realTimeExecutorClock: [
+    async ({}, use) => {
+      await use();
+      const port = process.env.E2E_CONTROL_PORT ?? "8391";
+      await fetch(`http://127.0.0.1:${port}/reset`, { method: "POST" });
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
 export const DAY = 86_400_000;
+
+/** Creates a contact and enrolls them in the demo "Trial onboarding" sequence through the UI. */
+export async function enrollThroughUi(page: Page, firstName: string) {
+  const email = `${firstName.toLowerCase()}-${Date.now()}@example.com`;
+  await e2eDb().contact.create({ data: { email, firstName } });
+  await page.goto("/sequences");
+  await page.getByRole("link", { name: "Trial onboarding" }).click();
+  await page.getByLabel("Enroll a contact by email").fill(email);
+  await page.getByRole("button", { name: "Enroll" }).click();
+  await expect(page.locator("[data-toast]").filter({ hasText: `${email} enrolled.` })).toBeVisible();
+  return email;
+}
+
+/** Waits for step 1 ("Welcome to Acme, <name>") on the Sent mail page and opens it. */
+export async function openFirstStep(page: Page, email: string, firstName: string) {
+  const subject = `Welcome to Acme, ${firstName}`;
+  await expect(async () => {
+    await page.goto(`/mail?q=${encodeURIComponent(email)}`);
+    await expect(page.getByRole("link", { name: subject })).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+  await page.getByRole("link", { name: subject }).click();
+  await expect(page.getByRole("heading", { level: 1, name: subject })).toBeVisible();
+}

@@ -103,7 +103,7 @@ export default async function ContactPage({ params, searchParams }: Props) {
             </CardContent>
           </Card>
           <Card>
-            <CardHeader className="flex flex-row items-center justify-between gap-2">
+            <CardHeader className="flex flex-row flex-wrap items-center justify-between gap-2">
               <CardTitle>Subscription</CardTitle>
               <div className="flex items-center gap-2">
                 <StatusBadge status={contact.status} />
