@@ -107,8 +107,11 @@ export function describeTimelineEvent(event: TimelineEventInput): TimelineSenten
       return { sentence: `Not enrolled in ${sequenceName} again: already in it`, detail: null, tone: "neutral" };
     case "enrollment_refused":
       return { sentence: `Not enrolled in ${sequenceName}: ${reason && reason in ENROLL_REFUSALS ? ENROLL_REFUSALS[reason as EnrollRefusal].because : describeSkipReason(reason)}`, detail: null, tone: "warning" };
-    case "step_sent":
-      return { sentence: `${stepName(step, true)} sent`, detail: null, tone: "success" };
+    case "step_sent": {
+      // The log keeps the subject as sent (merge tags filled in); prefer it to the template.
+      const sent = step && reason ? { ...step, subject: reason } : step;
+      return { sentence: `${stepName(sent, true)} sent`, detail: null, tone: "success" };
+    }
     case "step_skipped":
       return { sentence: `${stepName(step, false)} skipped: ${describeSkipReason(reason)}`, detail: step ? `Subject: ${step.subject}` : null, tone: "warning" };
     case "step_failed":

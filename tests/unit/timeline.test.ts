@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { describeTimelineEvent } from "../../lib/contacts/timeline";
+
+describe("timeline sentences", () => {
+  const base = { data: null, sequenceName: "Trial onboarding", trigger: null } as const;
+
+  it("show a sent step with the subject as sent, merge tags filled in", () => {
+    const event = { ...base, type: "step_sent" as const, reason: "Welcome to Acme, Ada", step: { number: 1, subject: "Welcome to Acme, {{firstName}}" } };
+    expect(describeTimelineEvent(event as Parameters<typeof describeTimelineEvent>[0]).sentence).toBe("Step 1 'Welcome to Acme, Ada' sent");
+  });
+
+  it("fall back to the template subject when the log has none", () => {
+    const event = { ...base, type: "step_sent" as const, reason: null, step: { number: 2, subject: "Tips" } };
+    expect(describeTimelineEvent(event as Parameters<typeof describeTimelineEvent>[0]).sentence).toBe("Step 2 'Tips' sent");
+  });
+});
