@@ -1,0 +1,214 @@
+/**
+ * Authorization matrix, server actions: every "use server" export under
+ * lib/actions, called signed out, as viewer, marketer and admin (real
+ * Auth.js sessions), plus forged, stale and deleted-user sessions. Only the
+ * roles the catalog allows succeed; a refusal writes nothing. Public actions
+ * (sign-in, sign-out, signup, the unsubscribe page) take no session by
+ * design: they are checked to authorize by their own means.
+ */
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { hasRole, type Role } from "../../lib/auth/roles";
+import { createUnsubscribeToken } from "../../lib/email/unsubscribe-token";
+import { ACTION_CATALOG, formDataOf, makeActionFixtures, serverActionsOnDisk, type CatalogEntry, type Fixtures } from "../support/action-catalog";
+import { resetDb, testDb } from "../support/db";
+import { recordEvents } from "../support/events";
+import { dataFingerprint } from "../support/fault-db";
+import { actAs, signInAs, type SignedInUser } from "../support/fault-session";
+
+vi.mock("next/headers", async () => (await import("../support/fault-session")).nextHeadersMock);
+vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
+
+process.env.DATABASE_URL = inject("databaseUrl");
+process.env.STEPWISE_SIGNING_SECRET ??= "fault-suite-signing-secret-0123456789";
+
+const db = testDb();
+const events = recordEvents();
+const ROLES: Role[] = ["viewer", "marketer", "admin"];
+type Caller = "signed out" | Role;
+const CALLERS: Caller[] = ["signed out", ...ROLES];
+
+let users: Record<Role, SignedInUser>;
+let actions: Awaited<ReturnType<typeof serverActionsOnDisk>>;
+let fx: Fixtures;
+const calls = { refused: 0, allowed: 0 };
+
+beforeAll(async () => {
+  // Auth.js logs every forged or stale session it rejects; the assertions below check the rejections.
+  vi.spyOn(console, "error").mockImplementation(() => {});
+  await resetDb(db);
+  users = { viewer: await signInAs(db, "viewer"), marketer: await signInAs(db, "marketer"), admin: await signInAs(db, "admin") };
+  actions = await serverActionsOnDisk();
+  fx = await makeActionFixtures(db);
+});
+afterAll(() => {
+  vi.restoreAllMocks();
+  events.restore();
+  console.info(`[fault] action authorization matrix: ${actions.length} actions, ${calls.allowed} allowed and ${calls.refused} refused calls checked`);
+});
+
+const ip = () => `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+function signIn(caller: Caller | { cookie: string | null }) {
+  const cookie = typeof caller === "object" ? caller.cookie : caller === "signed out" ? null : users[caller].cookie;
+  actAs(cookie, ip());
+}
+
+function actionOf(entry: CatalogEntry) {
+  const found = actions.find((a) => a.file === entry.file && a.exportName === entry.exportName);
+  if (!found) throw new Error(`${entry.file}#${entry.exportName} is in the catalog but not on disk`);
+  return found.fn as unknown as (...args: unknown[]) => Promise<unknown>;
+}
+
+/** Calls an authedAction with its catalog input; returns its result value. */
+const callAuthed = (entry: CatalogEntry, fixtures: Fixtures) => actionOf(entry)(entry.input!(fixtures)) as Promise<{ ok: boolean; code?: string }>;
+
+describe("the catalog covers every server action on disk", () => {
+  it("every export of every \"use server\" file is in the matrix, and nothing else", () => {
+    const onDisk = actions.map((a) => a.id).sort();
+    const catalogued = ACTION_CATALOG.map((e) => `${e.file}#${e.exportName}`).sort();
+    expect(onDisk).toEqual(catalogued);
+    expect(onDisk.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it("the matrix policy: viewers change nothing, API keys are admin-only", () => {
+    for (const entry of ACTION_CATALOG.filter((e) => e.access.kind === "role")) {
+      const expected = entry.file.startsWith("lib/actions/settings/") ? "admin" : "marketer";
+      expect({ action: entry.exportName, role: entry.access.kind === "role" && entry.access.role }).toEqual({ action: entry.exportName, role: expected });
+    }
+  });
+});
+
+describe.each(ACTION_CATALOG.filter((e) => e.access.kind === "role"))("$exportName", (entry) => {
+  const required = entry.access.kind === "role" ? entry.access.role : "admin";
+
+  it.each(CALLERS)(`called %s: allowed only from role ${required} up`, async (caller) => {
+    const allowed = caller !== "signed out" && hasRole(caller, required);
+    // An allowed call gets fresh fixtures (it changes them); a refused one must change nothing.
+    const fixtures = allowed ? await makeActionFixtures(db) : fx;
+    signIn(caller);
+    const before = await dataFingerprint(db);
+    const result = await callAuthed(entry, fixtures);
+    if (allowed) {
+      calls.allowed++;
+      expect(result).toMatchObject({ ok: true });
+    } else {
+      calls.refused++;
+      expect(result).toMatchObject({ ok: false, code: caller === "signed out" ? "unauthenticated" : "forbidden" });
+      expect(await dataFingerprint(db)).toEqual(before);
+    }
+  });
+});
+
+describe("sessions that must not authorize anything", () => {
+  const authed = ACTION_CATALOG.filter((e) => e.access.kind === "role");
+
+  async function expectAllRefused(cookie: string | null, code: "unauthenticated" | "forbidden") {
+    const before = await dataFingerprint(db);
+    for (const entry of authed) {
+      signIn({ cookie });
+      expect({ action: entry.exportName, result: await callAuthed(entry, fx) }).toMatchObject({ action: entry.exportName, result: { ok: false, code } });
+      calls.refused++;
+    }
+    expect(await dataFingerprint(db)).toEqual(before);
+  }
+
+  it("a forged session cookie (not encrypted with the app's secret)", async () => {
+    const forged = `authjs.session-token=${Buffer.from(JSON.stringify({ sub: users.admin.id, role: "admin" })).toString("base64url")}`;
+    await expectAllRefused(forged, "unauthenticated");
+  });
+
+  it("an admin's cookie with its last characters changed", async () => {
+    const cookie = users.admin.cookie;
+    const tampered = cookie.slice(0, -4) + (cookie.endsWith("AAAA") ? "BBBB" : "AAAA");
+    await expectAllRefused(tampered, "unauthenticated");
+  });
+
+  it("a session whose user was since demoted to viewer (roles are re-read, not trusted from the cookie)", async () => {
+    const demoted = await signInAs(db, "admin");
+    await db.user.update({ where: { id: demoted.id }, data: { role: "viewer" } });
+    await expectAllRefused(demoted.cookie, "forbidden");
+  });
+
+  it("a session whose user was deleted", async () => {
+    const gone = await signInAs(db, "admin");
+    await db.user.delete({ where: { id: gone.id } });
+    await expectAllRefused(gone.cookie, "unauthenticated");
+  });
+});
+
+describe("public actions authorize by their own means", () => {
+  const publicAction = (name: string) => actionOf(ACTION_CATALOG.find((e) => e.exportName === name)!);
+
+  it("signInAction: a wrong password or an unknown email signs no one in, whoever calls", async () => {
+    const signInAction = publicAction("signInAction");
+    for (const caller of CALLERS) {
+      for (const fields of [
+        { email: users.admin.email, password: "not-the-password" },
+        { email: "nobody@example.com", password: "whatever" },
+      ]) {
+        signIn(caller);
+        const before = await dataFingerprint(db);
+        expect(await signInAction({}, formDataOf(fields))).toEqual({ message: "Email or password is incorrect." });
+        expect(await dataFingerprint(db)).toEqual(before);
+        calls.refused++;
+      }
+    }
+  });
+
+  it("signOutAction: ends the caller's own sessions and nobody else's, and goes to /login", async () => {
+    const signOutAction = publicAction("signOutAction");
+    const { requireUser } = await import("../../lib/auth/session");
+    const withoutUsers = async () => {
+      const { User: _users, ...rest } = await dataFingerprint(db);
+      return rest;
+    };
+    // Signed out: nothing to end, nothing changes.
+    signIn("signed out");
+    const untouched = await dataFingerprint(db);
+    await expect(signOutAction()).rejects.toMatchObject({ digest: expect.stringContaining("/login") });
+    expect(await dataFingerprint(db)).toEqual(untouched);
+    for (const role of ROLES) {
+      const leaving = await signInAs(db, role);
+      const before = await withoutUsers();
+      signIn({ cookie: leaving.cookie });
+      await expect(signOutAction()).rejects.toMatchObject({ digest: expect.stringContaining("/login") });
+      expect(await withoutUsers()).toEqual(before);
+      // The cookie it signed out with no longer works; the other users' still do.
+      signIn({ cookie: leaving.cookie });
+      await expect(requireUser("viewer")).rejects.toMatchObject({ code: "unauthenticated" });
+      signIn(role);
+      await expect(requireUser(role)).resolves.toMatchObject({ id: users[role].id });
+      calls.allowed++;
+    }
+  });
+
+  it("signUpAction: anyone may sign up (that is its purpose); it creates a subscribed contact and nothing else", async () => {
+    const signUpAction = publicAction("signUpAction");
+    for (const caller of CALLERS) {
+      signIn(caller);
+      const email = `signup-${randomUUID().slice(0, 8)}@example.com`;
+      expect(await signUpAction({}, formDataOf({ email, firstName: "Sam" }))).toEqual({ done: true });
+      expect(await db.contact.findUniqueOrThrow({ where: { email } })).toMatchObject({ status: "subscribed" });
+      calls.allowed++;
+    }
+  });
+
+  it.each(["unsubscribeAction", "resubscribeAction"])("%s: only a valid link works, whoever is signed in", async (name) => {
+    const action = publicAction(name);
+    const contact = fx.contact;
+    const forged = createUnsubscribeToken({ contactId: contact.id }, { secret: "someone-elses-secret-0123456789" });
+    const expired = createUnsubscribeToken({ contactId: contact.id }, { now: new Date(Date.now() - 2 * 365 * 86_400_000) });
+    for (const caller of CALLERS) {
+      for (const token of [forged, expired, `${createUnsubscribeToken({ contactId: contact.id })}x`, "", contact.id]) {
+        signIn(caller);
+        const before = await dataFingerprint(db);
+        expect(await action(null, formDataOf({ token }))).toMatchObject({ ok: false, code: "invalid_link" });
+        expect(await dataFingerprint(db)).toEqual(before);
+        calls.refused++;
+      }
+      signIn(caller);
+      expect(await action(null, formDataOf({ token: createUnsubscribeToken({ contactId: contact.id }) }))).toMatchObject({ ok: true });
+      calls.allowed++;
+    }
+  });
+});

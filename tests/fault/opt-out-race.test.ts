@@ -1,0 +1,213 @@
+/**
+ * Opt-out race: a send step and an exit (an opt-out, or a manual removal)
+ * fired at the same enrollment with random small delays and random latency
+ * inside both transactions, against the real database.
+ *
+ * "After the exit committed" means: a send whose claim transaction began
+ * (sendStep called $transaction) after the exit's transaction had returned
+ * from COMMIT. Such a send must deliver nothing. A send whose claim began
+ * earlier may still deliver: that is the documented window (the claim locks
+ * the enrollment and the contact, so the exit waits for it and ends the
+ * enrollment right after). Both times come from performance.now(): the claim
+ * start just before BEGIN, the exit commit just after COMMIT returned, so
+ * "claim began after" can only be under-, never over-reported. Every run
+ * also retries the send once both are done (a claim certainly after the
+ * commit), and requires the exit itself to commit: an opt-out may not be
+ * lost to the race either.
+ */
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { markBounced } from "../../lib/contacts/bounce";
+import { deleteContact } from "../../lib/contacts/delete-contact";
+import { unsubscribeContact } from "../../lib/contacts/unsubscribe";
+import type { Db } from "../../lib/db/prisma";
+import { CatcherTransport } from "../../lib/email/transports/catcher";
+import { setTransport } from "../../lib/email/transports";
+import { enrollContact } from "../../lib/sequences/enroll-contact";
+import { exitContact } from "../../lib/sequences/exit-contact";
+import { sendStep, type SendOutcome } from "../../lib/sequences/run-step";
+import { resetDb, testDb } from "../support/db";
+import { recordEvents } from "../support/events";
+import { makeContact, makeSequence } from "../support/factories";
+import { instrumentDb } from "../support/fault-db";
+import { recordingTransport } from "../support/fault-transport";
+
+process.env.STEPWISE_SIGNING_SECRET ??= "fault-suite-signing-secret-0123456789";
+
+/** 300 interleavings in all: the issue asks for at least 200 with an opt-out. */
+const RUNS = { "opt-out": 200, "manual removal": 100 } as const;
+const db = testDb();
+const events = recordEvents();
+const transport = recordingTransport(new CatcherTransport(db));
+let sequenceId: string;
+let stepId: string;
+
+beforeAll(async () => {
+  await resetDb(db);
+  setTransport(transport);
+  const sequence = await makeSequence(db, { steps: [{ subject: "Hello {{firstName}}", delayAmount: 0, delayUnit: "minutes" }] });
+  sequenceId = sequence.id;
+  stepId = sequence.steps[0].id;
+});
+afterAll(() => {
+  setTransport(null);
+  events.restore();
+  console.info(`[fault] opt-out race: ${JSON.stringify(totals)}`);
+});
+
+/** A pause: a number of milliseconds, or a number of event-loop turns (finer than 1 ms). */
+type Pause = { ms: number } | { turns: number };
+const pause = (p: Pause) =>
+  "ms" in p ? new Promise((r) => setTimeout(r, p.ms)) : Array.from({ length: p.turns }).reduce<Promise<unknown>>((chain) => chain.then(() => new Promise(setImmediate)), Promise.resolve());
+
+const arbPause: fc.Arbitrary<Pause> = fc.oneof(
+  fc.record({ turns: fc.integer({ min: 0, max: 6 }) }),
+  fc.record({ ms: fc.integer({ min: 0, max: 12 }) }),
+);
+/** Latency before each statement of a transaction, in order (then none). */
+const arbLatency = fc.array(fc.oneof(fc.record({ turns: fc.integer({ min: 0, max: 3 }) }), fc.record({ ms: fc.integer({ min: 0, max: 3 }) })), { maxLength: 8 });
+const arbInterleaving = fc.record({ sendAfter: arbPause, exitAfter: arbPause, sendLatency: arbLatency, exitLatency: arbLatency });
+
+type Scenario = {
+  name: keyof typeof RUNS;
+  exitStatus: "opted_out" | "removed";
+  exit: (db: Db, contactId: string) => Promise<unknown>;
+};
+
+const SCENARIOS: Scenario[] = [
+  { name: "opt-out", exitStatus: "opted_out", exit: (client, contactId) => unsubscribeContact(client, { contactId, source: "one_click" }) },
+  { name: "manual removal", exitStatus: "removed", exit: (client, contactId) => exitContact(client, { contactId, sequenceId, reason: "removed", detail: "fault suite" }) },
+];
+
+type SendCall = { claimStartedAt: number; outcome?: SendOutcome; error?: unknown };
+
+function withLatency(latency: Pause[], hooks: Parameters<typeof instrumentDb>[1]): Db {
+  let statement = 0;
+  return instrumentDb(db, {
+    ...hooks,
+    beforeQuery: async () => {
+      const p = latency[statement++];
+      if (p) await pause(p);
+    },
+  });
+}
+
+async function callSendStep(enrollmentId: string, latency: Pause[]): Promise<SendCall> {
+  const call: SendCall = { claimStartedAt: Number.NaN };
+  const client = withLatency(latency, { onTransactionStart: () => (call.claimStartedAt = performance.now()) });
+  try {
+    call.outcome = await sendStep(client, { enrollmentId, stepId });
+  } catch (error) {
+    call.error = error;
+  }
+  return call;
+}
+
+const totals = { interleavings: 0, sendCalls: 0, claimsAfterCommit: 0, deliveries: 0, deliveredInWindow: 0 };
+
+describe.each(SCENARIOS)("a send step racing a $name", (scenario) => {
+  it(`never delivers a message whose claim began after the exit committed (${RUNS[scenario.name]} interleavings)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(arbInterleaving, async (plan) => {
+        const contact = await makeContact(db);
+        const enrolled = await enrollContact(db, { contactId: contact.id, sequenceId, source: "manual" });
+        if (enrolled.outcome !== "enrolled") throw new Error(`not enrolled: ${enrolled.outcome}`);
+        const { enrollmentId } = enrolled;
+        const key = `${enrollmentId}:${stepId}`;
+        const deliveriesBefore = transport.deliveries.length;
+
+        let exitCommittedAt = Number.NaN;
+        const exitDb = withLatency(plan.exitLatency, { onTransactionCommitted: () => (exitCommittedAt = performance.now()) });
+        const [send, exit] = await Promise.all([
+          pause(plan.sendAfter).then(() => callSendStep(enrollmentId, plan.sendLatency)),
+          pause(plan.exitAfter).then(() => scenario.exit(exitDb, contact.id).then(() => null, (error: unknown) => error)),
+        ]);
+        // What a retry of the step (Inngest, a duplicate run) does afterwards:
+        // its claim certainly begins after the exit committed.
+        const retry = await callSendStep(enrollmentId, []);
+
+        // An exit is never lost to the race: it commits, and ends the enrollment.
+        expect(exit, "the exit failed").toBeNull();
+        expect(exitCommittedAt).not.toBeNaN();
+        const enrollment = await db.enrollment.findUniqueOrThrow({ where: { id: enrollmentId } });
+        expect(enrollment.status).toBe(scenario.exitStatus);
+
+        const delivered = transport.deliveries.slice(deliveriesBefore).filter((d) => d.key === key);
+        const calls = [send, retry];
+        for (const call of calls) {
+          const claimedAfterCommit = call.claimStartedAt > exitCommittedAt;
+          if (claimedAfterCommit) totals.claimsAfterCommit++;
+          if (claimedAfterCommit) expect(call.outcome?.outcome, "a claim begun after the exit committed went on to send").not.toBe("sent");
+        }
+        // Every delivery belongs to a send that says "sent", at most one, from a claim begun before the commit.
+        const sent = calls.filter((c) => c.outcome?.outcome === "sent");
+        expect(delivered).toHaveLength(sent.length);
+        expect(sent.length).toBeLessThanOrEqual(1);
+        for (const call of sent) expect(call.claimStartedAt).toBeLessThan(exitCommittedAt);
+        totals.deliveredInWindow += delivered.filter((d) => d.enteredAt > exitCommittedAt).length;
+        // A send that did not go out stopped on the exit (or lost a lock to it and may be retried).
+        if (send.outcome?.outcome !== "sent" && !send.error) expect(send.outcome?.outcome).toBe("stopped");
+        expect(retry.error).toBeUndefined();
+        expect(retry.outcome?.outcome).toBe("stopped");
+
+        totals.interleavings++;
+        totals.sendCalls += calls.length;
+        totals.deliveries += delivered.length;
+      }),
+      // A timing-dependent failure rarely reproduces while shrinking: report the first one as found.
+      { numRuns: RUNS[scenario.name], endOnFailure: true },
+    );
+  });
+});
+
+/**
+ * The interleaving the random runs above can miss: the exit has locked the
+ * contact (as opt-outs, bounces and deletions do first) when the send starts
+ * its claim, and only then goes on to end the enrollment. Both must finish,
+ * the exit must commit, and nothing may be sent.
+ */
+describe.each([
+  { name: "an opt-out", status: "opted_out", exit: (client: Db, contactId: string) => unsubscribeContact(client, { contactId, source: "one_click" }) },
+  { name: "a hard bounce", status: "bounced", exit: async (client: Db, contactId: string, email: string) => markBounced(client, { email, kind: "hard" }) },
+  { name: "a contact deletion", status: "contact_deleted", exit: (client: Db, contactId: string) => deleteContact(client, { contactId, deletedBy: "fault suite" }) },
+])("$name that holds the contact's lock when a send starts claiming", ({ status, exit }) => {
+  it("both finish, the exit commits, and nothing is sent", async () => {
+    const contact = await makeContact(db);
+    const enrolled = await enrollContact(db, { contactId: contact.id, sequenceId, source: "manual" });
+    if (enrolled.outcome !== "enrolled") throw new Error(enrolled.outcome);
+    const deliveriesBefore = transport.deliveries.length;
+
+    const signal = () => {
+      let fire!: () => void;
+      const fired = new Promise<void>((resolve) => (fire = resolve));
+      return { fire, fired };
+    };
+    const contactLocked = signal();
+    const claimIssued = signal();
+    // The exit's first statement locks the contact. Then the send issues its
+    // claim, and the exit goes on once that claim is waiting in the database.
+    const exitDb = instrumentDb(db, {
+      beforeQuery: async (ctx) => {
+        if (ctx.statements.length !== 2) return;
+        contactLocked.fire();
+        await claimIssued.fired;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      },
+    });
+    const sendDb = instrumentDb(db, {
+      beforeQuery: async (ctx) => {
+        if (ctx.statements.length !== 1) return;
+        await contactLocked.fired;
+        claimIssued.fire();
+      },
+    });
+    const exiting = exit(exitDb, contact.id, contact.email).then(() => null, (error: unknown) => error);
+    const sending = sendStep(sendDb, { enrollmentId: enrolled.enrollmentId, stepId }).then((outcome) => outcome, (error: unknown) => error);
+    const [exitError, sent] = await Promise.all([exiting, sending]);
+
+    expect(exitError, "the exit failed").toBeNull();
+    expect((await db.enrollment.findUniqueOrThrow({ where: { id: enrolled.enrollmentId } })).status).toBe(status);
+    expect(sent).toMatchObject({ outcome: "stopped" });
+    expect(transport.deliveries.length).toBe(deliveriesBefore);
+  });
+});

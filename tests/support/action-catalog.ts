@@ -1,0 +1,166 @@
+/**
+ * Every server action of the app, with who may call it and a valid call
+ * against fresh fixtures. The fault suite's authorization matrix and
+ * bad-input tests are driven by it, and it is checked against the files on
+ * disk: a "use server" export missing here fails the suite.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import type { Role } from "../../lib/auth/roles";
+import { createApiKey } from "../../lib/api-keys/manage";
+import type { Db } from "../../lib/db/prisma";
+import { createUnsubscribeToken } from "../../lib/email/unsubscribe-token";
+import { enrollContact } from "../../lib/sequences/enroll-contact";
+import { makeContact, makeSequence } from "./factories";
+
+export type Fixtures = Awaited<ReturnType<typeof makeActionFixtures>>;
+
+/** A small workspace on which every action in the catalog has a valid call. */
+export async function makeActionFixtures(db: Db) {
+  const suffix = randomUUID().slice(0, 8);
+  const tag = await db.tag.create({ data: { name: `vip-${suffix}` } });
+  const contact = await makeContact(db, { email: `ada-${suffix}@example.com` });
+  const other = await makeContact(db, { email: `grace-${suffix}@example.com` });
+  const tagged = await makeContact(db, { email: `tagged-${suffix}@example.com`, tags: { create: { tagId: tag.id } } });
+  const unsubscribed = await makeContact(db, { email: `gone-${suffix}@example.com`, status: "unsubscribed", unsubscribedAt: new Date() });
+  const active = await makeSequence(db, { name: `Active ${suffix}`, steps: [{ delayAmount: 0, delayUnit: "minutes" }, { delayAmount: 1 }] });
+  const draft = await makeSequence(db, { name: `Draft ${suffix}`, status: "draft", steps: [{ delayAmount: 0, delayUnit: "minutes" }, { delayAmount: 1 }] });
+  const draftTrigger = await db.sequenceTrigger.create({ data: { sequenceId: draft.id, type: "tag_added", tagId: tag.id } });
+  const paused = await makeSequence(db, { name: `Paused ${suffix}`, status: "paused" });
+  const enrolled = await makeContact(db, { email: `enrolled-${suffix}@example.com` });
+  const enrollment = await enrollContact(db, { contactId: enrolled.id, sequenceId: active.id, source: "manual" });
+  if (enrollment.outcome !== "enrolled") throw new Error(`fixture enrollment: ${enrollment.outcome}`);
+  const apiKey = await createApiKey(db, { name: `Key ${suffix}` });
+  return {
+    suffix,
+    tag,
+    contact,
+    other,
+    tagged,
+    unsubscribed,
+    enrolled,
+    active: { id: active.id, stepIds: active.steps.map((s) => s.id) },
+    draft: { id: draft.id, stepIds: draft.steps.map((s) => s.id), triggerId: draftTrigger.id },
+    paused: { id: paused.id },
+    apiKey: { id: apiKey.apiKey.id, key: apiKey.key },
+    token: () => createUnsubscribeToken({ contactId: contact.id }),
+  };
+}
+
+/** How an action decides who may call it. */
+export type ActionAccess =
+  | { kind: "role"; role: Role }
+  /** No session by design; the action authorizes by its own means (`by`). */
+  | { kind: "public"; by: "password" | "unsubscribe-token" | "anyone (rate-limited signup)" | "anyone (ends the caller's own session)" };
+
+type AnyAction = (...args: never[]) => Promise<unknown>;
+
+export type CatalogEntry = {
+  file: string;
+  exportName: string;
+  access: ActionAccess;
+  /** The one input object of an authedAction. */
+  input?: (fx: Fixtures) => Record<string, unknown>;
+  /** The form fields of a (prevState, formData) action. */
+  form?: (fx: Fixtures) => Record<string, string>;
+};
+
+const role = (r: Role) => ({ kind: "role", role: r }) as const;
+
+export const ACTION_CATALOG: CatalogEntry[] = [
+  { file: "lib/actions/auth/sign-in.ts", exportName: "signInAction", access: { kind: "public", by: "password" }, form: () => ({ email: "nobody@example.com", password: "wrong" }) },
+  { file: "lib/actions/auth/sign-out.ts", exportName: "signOutAction", access: { kind: "public", by: "anyone (ends the caller's own session)" } },
+  { file: "lib/actions/signup/sign-up-action.ts", exportName: "signUpAction", access: { kind: "public", by: "anyone (rate-limited signup)" }, form: (fx) => ({ email: `new-${fx.suffix}@example.com`, firstName: "New" }) },
+  { file: "lib/actions/unsubscribe/unsubscribe-action.ts", exportName: "unsubscribeAction", access: { kind: "public", by: "unsubscribe-token" }, form: (fx) => ({ token: fx.token() }) },
+  { file: "lib/actions/unsubscribe/resubscribe-action.ts", exportName: "resubscribeAction", access: { kind: "public", by: "unsubscribe-token" }, form: (fx) => ({ token: fx.token() }) },
+
+  { file: "lib/actions/contacts/bulk-add-tag-action.ts", exportName: "bulkAddTagAction", access: role("marketer"), input: (fx) => ({ contactIds: [fx.contact.id, fx.other.id], tagName: "Newsletter" }) },
+  { file: "lib/actions/contacts/bulk-enroll-action.ts", exportName: "bulkEnrollAction", access: role("marketer"), input: (fx) => ({ contactIds: [fx.other.id], sequenceId: fx.active.id }) },
+  { file: "lib/actions/contacts/bulk-remove-tag-action.ts", exportName: "bulkRemoveTagAction", access: role("marketer"), input: (fx) => ({ contactIds: [fx.tagged.id], tagName: fx.tag.name }) },
+  { file: "lib/actions/contacts/delete-contact-action.ts", exportName: "deleteContactAction", access: role("marketer"), input: (fx) => ({ contactId: fx.other.id }) },
+  {
+    file: "lib/actions/contacts/import-contacts-action.ts",
+    exportName: "importContactsAction",
+    access: role("marketer"),
+    input: (fx) => ({ rows: [{ line: 2, values: [`imported-${fx.suffix}@example.com`, "Imported"] }], mapping: [{ target: "email" }, { target: "firstName" }], fireTriggers: false }),
+  },
+  { file: "lib/actions/contacts/mark-replied-action.ts", exportName: "markRepliedAction", access: role("marketer"), input: (fx) => ({ contactId: fx.enrolled.id, sequenceId: fx.active.id }) },
+  { file: "lib/actions/contacts/resubscribe-contact-action.ts", exportName: "resubscribeContactAction", access: role("marketer"), input: (fx) => ({ contactId: fx.unsubscribed.id }) },
+  { file: "lib/actions/contacts/set-lead-score-action.ts", exportName: "setLeadScoreAction", access: role("marketer"), input: (fx) => ({ contactId: fx.contact.id, score: 42 }) },
+  { file: "lib/actions/contacts/unsubscribe-contact-action.ts", exportName: "unsubscribeContactAction", access: role("marketer"), input: (fx) => ({ contactId: fx.contact.id }) },
+  {
+    file: "lib/actions/contacts/update-contact-profile-action.ts",
+    exportName: "updateContactProfileAction",
+    access: role("marketer"),
+    input: (fx) => ({ contactId: fx.contact.id, firstName: "Ada", lastName: "Lovelace", timezone: "Europe/London", attributes: [{ key: "company", value: "Analytical Engines" }] }),
+  },
+
+  { file: "lib/actions/sequences/activate-sequence-action.ts", exportName: "activateSequenceAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.draft.id, manualOnly: false }) },
+  {
+    file: "lib/actions/sequences/add-step-action.ts",
+    exportName: "addStepAction",
+    access: role("marketer"),
+    input: (fx) => ({ sequenceId: fx.draft.id, subject: "Hi {{firstName}}", body: "Hello", delayAmount: 2, delayUnit: "days" }),
+  },
+  { file: "lib/actions/sequences/add-trigger-action.ts", exportName: "addTriggerAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.draft.id, trigger: { type: "tag_added", tagName: "Webinar" } }) },
+  { file: "lib/actions/sequences/archive-sequence-action.ts", exportName: "archiveSequenceAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.draft.id }) },
+  { file: "lib/actions/sequences/create-sequence-action.ts", exportName: "createSequenceAction", access: role("marketer"), input: () => ({ name: "Onboarding", description: "", exitOnReply: true, reentryPolicy: "never" }) },
+  { file: "lib/actions/sequences/delete-step-action.ts", exportName: "deleteStepAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.draft.id, stepId: fx.draft.stepIds[1] }) },
+  { file: "lib/actions/sequences/duplicate-sequence-action.ts", exportName: "duplicateSequenceAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.active.id }) },
+  { file: "lib/actions/sequences/enroll-contact-action.ts", exportName: "enrollContactAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.active.id, email: fx.other.email }) },
+  { file: "lib/actions/sequences/pause-sequence-action.ts", exportName: "pauseSequenceAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.active.id }) },
+  { file: "lib/actions/sequences/remove-from-sequence-action.ts", exportName: "removeFromSequenceAction", access: role("marketer"), input: (fx) => ({ contactId: fx.enrolled.id, sequenceId: fx.active.id }) },
+  { file: "lib/actions/sequences/remove-trigger-action.ts", exportName: "removeTriggerAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.draft.id, triggerId: fx.draft.triggerId }) },
+  { file: "lib/actions/sequences/reorder-steps-action.ts", exportName: "reorderStepsAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.draft.id, stepIds: [...fx.draft.stepIds].reverse() }) },
+  { file: "lib/actions/sequences/resume-sequence-action.ts", exportName: "resumeSequenceAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.paused.id }) },
+  {
+    file: "lib/actions/sequences/update-sequence-settings-action.ts",
+    exportName: "updateSequenceSettingsAction",
+    access: role("marketer"),
+    input: (fx) => ({ sequenceId: fx.draft.id, name: "Renamed", description: "Now with a description", exitOnReply: false, reentryPolicy: "after_exit" }),
+  },
+  {
+    file: "lib/actions/sequences/update-step-action.ts",
+    exportName: "updateStepAction",
+    access: role("marketer"),
+    input: (fx) => ({ sequenceId: fx.draft.id, stepId: fx.draft.stepIds[0], subject: "Edited", body: "Edited body", delayAmount: 5, delayUnit: "minutes" }),
+  },
+
+  { file: "lib/actions/settings/create-api-key-action.ts", exportName: "createApiKeyAction", access: role("admin"), input: () => ({ name: "Zapier" }) },
+  { file: "lib/actions/settings/revoke-api-key-action.ts", exportName: "revokeApiKeyAction", access: role("admin"), input: (fx) => ({ id: fx.apiKey.id }) },
+];
+
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(full) : /\.tsx?$/.test(entry.name) ? [full] : [];
+  });
+}
+
+/** Files under lib/actions that start with "use server": each export is a public endpoint. */
+export function serverActionFilesOnDisk(root = process.cwd()): string[] {
+  return filesUnder(path.join(root, "lib/actions"))
+    .filter((file) => /^\s*(["'])use server\1/.test(fs.readFileSync(file, "utf8")))
+    .map((file) => path.relative(root, file).split(path.sep).join("/"))
+    .sort();
+}
+
+/** Every exported function of those files, as "file#export", loaded for real. */
+export async function serverActionsOnDisk(root = process.cwd()): Promise<{ id: string; file: string; exportName: string; fn: AnyAction }[]> {
+  const found = [];
+  for (const file of serverActionFilesOnDisk(root)) {
+    const mod = (await import(/* @vite-ignore */ path.join(root, file))) as Record<string, unknown>;
+    for (const [exportName, value] of Object.entries(mod)) {
+      if (typeof value === "function") found.push({ id: `${file}#${exportName}`, file, exportName, fn: value as AnyAction });
+    }
+  }
+  return found;
+}
+
+/** A FormData with these fields, as a form post builds it. */
+export function formDataOf(fields: Record<string, string>): FormData {
+  const data = new FormData();
+  for (const [key, value] of Object.entries(fields)) data.set(key, value);
+  return data;
+}

@@ -1,0 +1,126 @@
+/**
+ * Fault injection and bookkeeping around a Prisma client, for the fault
+ * suite: a proxy that can delay or fail the queries of interactive
+ * transactions and report when they start and commit, and a fingerprint of
+ * the data to prove that a refused request wrote nothing.
+ */
+import type { Db } from "../../lib/db/prisma";
+
+/** What one interactive transaction has done so far (its SQL, for raw queries). */
+export type TxContext = { statements: string[] };
+
+export type DbHooks = {
+  /** Before each query inside an interactive transaction: await to delay it, throw to fail it. */
+  beforeQuery?: (ctx: TxContext, statement: string) => Promise<void> | void;
+  /** Just before an interactive transaction is started (before BEGIN is sent). */
+  onTransactionStart?: () => void;
+  /** Right after an interactive transaction committed: throwing here is a crash after the commit. */
+  onTransactionCommitted?: (ctx: TxContext) => void;
+  /** Before a batch (array) transaction is sent: throwing here fails it before it reaches the database. */
+  beforeBatch?: () => Promise<void> | void;
+};
+
+const RAW_METHODS = new Set(["$queryRaw", "$executeRaw", "$queryRawUnsafe", "$executeRawUnsafe"]);
+
+function statementOf(method: string, args: unknown[]): string {
+  const first = args[0] as { sql?: string; strings?: string[] } | readonly string[] | string | undefined;
+  if (typeof first === "string") return first;
+  if (Array.isArray(first)) return first.join("?");
+  if (first && typeof first === "object" && "sql" in first && typeof first.sql === "string") return first.sql;
+  return method;
+}
+
+function instrumentTx(tx: object, ctx: TxContext, hooks: DbHooks): object {
+  const before = async (statement: string) => {
+    ctx.statements.push(statement);
+    await hooks.beforeQuery?.(ctx, statement);
+  };
+  return new Proxy(tx, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target) as unknown;
+      if (typeof prop === "string" && RAW_METHODS.has(prop) && typeof value === "function") {
+        return async (...args: unknown[]) => {
+          await before(statementOf(prop, args));
+          return value.apply(target, args);
+        };
+      }
+      if (typeof prop === "string" && !prop.startsWith("$") && value && typeof value === "object") {
+        // A model delegate (tx.contact.update...).
+        return new Proxy(value, {
+          get(delegate, method) {
+            const fn = Reflect.get(delegate, method, delegate) as unknown;
+            if (typeof fn !== "function") return fn;
+            return async (...args: unknown[]) => {
+              await before(`${prop}.${String(method)}`);
+              return fn.apply(delegate, args);
+            };
+          },
+        });
+      }
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * `db` with hooks around its transactions. Everything else passes through,
+ * so the product code runs unchanged against the real database.
+ */
+export function instrumentDb(db: Db, hooks: DbHooks): Db {
+  return new Proxy(db, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target) as unknown;
+      if (prop === "$transaction") {
+        return async (arg: unknown, options?: unknown) => {
+          if (typeof arg === "function") {
+            const ctx: TxContext = { statements: [] };
+            hooks.onTransactionStart?.();
+            const result = await target.$transaction((tx) => (arg as (tx: object) => Promise<unknown>)(instrumentTx(tx, ctx, hooks)), options as never);
+            hooks.onTransactionCommitted?.(ctx);
+            return result;
+          }
+          await hooks.beforeBatch?.();
+          return target.$transaction(arg as never, options as never);
+        };
+      }
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  }) as Db;
+}
+
+/** An error shaped like the one node-postgres raises when the server goes away. */
+export function connectionLost(where: string): Error {
+  return Object.assign(new Error(`Connection terminated unexpectedly (simulated: ${where})`), { code: "ECONNRESET" });
+}
+
+/** Every table the app writes, except the ones a refused request may legitimately touch. */
+const FINGERPRINTED: Record<string, string> = {
+  Contact: `SELECT * FROM "Contact"`,
+  Tag: `SELECT * FROM "Tag"`,
+  ContactTag: `SELECT * FROM "ContactTag"`,
+  Sequence: `SELECT * FROM "Sequence"`,
+  SequenceStep: `SELECT * FROM "SequenceStep"`,
+  SequenceTrigger: `SELECT * FROM "SequenceTrigger"`,
+  Enrollment: `SELECT * FROM "Enrollment"`,
+  EnrollmentEvent: `SELECT * FROM "EnrollmentEvent"`,
+  StepSend: `SELECT * FROM "StepSend"`,
+  CaughtMessage: `SELECT * FROM "CaughtMessage"`,
+  ConsentEvent: `SELECT * FROM "ConsentEvent"`,
+  InboundReply: `SELECT * FROM "InboundReply"`,
+  User: `SELECT * FROM "User"`,
+  // lastUsedAt is bookkeeping of a successful authentication, not data.
+  ApiKey: `SELECT "id", "name", "prefix", "hash", "createdById", "createdAt", "revokedAt" FROM "ApiKey"`,
+  // RateLimit is left out on purpose: counting attempts, refused ones included, is its job.
+};
+
+/**
+ * One md5 per table over all its rows, in one round trip: equal
+ * fingerprints before and after a request mean it wrote nothing.
+ */
+export async function dataFingerprint(db: Db): Promise<Record<string, string>> {
+  const columns = Object.entries(FINGERPRINTED).map(
+    ([table, query]) => `(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) || ':' || count(*) FROM (${query}) t) AS "${table}"`,
+  );
+  const [row] = await db.$queryRawUnsafe<Record<string, string>[]>(`SELECT ${columns.join(", ")}`);
+  return row;
+}
