@@ -32,7 +32,12 @@ export async function planNextStep(db: Db, { enrollmentId }: { enrollmentId: str
   if (enrollment.status !== "active") return { kind: "stop", reason: `enrollment_${enrollment.status}` };
   if (enrollment.sequence.status !== "active") return { kind: "stop", reason: `sequence_${enrollment.sequence.status}` };
 
-  const sends = await db.stepSend.findMany({ where: { enrollmentId }, select: { stepId: true, claimedAt: true } });
+  // A send that failed before the transport accepted it is not done: a
+  // restarted run must try that step again, not skip to the next one.
+  const sends = await db.stepSend.findMany({
+    where: { enrollmentId, NOT: { status: "failed", retryable: true } },
+    select: { stepId: true, claimedAt: true },
+  });
   const next = await db.sequenceStep.findFirst({
     where: { sequenceId: enrollment.sequenceId, deletedAt: null, id: { notIn: sends.map((s) => s.stepId) } },
     orderBy: [{ position: "asc" }, { createdAt: "asc" }],
@@ -82,15 +87,18 @@ const CONTACT_EXIT: Record<string, TExitReason> = {
 };
 
 async function claimStep(tx: Tx, { enrollmentId, stepId }: { enrollmentId: string; stepId: string }): Promise<SendOutcome | Claimed> {
-  // The enrollment FOR UPDATE serialises with exits; the contact FOR SHARE
-  // with opt-outs (which lock it FOR UPDATE). Whoever commits first wins.
-  const [enrollment] = await tx.$queryRaw<{ status: string; contactId: string; sequenceId: string }[]>`
-    SELECT "status"::text AS "status", "contactId", "sequenceId" FROM "Enrollment" WHERE "id" = ${enrollmentId} FOR UPDATE`;
-  if (!enrollment) return { outcome: "stopped", reason: "enrollment_not_found" };
-  const { contactId, sequenceId } = enrollment;
+  // Lock order matters: the contact first (FOR SHARE), then the enrollment
+  // (FOR UPDATE), the same order as unsubscribe, bounce and delete (contact
+  // FOR UPDATE, then its enrollments). The other order deadlocked with an
+  // opt-out, and PostgreSQL could abort the opt-out. Whoever commits first wins.
+  const [owner] = await tx.$queryRaw<{ contactId: string }[]>`SELECT "contactId" FROM "Enrollment" WHERE "id" = ${enrollmentId}`;
+  if (!owner) return { outcome: "stopped", reason: "enrollment_not_found" };
   const [contact] = await tx.$queryRaw<Claimed["contact"][] & { status: string; deletedAt: Date | null }[]>`
     SELECT "id", "email", "firstName", "lastName", "attributes", "status"::text AS "status", "deletedAt"
-    FROM "Contact" WHERE "id" = ${contactId} FOR SHARE`;
+    FROM "Contact" WHERE "id" = ${owner.contactId} FOR SHARE`;
+  const [enrollment] = await tx.$queryRaw<{ status: string; contactId: string; sequenceId: string }[]>`
+    SELECT "status"::text AS "status", "contactId", "sequenceId" FROM "Enrollment" WHERE "id" = ${enrollmentId} FOR UPDATE`;
+  const { contactId, sequenceId } = enrollment;
   const sequence = await tx.sequence.findUniqueOrThrow({ where: { id: sequenceId }, select: { status: true } });
   const step = await tx.sequenceStep.findFirst({ where: { id: stepId, sequenceId }, select: { subject: true, body: true, deletedAt: true } });
 
