@@ -5,6 +5,7 @@ import { requireUser, type CurrentUser } from "../auth/session";
 import { getDb, type Db } from "../db/client";
 import { AppError, isAppError, type AppErrorCode, type FieldErrors } from "../errors";
 import { fieldErrorsOf } from "../validations/parse";
+import { unstorableTextErrors } from "../validations/text";
 
 export type ActionResult<T> =
   | { ok: true; data: T }
@@ -25,8 +26,9 @@ export function authedAction<S extends z.ZodType, T>(
     try {
       const user = await requireUser(options.role);
       const parsed = options.schema.safeParse(input);
-      if (!parsed.success) {
-        return { ok: false, code: "validation", message: "Please correct the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error) };
+      const fieldErrors = parsed.success ? unstorableTextErrors(parsed.data) : fieldErrorsOf(parsed.error);
+      if (!parsed.success || fieldErrors) {
+        return { ok: false, code: "validation", message: "Please correct the highlighted fields.", fieldErrors: fieldErrors ?? undefined };
       }
       return { ok: true, data: await handler(parsed.data, { user, db: getDb() }) };
     } catch (error) {

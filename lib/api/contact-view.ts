@@ -1,7 +1,9 @@
 import type { Db } from "../db/prisma";
+import { isId } from "../validations/ids";
 
 /** The contact as the JSON API shows it: explicit fields, never the row. */
 export async function contactView(db: Db, contactId: string) {
+  if (!isId(contactId)) return null;
   const contact = await db.contact.findFirst({
     where: { id: contactId, deletedAt: null },
     select: {

@@ -10,6 +10,7 @@ import { getDb } from "../db/client";
 import type { Db } from "../db/prisma";
 import { AppError, httpStatusFor, isAppError, type FieldErrors } from "../errors";
 import { fieldErrorsOf } from "../validations/parse";
+import { unstorableTextErrors } from "../validations/text";
 
 export type ApiContext<P> = { request: Request; db: Db; principal: ApiPrincipal; params: P };
 
@@ -50,6 +51,8 @@ export async function readBody<S extends z.ZodType>(request: Request, schema: S)
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new AppError("validation", "The request is invalid; see fieldErrors.", fieldErrorsOf(parsed.error));
+  const unstorable = unstorableTextErrors(parsed.data);
+  if (unstorable) throw new AppError("validation", "The request is invalid; see fieldErrors.", unstorable);
   return parsed.data;
 }
 

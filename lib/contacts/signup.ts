@@ -5,6 +5,7 @@ import { rateLimit } from "../security/rate-limit";
 import { fireSignupTriggers } from "../triggers/fire";
 import { ZSignupInput, type TSignupInput } from "../validations/contact";
 import { fieldErrorsOf, parseOrThrow } from "../validations/parse";
+import { unstorableTextErrors } from "../validations/text";
 
 /** Per IP: enough for a shared office network, too few to enumerate or flood. */
 export const SIGNUP_RATE_LIMIT = { limit: 10, windowMs: 10 * 60_000 } as const;
@@ -60,6 +61,8 @@ export type PublicSignupResult = { ok: true } | { ok: false; code: "validation";
 export async function publicSignUp(db: Db, input: { body: unknown; ip: string; userAgent?: string | null }): Promise<PublicSignupResult> {
   const parsed = ZSignupInput.safeParse(input.body);
   if (!parsed.success) return { ok: false, code: "validation", fieldErrors: fieldErrorsOf(parsed.error) };
+  const unstorable = unstorableTextErrors(parsed.data);
+  if (unstorable) return { ok: false, code: "validation", fieldErrors: unstorable };
   const limited = await rateLimit(db, { key: `signup:ip:${input.ip}`, ...SIGNUP_RATE_LIMIT });
   if (!limited.allowed) return { ok: false, code: "rate_limited", retryAfterSeconds: limited.retryAfterSeconds };
   await signUp(db, { ...parsed.data, ip: input.ip, userAgent: input.userAgent });

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { ZEmail } from "../contacts/email";
 import { fieldErrorsOf, type Parsed } from "../validations/parse";
+import { unstorableTextErrors } from "../validations/text";
 import { lowerCaseKeys } from "./auto-reply";
 
 export const ZInboundReply = z.object({
@@ -33,7 +34,9 @@ const ZPostmarkInbound = z.object({
 export type ParsedReply = Parsed<TInboundReply>;
 
 function fromZod(result: z.ZodSafeParseResult<TInboundReply>): ParsedReply {
-  return result.success ? { ok: true, data: withHeaderFallbacks(result.data) } : { ok: false, fieldErrors: fieldErrorsOf(result.error) };
+  if (!result.success) return { ok: false, fieldErrors: fieldErrorsOf(result.error) };
+  const unstorable = unstorableTextErrors(result.data);
+  return unstorable ? { ok: false, fieldErrors: unstorable } : { ok: true, data: withHeaderFallbacks(result.data) };
 }
 
 /** "Ada <ada@example.com>" -> "ada@example.com"; a bare address is kept. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from "./text";
 import { ZTagName } from "./contact";
 import { ZId } from "./enrollment";
 
@@ -25,7 +26,7 @@ const ZScore = z.coerce.number().int("Whole numbers only").min(-1_000_000_000).m
  * contains exactly what the list shows.
  */
 export const ZContactListParams = z.object({
-  q: optional(z.string().trim().max(200)),
+  q: optional(z.string().trim().max(200).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE)),
   tag: optional(ZId),
   status: optional(z.enum(CONTACT_STATUSES)),
   sequence: optional(ZId),
