@@ -1,5 +1,5 @@
 import type { Db } from "../db/prisma";
-import type { EnrollRefusal } from "../sequences/enroll-contact";
+import type { EnrollRefusal } from "../sequences/enroll-verdict";
 import { enrollMany } from "../sequences/enroll-many";
 import type { EnrollmentSource } from "../sequences/triggers";
 import { ZBulkEnrollInput } from "../validations/contact-list";

@@ -1,6 +1,16 @@
 import { now as currentTime } from "../clock";
-import type { Db } from "../db/prisma";
-import { EMPTY_SUMMARY, fireTagAddedTriggers, type ChangeSource, type TriggerSummary } from "../triggers/fire";
+import type { Db, Tx } from "../db/prisma";
+import { idArray } from "../db/sql";
+import { BULK_TRANSACTION_TIMEOUT_MS, publishStarted } from "../sequences/enroll-many";
+import {
+  activeTagTriggers,
+  EMPTY_SUMMARY,
+  enrollForNewLinks,
+  fireTagAddedTriggers,
+  isBulkTagChange,
+  type ChangeSource,
+  type TriggerSummary,
+} from "../triggers/fire";
 import { ZTagNames } from "../validations/contact";
 import { assertIds } from "../validations/ids";
 import { parseOrThrow } from "../validations/parse";
@@ -21,20 +31,46 @@ export async function addTags(
   const tags = await ensureTags(db, parseOrThrow(ZTagNames, input.tagNames));
   if (contactIds.length === 0 || tags.length === 0) return { tags, added: 0, triggers: { ...EMPTY_SUMMARY } };
 
+  const tagIds = tags.map((t) => t.id);
+  const triggers = (input.fireTriggers ?? true) ? await activeTagTriggers(db, tagIds) : [];
+  if (triggers.length === 0) {
+    const inserted = await insertLinks(db, contactIds, tagIds);
+    return { tags, added: inserted.length, triggers: { ...EMPTY_SUMMARY } };
+  }
+  if (!isBulkTagChange(contactIds.length, tagIds, triggers)) {
+    const inserted = await insertLinks(db, contactIds, tagIds);
+    return { tags, added: inserted.length, triggers: await fireTagAddedTriggers(db, { pairs: inserted, source: input.source, triggers }) };
+  }
+
+  // Bulk: the links and the enrollments they trigger commit together, in a
+  // handful of statements whatever the number of contacts.
+  const { added, summary, started } = await db.$transaction(
+    async (tx) => {
+      const inserted = await insertLinks(tx, contactIds, tagIds);
+      return { added: inserted.length, ...(await enrollForNewLinks(tx, inserted, triggers)) };
+    },
+    { timeout: BULK_TRANSACTION_TIMEOUT_MS },
+  );
+  await publishStarted(started);
+  return { tags, added, triggers: summary };
+}
+
+/** Inserts the links that do not exist yet (live contacts only) and returns them. */
+async function insertLinks(client: Db | Tx, contactIds: string[], tagIds: string[]): Promise<{ contactId: string; tagId: string }[]> {
   // ORDER BY: concurrent overlapping calls take the primary-key locks in
   // the same order, so they wait for each other instead of deadlocking.
-  const inserted = await db.$queryRaw<{ contactId: string; tagId: string }[]>`
-    INSERT INTO "ContactTag" ("contactId", "tagId", "createdAt")
-    SELECT c."id", t."id", ${currentTime().toISOString()}::timestamp(3)
-    FROM "Contact" c CROSS JOIN unnest(${tags.map((t) => t.id)}::text[]) AS t("id")
-    WHERE c."id" = ANY(${contactIds}::text[]) AND c."deletedAt" IS NULL
-    ORDER BY c."id", t."id"
-    ON CONFLICT ("contactId", "tagId") DO NOTHING
-    RETURNING "contactId", "tagId"`;
-
-  const fire = input.fireTriggers ?? true;
-  const triggers = fire ? await fireTagAddedTriggers(db, { pairs: inserted, source: input.source }) : { ...EMPTY_SUMMARY };
-  return { tags, added: inserted.length, triggers };
+  const [{ links }] = await client.$queryRaw<{ links: string }[]>`
+    WITH inserted AS (
+      INSERT INTO "ContactTag" ("contactId", "tagId", "createdAt")
+      SELECT c."id", t."id", ${currentTime().toISOString()}::timestamp(3)
+      FROM "Contact" c CROSS JOIN unnest(${tagIds}::text[]) AS t("id")
+      WHERE c."id" = ANY(${idArray(contactIds)}) AND c."deletedAt" IS NULL
+      ORDER BY c."id", t."id"
+      ON CONFLICT ("contactId", "tagId") DO NOTHING
+      RETURNING "contactId", "tagId"
+    )
+    SELECT coalesce(json_agg(json_build_array("contactId", "tagId")), '[]')::text AS "links" FROM inserted`;
+  return (JSON.parse(links) as [string, string][]).map(([contactId, tagId]) => ({ contactId, tagId }));
 }
 
 /** Removes tags (by name, case-insensitively) from many contacts in one statement. */

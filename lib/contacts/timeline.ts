@@ -5,7 +5,7 @@
  */
 import { EXIT_REASON_DEFINITIONS, isExitReason } from "../sequences/exit-reasons";
 import { TRIGGER_DEFINITIONS, type TTriggerType } from "../sequences/triggers";
-import type { EnrollRefusal } from "../sequences/enroll-contact";
+import type { EnrollRefusal } from "../sequences/enroll-verdict";
 import { ENROLL_REFUSALS } from "../sequences/enroll-refusals";
 
 export type TimelineTone = "neutral" | "success" | "warning" | "danger";

@@ -2,7 +2,7 @@
  * Why enrollContact refused, in every wording the product needs: one table,
  * so the UI, the API and the timeline always agree.
  */
-import type { EnrollRefusal } from "./enroll-contact";
+import type { EnrollRefusal } from "./enroll-verdict";
 
 type RefusalWording = {
   /** Short, for counts in a toast: "2 unsubscribed". */

@@ -4,9 +4,10 @@
  * enrollment goes through enrollContact (or, for bulk changes, enrollMany,
  * which applies the same rules behind the same unique index).
  */
-import type { Db } from "../db/prisma";
+import type { Db, Tx } from "../db/prisma";
+import type { OutgoingEvent } from "../events/publish";
 import { enrollContact, type EnrollResult } from "../sequences/enroll-contact";
-import { enrollMany, summarizeResults } from "../sequences/enroll-many";
+import { enrollMany, enrollPairs, summarizeResults } from "../sequences/enroll-many";
 import { crossesScoreThreshold, signupMatches, type EnrollmentSource } from "../sequences/triggers";
 
 export type TriggerSummary = { enrolled: number; alreadyEnrolled: number; refused: number };
@@ -21,27 +22,62 @@ const BULK_THRESHOLD = 20;
 
 export const EMPTY_SUMMARY: TriggerSummary = Object.freeze({ enrolled: 0, alreadyEnrolled: 0, refused: 0 });
 
-/** Enrolls contacts whose new tags (links that did not exist before) match a tag_added trigger. */
-export async function fireTagAddedTriggers(
-  db: Db,
-  input: { pairs: { contactId: string; tagId: string }[]; source: ChangeSource },
-): Promise<TriggerSummary> {
-  if (input.pairs.length === 0) return { ...EMPTY_SUMMARY };
-  const tagIds = [...new Set(input.pairs.map((p) => p.tagId))];
-  const triggers = await db.sequenceTrigger.findMany({
+export type TagTrigger = { id: string; sequenceId: string; tagId: string | null };
+
+/** The tag_added triggers of active sequences on these tags, oldest first (the first one is credited). */
+export function activeTagTriggers(db: Db | Tx, tagIds: string[]): Promise<TagTrigger[]> {
+  return db.sequenceTrigger.findMany({
     where: { type: "tag_added", tagId: { in: tagIds }, sequence: { status: "active" } },
     orderBy: { createdAt: "asc" },
     select: { id: true, sequenceId: true, tagId: true },
   });
-  if (triggers.length === 0) return { ...EMPTY_SUMMARY };
+}
 
-  const triggersByTag = new Map<string, typeof triggers>();
-  for (const trigger of triggers) triggersByTag.set(trigger.tagId!, [...(triggersByTag.get(trigger.tagId!) ?? []), trigger]);
+/** Enrolls contacts whose new tags (links that did not exist before) match a tag_added trigger. */
+export async function fireTagAddedTriggers(
+  db: Db,
+  input: { pairs: { contactId: string; tagId: string }[]; source: ChangeSource; triggers?: TagTrigger[] },
+): Promise<TriggerSummary> {
+  if (input.pairs.length === 0) return { ...EMPTY_SUMMARY };
+  const triggers = input.triggers ?? (await activeTagTriggers(db, [...new Set(input.pairs.map((p) => p.tagId))]));
+  return enrollTriggered(db, triggeredByLinks(input.pairs, triggers), "trigger:tag_added");
+}
+
+/**
+ * Would these links enroll more than a handful of pairs? Then the caller
+ * should insert them and enroll in one transaction (enrollForNewLinks).
+ */
+export function isBulkTagChange(contactCount: number, tagIds: string[], triggers: TagTrigger[]): boolean {
+  const sequences = new Set(triggers.filter((t) => t.tagId && tagIds.includes(t.tagId)).map((t) => t.sequenceId));
+  return contactCount * sequences.size > BULK_THRESHOLD;
+}
+
+/**
+ * fireTagAddedTriggers inside the caller's transaction (the one that
+ * inserted the links), for bulk changes. The caller publishes `started`
+ * (publishStarted) after its commit.
+ */
+export async function enrollForNewLinks(
+  tx: Tx,
+  links: { contactId: string; tagId: string }[],
+  triggers: TagTrigger[],
+): Promise<{ summary: TriggerSummary; started: OutgoingEvent[] }> {
+  const pairs = dedupe(triggeredByLinks(links, triggers));
+  if (pairs.length === 0) return { summary: { ...EMPTY_SUMMARY }, started: [] };
+  const { results, started } = await enrollPairs(tx, pairs, "trigger:tag_added");
+  return { summary: summarizeResults([...results.values()]), started };
+}
+
+function triggeredByLinks(links: { contactId: string; tagId: string }[], triggers: TagTrigger[]): TriggeredPair[] {
+  const triggersByTag = new Map<string, TagTrigger[]>();
+  for (const trigger of triggers) {
+    if (trigger.tagId) triggersByTag.set(trigger.tagId, [...(triggersByTag.get(trigger.tagId) ?? []), trigger]);
+  }
   const pairs: TriggeredPair[] = [];
-  for (const { contactId, tagId } of input.pairs) {
+  for (const { contactId, tagId } of links) {
     for (const trigger of triggersByTag.get(tagId) ?? []) pairs.push({ contactId, sequenceId: trigger.sequenceId, triggerId: trigger.id });
   }
-  return enrollTriggered(db, pairs, "trigger:tag_added");
+  return pairs;
 }
 
 /** Enrolls a contact whose score rose across a score_threshold trigger's threshold. */
@@ -74,17 +110,22 @@ export async function fireSignupTriggers(db: Db, input: { contactId: string; sig
 
 /** One enrollment per (contact, sequence), attributed to the first matching trigger. */
 async function enrollTriggered(db: Db, pairs: TriggeredPair[], source: EnrollmentSource): Promise<TriggerSummary> {
-  const seen = new Set<string>();
-  const unique = pairs.filter((p) => {
-    const key = `${p.contactId}|${p.sequenceId}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const unique = dedupe(pairs);
   if (unique.length === 0) return { ...EMPTY_SUMMARY };
   if (unique.length > BULK_THRESHOLD) return summarizeResults(await enrollMany(db, { pairs: unique, source }));
 
   const results: EnrollResult[] = [];
   for (const pair of unique) results.push(await enrollContact(db, { ...pair, source }));
   return summarizeResults(results);
+}
+
+/** One pair per (contact, sequence): the first, so the oldest matching trigger is credited. */
+function dedupe(pairs: TriggeredPair[]): TriggeredPair[] {
+  const seen = new Set<string>();
+  return pairs.filter((p) => {
+    const key = `${p.contactId}|${p.sequenceId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

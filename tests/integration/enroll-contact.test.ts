@@ -107,6 +107,25 @@ describe("enrollContact", () => {
     expect(await liveCount(contact.id, sequence.id)).toBe(0);
   });
 
+  it("an opt-out committing between its read and its insert: the call starts over and refuses", async () => {
+    const contact = await makeContact(db);
+    const sequence = await makeSequence(db);
+    let enrolling: Promise<unknown> | undefined;
+    await db.$transaction(async (tx) => {
+      // The opt-out holds the contact's row lock, uncommitted: enrollContact
+      // reads "subscribed", then its insert waits on the lock.
+      await tx.$executeRaw`UPDATE "Contact" SET "status" = 'unsubscribed' WHERE "id" = ${contact.id}`;
+      enrolling = enrollContact(db, { contactId: contact.id, sequenceId: sequence.id, source: "manual" });
+      await waitForLockWaiters(1);
+    });
+
+    expect(await enrolling).toEqual({ outcome: "refused", reason: "contact_unsubscribed" });
+    expect(await db.enrollment.count()).toBe(0);
+    expect(events.sent).toHaveLength(0);
+    const log = await db.enrollmentEvent.findMany({ where: { contactId: contact.id }, select: { type: true, reason: true } });
+    expect(log).toEqual([{ type: "enrollment_refused", reason: "contact_unsubscribed" }]);
+  });
+
   it("reports unknown contacts and sequences without writing", async () => {
     const contact = await makeContact(db);
     const sequence = await makeSequence(db);
@@ -157,3 +176,15 @@ describe("re-entry policy", () => {
     expect(await passThrough("after_completion", "removed")).toEqual({ outcome: "refused", reason: "reentry_not_allowed" });
   });
 });
+
+/** Resolves once `count` queries of this database are waiting for a row lock. */
+async function waitForLockWaiters(count: number, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [{ n }] = await db.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+    if (n >= count) return;
+    if (Date.now() > deadline) throw new Error(`no query waited for a lock within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
