@@ -1,5 +1,6 @@
 import type { Db } from "../db/prisma";
 import { AppError } from "../errors";
+import type { TTriggerType } from "../sequences/triggers";
 import { describeTimelineEvent, summarizeTrigger, type TimelineTone } from "./timeline";
 
 export const TIMELINE_PAGE_SIZE = 25;
@@ -73,54 +74,74 @@ export async function contactProfile(db: Db, contactId: string) {
   };
 }
 
+type TimelineRow = {
+  total: number;
+  /** [id, type, reason, data, createdAt (epoch ms), stepId, sequenceId, sequenceName] */
+  events: [string, string, string | null, unknown, number, string | null, string, string][];
+  /** [stepId, subject] */
+  steps: [string, string][];
+  /** Live steps in send order, per sequence: [stepId, sequenceId] */
+  liveSteps: [string, string][];
+  /** [triggerId, type, scoreThreshold, signupSource, tagName] */
+  triggers: [string, TTriggerType, number | null, string | null, string | null][];
+};
+
 /**
  * The contact's enrollment event log, newest first, one page at a time, each
- * event told as a sentence with its sequence and step.
+ * event told as a sentence with its sequence and step. One statement (the
+ * contact page is the most visited): the page of events, their count, and
+ * the steps, step numbers and triggers they name.
  */
 export async function contactTimeline(db: Db, contactId: string, { page = 1, pageSize = TIMELINE_PAGE_SIZE } = {}): Promise<TimelinePage> {
-  const [total, events] = await Promise.all([
-    db.enrollmentEvent.count({ where: { contactId } }),
-    db.enrollmentEvent.findMany({
-      where: { contactId },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      skip: (page - 1) * pageSize,
-      take: pageSize,
-      select: { id: true, type: true, reason: true, data: true, createdAt: true, stepId: true, sequenceId: true, sequence: { select: { name: true } } },
-    }),
-  ]);
+  const [row] = await db.$queryRaw<{ timeline: string }[]>`
+    WITH ev AS (
+      SELECT ev."id", ev."type"::text AS "type", ev."reason", ev."data", ev."createdAt", ev."stepId", ev."sequenceId"
+      FROM "EnrollmentEvent" ev WHERE ev."contactId" = ${contactId}
+      ORDER BY ev."createdAt" DESC, ev."id" DESC
+      OFFSET ${(page - 1) * pageSize} LIMIT ${pageSize}
+    )
+    SELECT json_build_object(
+      'total', (SELECT count(*) FROM "EnrollmentEvent" WHERE "contactId" = ${contactId}),
+      'events', (SELECT coalesce(json_agg(json_build_array(ev."id"::text, ev."type", ev."reason", ev."data", (extract(epoch FROM ev."createdAt") * 1000)::float8,
+                                                          ev."stepId", ev."sequenceId", s."name") ORDER BY ev."createdAt" DESC, ev."id" DESC), '[]')
+                 FROM ev JOIN "Sequence" s ON s."id" = ev."sequenceId"),
+      'steps', (SELECT coalesce(json_agg(json_build_array(st."id", st."subject")), '[]') FROM "SequenceStep" st WHERE st."id" IN (SELECT "stepId" FROM ev)),
+      'liveSteps', (SELECT coalesce(json_agg(json_build_array(st."id", st."sequenceId") ORDER BY st."sequenceId", st."position", st."createdAt"), '[]')
+                    FROM "SequenceStep" st
+                    WHERE st."sequenceId" IN (SELECT "sequenceId" FROM ev WHERE "stepId" IS NOT NULL) AND st."deletedAt" IS NULL),
+      'triggers', (SELECT coalesce(json_agg(json_build_array(t."id", t."type", t."scoreThreshold", t."signupSource", tg."name")), '[]')
+                   FROM "SequenceTrigger" t LEFT JOIN "Tag" tg ON tg."id" = t."tagId"
+                   WHERE t."id" IN (SELECT ev."data"->>'triggerId' FROM ev WHERE ev."type" = 'enrolled' AND jsonb_typeof(ev."data"->'triggerId') = 'string'))
+    )::text AS "timeline"`;
+  const { total, events, steps, liveSteps, triggers } = JSON.parse(row.timeline) as TimelineRow;
 
-  const sequenceIds = [...new Set(events.filter((e) => e.stepId).map((e) => e.sequenceId))];
-  const stepIds = [...new Set(events.flatMap((e) => (e.stepId ? [e.stepId] : [])))];
-  const triggerIds = [...new Set(events.flatMap((e) => (e.type === "enrolled" ? [triggerIdOf(e.data)] : [])).filter((id): id is string => !!id))];
-
-  const [steps, liveSteps, triggers] = await Promise.all([
-    stepIds.length ? db.sequenceStep.findMany({ where: { id: { in: stepIds } }, select: { id: true, subject: true } }) : [],
-    // Step numbers as the builder shows them: live steps in send order.
-    sequenceIds.length
-      ? db.sequenceStep.findMany({ where: { sequenceId: { in: sequenceIds }, deletedAt: null }, orderBy: [{ position: "asc" }, { createdAt: "asc" }], select: { id: true, sequenceId: true } })
-      : [],
-    triggerIds.length
-      ? db.sequenceTrigger.findMany({ where: { id: { in: triggerIds } }, select: { id: true, type: true, scoreThreshold: true, signupSource: true, tag: { select: { name: true } } } })
-      : [],
-  ]);
-
+  // Step numbers as the builder shows them: live steps in send order.
   const stepNumber = new Map<string, number>();
-  for (const sequenceId of sequenceIds) {
-    liveSteps.filter((s) => s.sequenceId === sequenceId).forEach((s, index) => stepNumber.set(s.id, index + 1));
+  let previousSequence: string | null = null;
+  let number = 0;
+  for (const [stepId, sequenceId] of liveSteps) {
+    number = sequenceId === previousSequence ? number + 1 : 1;
+    previousSequence = sequenceId;
+    stepNumber.set(stepId, number);
   }
+  const subjectOf = new Map(steps);
+  const triggerById = new Map(
+    triggers.map(([id, type, scoreThreshold, signupSource, tagName]) => [id, { type, scoreThreshold, signupSource, tag: tagName === null ? null : { name: tagName } }]),
+  );
 
-  const items = events.map((e) => {
-    const step = e.stepId ? steps.find((s) => s.id === e.stepId) : undefined;
-    const trigger = e.type === "enrolled" ? triggers.find((t) => t.id === triggerIdOf(e.data)) : undefined;
+  const items = events.map(([id, type, reason, data, at, stepId, sequenceId, sequenceName]) => {
+    const subject = stepId ? subjectOf.get(stepId) : undefined;
+    const triggerId = type === "enrolled" ? triggerIdOf(data) : null;
+    const trigger = triggerId ? triggerById.get(triggerId) : undefined;
     const described = describeTimelineEvent({
-      type: e.type,
-      reason: e.reason,
-      data: e.data,
-      sequenceName: e.sequence.name,
-      step: step ? { number: stepNumber.get(step.id) ?? null, subject: step.subject } : null,
+      type,
+      reason,
+      data,
+      sequenceName,
+      step: stepId && subject !== undefined ? { number: stepNumber.get(stepId) ?? null, subject } : null,
       trigger: trigger ? { type: trigger.type, summary: summarizeTrigger(trigger) } : null,
     });
-    return { id: e.id.toString(), at: e.createdAt, type: e.type, sequenceId: e.sequenceId, sequenceName: e.sequence.name, ...described };
+    return { id, at: new Date(at), type, sequenceId, sequenceName, ...described };
   });
   return { items, total, page, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
 }

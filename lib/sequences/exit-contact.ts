@@ -40,28 +40,23 @@ export async function endLiveEnrollments(tx: Tx, input: TExitContactInput): Prom
   }
 
   const now = currentTime();
+  // One statement: the enrollments end and their "exited" events are logged together.
   const rows = await tx.$queryRaw<{ id: string; sequenceId: string }[]>`
-    UPDATE "Enrollment" e
-    SET "status" = ${reason}::"EnrollmentStatus",
-        "exitReason" = ${reason}::"ExitReason",
-        "exitedAt" = ${now},
-        "nextStepDueAt" = NULL,
-        "updatedAt" = ${now}
-    WHERE ${Prisma.join(conditions, " AND ")}
-    RETURNING e."id", e."sequenceId"`;
-
-  if (rows.length > 0) {
-    await tx.enrollmentEvent.createMany({
-      data: rows.map((row) => ({
-        type: "exited" as const,
-        contactId,
-        sequenceId: row.sequenceId,
-        enrollmentId: row.id,
-        reason,
-        data: detail ? { detail } : undefined,
-      })),
-    });
-  }
+    WITH ended AS (
+      UPDATE "Enrollment" e
+      SET "status" = ${reason}::"EnrollmentStatus",
+          "exitReason" = ${reason}::"ExitReason",
+          "exitedAt" = ${now},
+          "nextStepDueAt" = NULL,
+          "updatedAt" = ${now}
+      WHERE ${Prisma.join(conditions, " AND ")}
+      RETURNING e."id", e."sequenceId"
+    ), logged AS (
+      INSERT INTO "EnrollmentEvent" ("type", "contactId", "sequenceId", "enrollmentId", "reason", "data", "createdAt")
+      SELECT 'exited', ${contactId}, ended."sequenceId", ended."id", ${reason}, ${detail ? JSON.stringify({ detail }) : null}::jsonb, statement_timestamp()
+      FROM ended
+    )
+    SELECT "id", "sequenceId" FROM ended`;
   return rows.map((row) => ({ enrollmentId: row.id, sequenceId: row.sequenceId }));
 }
 

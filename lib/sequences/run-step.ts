@@ -11,7 +11,6 @@ import { getTransport, TransientDeliveryError } from "../email/transports";
 import { createUnsubscribeToken } from "../email/unsubscribe-token";
 import { endLiveEnrollments, exitContact } from "./exit-contact";
 import type { TExitReason } from "./exit-reasons";
-import { dueAt } from "./schedule";
 
 export type StepPlan =
   | { kind: "stop"; reason: string }
@@ -22,36 +21,44 @@ export type StepPlan =
  * The enrollment's next step and when it is due: the first live step (by
  * position) it has no send record for, its delay counted from the previous
  * send (or from enrollment). Records the due time for the self-healing job.
+ * A send that failed before the transport accepted it is not done: a
+ * restarted run must try that step again, not skip to the next one.
+ * One statement: it runs before every step of every run.
  */
 export async function planNextStep(db: Db, { enrollmentId }: { enrollmentId: string }): Promise<StepPlan> {
-  const enrollment = await db.enrollment.findUnique({
-    where: { id: enrollmentId },
-    select: { status: true, enrolledAt: true, sequenceId: true, sequence: { select: { status: true } } },
-  });
-  if (!enrollment) return { kind: "stop", reason: "enrollment_not_found" };
-  if (enrollment.status !== "active") return { kind: "stop", reason: `enrollment_${enrollment.status}` };
-  if (enrollment.sequence.status !== "active") return { kind: "stop", reason: `sequence_${enrollment.sequence.status}` };
+  const [row] = await db.$queryRaw<{ status: string | null; sequenceStatus: string | null; stepId: string | null; dueAt: Date | null }[]>`
+    WITH e AS (
+      SELECT e."id", e."status"::text AS "status", e."enrolledAt", e."sequenceId", s."status"::text AS "sequenceStatus"
+      FROM "Enrollment" e JOIN "Sequence" s ON s."id" = e."sequenceId" WHERE e."id" = ${enrollmentId}
+    ), done AS (
+      SELECT ss."stepId", ss."claimedAt" FROM "StepSend" ss
+      WHERE ss."enrollmentId" = ${enrollmentId} AND NOT (ss."status" = 'failed' AND ss."retryable")
+    ), sends AS (
+      SELECT count(*)::int AS n, max("claimedAt") AS "last" FROM done
+    ), next AS (
+      -- The delay as schedule.ts's delayMs counts it (a day is 24 hours).
+      SELECT st."id", coalesce(sends."last", e."enrolledAt")
+               + st."delayAmount" * (CASE st."delayUnit" WHEN 'minutes' THEN 60000 WHEN 'hours' THEN 3600000 ELSE 86400000 END) * interval '1 millisecond' AS "dueAt"
+      FROM e CROSS JOIN sends JOIN "SequenceStep" st ON st."sequenceId" = e."sequenceId"
+      WHERE e."status" = 'active' AND e."sequenceStatus" = 'active' AND st."deletedAt" IS NULL
+        AND NOT EXISTS (SELECT 1 FROM done WHERE done."stepId" = st."id")
+      ORDER BY st."position" ASC, st."createdAt" ASC
+      LIMIT 1
+    ), recorded AS (
+      -- Only when it changed: the first plan of a run finds what enrolling wrote.
+      UPDATE "Enrollment" en SET "nextStepDueAt" = next."dueAt", "currentStepIndex" = sends.n, "updatedAt" = ${now()}
+      FROM next, sends
+      WHERE en."id" = ${enrollmentId} AND en."status" = 'active'
+        AND (en."nextStepDueAt" IS DISTINCT FROM next."dueAt" OR en."currentStepIndex" <> sends.n)
+    )
+    SELECT e."status", e."sequenceStatus", next."id" AS "stepId", next."dueAt"
+    FROM (SELECT 1) one LEFT JOIN e ON true LEFT JOIN next ON true`;
 
-  // A send that failed before the transport accepted it is not done: a
-  // restarted run must try that step again, not skip to the next one.
-  const sends = await db.stepSend.findMany({
-    where: { enrollmentId, NOT: { status: "failed", retryable: true } },
-    select: { stepId: true, claimedAt: true },
-  });
-  const next = await db.sequenceStep.findFirst({
-    where: { sequenceId: enrollment.sequenceId, deletedAt: null, id: { notIn: sends.map((s) => s.stepId) } },
-    orderBy: [{ position: "asc" }, { createdAt: "asc" }],
-    select: { id: true, delayAmount: true, delayUnit: true },
-  });
-  if (!next) return { kind: "complete" };
-
-  const lastSend = sends.reduce<Date | null>((latest, s) => (!latest || s.claimedAt > latest ? s.claimedAt : latest), null);
-  const due = dueAt(lastSend ?? enrollment.enrolledAt, next);
-  await db.enrollment.updateMany({
-    where: { id: enrollmentId, status: "active" },
-    data: { nextStepDueAt: due, currentStepIndex: sends.length },
-  });
-  return { kind: "step", stepId: next.id, dueAt: due.toISOString() };
+  if (!row.status) return { kind: "stop", reason: "enrollment_not_found" };
+  if (row.status !== "active") return { kind: "stop", reason: `enrollment_${row.status}` };
+  if (row.sequenceStatus !== "active") return { kind: "stop", reason: `sequence_${row.sequenceStatus}` };
+  if (!row.stepId || !row.dueAt) return { kind: "complete" };
+  return { kind: "step", stepId: row.stepId, dueAt: row.dueAt.toISOString() };
 }
 
 export type SendOutcome =
@@ -75,7 +82,9 @@ type Claimed = {
  * unique (enrollment, step) send record; it delivers after the commit.
  */
 export async function sendStep(db: Db, input: { enrollmentId: string; stepId: string }): Promise<SendOutcome> {
-  const decision = await db.$transaction((tx) => claimStep(tx, input));
+  // The common case in one statement; anything else (a refusal to log, an
+  // earlier claim) takes the step-by-step path, in the same transaction.
+  const decision = await db.$transaction(async (tx) => (await claimQuickly(tx, input)) ?? claimStep(tx, input));
   if (!("sendId" in decision)) return decision;
   return deliver(db, input, decision);
 }
@@ -85,6 +94,38 @@ const CONTACT_EXIT: Record<string, TExitReason> = {
   bounced: "bounced",
   deleted: "contact_deleted",
 };
+
+/**
+ * claimStep's checks and claim in one statement, with the same locks in the
+ * same order (the contact FOR SHARE, then the enrollment FOR UPDATE, each
+ * re-checked as locked: the enrollment's lock is taken only after its
+ * contact's, which its row filter reads). Null unless it claimed: then
+ * claimStep decides, and logs why.
+ */
+async function claimQuickly(tx: Tx, { enrollmentId, stepId }: { enrollmentId: string; stepId: string }): Promise<Claimed | null> {
+  const [row] = await tx.$queryRaw<(Claimed["contact"] & { sendId: string; subject: string; body: string; sequenceId: string })[]>`
+    WITH c AS (
+      SELECT c."id", c."email", c."firstName", c."lastName", c."attributes" FROM "Contact" c
+      WHERE c."id" = (SELECT "contactId" FROM "Enrollment" WHERE "id" = ${enrollmentId}) AND c."status" = 'subscribed' AND c."deletedAt" IS NULL
+      FOR SHARE
+    ), e AS (
+      SELECT "sequenceId" FROM "Enrollment" WHERE "id" = ${enrollmentId} AND "status" = 'active' AND EXISTS (SELECT 1 FROM c) FOR UPDATE
+    ), ready AS (
+      SELECT st."subject", st."body", e."sequenceId"
+      FROM e JOIN "Sequence" s ON s."id" = e."sequenceId" AND s."status" = 'active'
+      JOIN "SequenceStep" st ON st."id" = ${stepId} AND st."sequenceId" = e."sequenceId" AND st."deletedAt" IS NULL
+    ), claim AS (
+      INSERT INTO "StepSend" ("id", "enrollmentId", "stepId", "status", "claimedAt")
+      SELECT gen_random_uuid()::text, ${enrollmentId}, ${stepId}, 'claimed', ${now()} FROM ready
+      ON CONFLICT ("enrollmentId", "stepId") DO NOTHING
+      RETURNING "id"
+    )
+    SELECT claim."id" AS "sendId", c."id", c."email", c."firstName", c."lastName", c."attributes", ready."subject", ready."body", ready."sequenceId"
+    FROM claim, c, ready`;
+  if (!row) return null;
+  const { sendId, subject, body, sequenceId, ...contact } = row;
+  return { sendId, contact, step: { subject, body }, sequenceId };
+}
 
 async function claimStep(tx: Tx, { enrollmentId, stepId }: { enrollmentId: string; stepId: string }): Promise<SendOutcome | Claimed> {
   // Lock order matters: the contact first (FOR SHARE), then the enrollment
@@ -175,16 +216,23 @@ async function deliver(db: Db, { enrollmentId, stepId }: { enrollmentId: string;
   }
 
   const sentAt = now();
-  await db.$transaction([
-    db.stepSend.update({ where: { id: claimed.sendId }, data: { status: "sent", messageId, sentAt } }),
-    db.enrollmentEvent.create({ data: { type: "step_sent", ...log, reason: rendered.subject.slice(0, 200), createdAt: sentAt } }),
+  // One statement (in a batch, as the failure path's): the record and its log line together.
+  const [marked] = await db.$transaction([
+    db.$executeRaw`
+      WITH sent AS (
+        UPDATE "StepSend" SET "status" = 'sent', "messageId" = ${messageId}, "sentAt" = ${sentAt} WHERE "id" = ${claimed.sendId} RETURNING "id"
+      )
+      INSERT INTO "EnrollmentEvent" ("type", "contactId", "sequenceId", "enrollmentId", "stepId", "reason", "createdAt")
+      SELECT 'step_sent', ${log.contactId}, ${log.sequenceId}, ${enrollmentId}, ${stepId}, ${rendered.subject.slice(0, 200)}, ${sentAt} FROM sent`,
   ]);
+  if (marked !== 1) throw new Error(`Send record ${claimed.sendId} vanished before it could be marked sent`);
   return { outcome: "sent", messageId };
 }
 
 /** Ends an enrollment whose every step has been handled. */
 export async function completeEnrollment(db: Db, input: { enrollmentId: string }): Promise<{ completed: boolean }> {
-  const enrollment = await db.enrollment.findUnique({ where: { id: input.enrollmentId }, select: { contactId: true, sequenceId: true } });
+  const [enrollment] = await db.$queryRaw<{ contactId: string; sequenceId: string }[]>`
+    SELECT "contactId", "sequenceId" FROM "Enrollment" WHERE "id" = ${input.enrollmentId}`;
   if (!enrollment) return { completed: false };
   const { exited } = await exitContact(db, { ...enrollment, enrollmentId: input.enrollmentId, reason: "completed" });
   return { completed: exited.length > 0 };
