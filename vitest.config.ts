@@ -29,6 +29,25 @@ export default defineConfig({
           env: { INNGEST_DEV: "1" },
         },
       },
+      {
+        resolve,
+        test: {
+          name: "fault",
+          include: ["tests/fault/**/*.test.ts"],
+          environment: "node",
+          // Its own throwaway database (the global setup runs per project),
+          // and after the other projects: the race tests need the CPU.
+          globalSetup: ["tests/support/global-setup.ts"],
+          sequence: { groupOrder: 1 },
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          env: { INNGEST_DEV: "1" },
+          // next-auth imports "next/server" without an extension, which only
+          // a bundler resolves: inline it so the real Auth.js route can run.
+          server: { deps: { inline: ["next-auth"] } },
+        },
+      },
     ],
   },
 });
