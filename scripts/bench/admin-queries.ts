@@ -1,0 +1,134 @@
+/**
+ * 4. Admin queries at scale (100,000 contacts, 300,000 enrollments,
+ * 1,000,000 event-log rows): the contacts list (tag filter + search + page
+ * 2), a contact's timeline and a sequence's per-step stats, each 50 times,
+ * against an indexed `SELECT ... LIMIT 50` on the same table. Product and
+ * baseline run alternately through the same Prisma client (the app's data
+ * layer); the same baselines straight through `pg` are in the notes.
+ */
+import { contactTimeline } from "../../lib/contacts/contact-detail";
+import { queryContactList } from "../../lib/contacts/list-contacts";
+import { createPrismaClient, type Db } from "../../lib/db/prisma";
+import { getSequenceStats } from "../../lib/sequences/stats";
+import { ZContactListParams } from "../../lib/validations/contact-list";
+import { type BenchCluster, rawPool } from "./lib/database";
+import type { BenchResult } from "./lib/report";
+import { buildScaleData } from "./lib/scale-data";
+import { median, percentile, timed } from "./lib/stats";
+
+const RUNS = 50;
+const WARMUP = 5;
+const P95_TARGET_MS = 100;
+const RATIO_TARGET = 5;
+const SCALE_TEMPLATE = "scale_template";
+
+type Query = {
+  name: string;
+  product: (i: number) => Promise<unknown>;
+  /** The baseline's SQL and parameters for run i. */
+  baseline: (i: number) => [string, unknown[]];
+};
+
+async function inputs(db: Db) {
+  const [tag] = await db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Tag" ORDER BY "name" LIMIT 1`;
+  const contacts = await db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Contact" ORDER BY md5("id") LIMIT ${RUNS}`;
+  const sequences = await db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Sequence" ORDER BY "name"`;
+  return { tagId: tag.id, contactIds: contacts.map((c) => c.id), sequenceIds: sequences.map((s) => s.id) };
+}
+
+function queries(db: Db, input: Awaited<ReturnType<typeof inputs>>): Query[] {
+  const listParams = ZContactListParams.parse({ q: "ada", tag: input.tagId, page: 2 });
+  const at = <T>(xs: T[], i: number) => xs[i % xs.length];
+  return [
+    {
+      name: "contacts_list",
+      product: () => queryContactList(db, listParams),
+      baseline: () => [`SELECT "id", "email", "firstName", "lastName", "leadScore", "status", "createdAt" FROM "Contact" WHERE "deletedAt" IS NULL ORDER BY "createdAt" DESC LIMIT 50`, []],
+    },
+    {
+      name: "contact_timeline",
+      product: (i) => contactTimeline(db, at(input.contactIds, i)),
+      baseline: (i) => [`SELECT "id", "type", "reason", "data", "createdAt", "sequenceId", "stepId" FROM "EnrollmentEvent" WHERE "contactId" = $1 ORDER BY "createdAt" DESC LIMIT 50`, [at(input.contactIds, i)]],
+    },
+    {
+      name: "sequence_stats",
+      product: (i) => getSequenceStats(db, at(input.sequenceIds, i)),
+      baseline: (i) => [`SELECT "id", "contactId", "status", "currentStepIndex", "nextStepDueAt" FROM "Enrollment" WHERE "sequenceId" = $1 AND "status" = 'active' LIMIT 50`, [at(input.sequenceIds, i)]],
+    },
+  ];
+}
+
+const viaPrisma = (db: Db, [sql, params]: [string, unknown[]]) => db.$queryRawUnsafe(sql, ...params);
+
+async function buildScaleTemplate(cluster: BenchCluster, log: (line: string) => void): Promise<void> {
+  const url = await cluster.createDatabase(SCALE_TEMPLATE);
+  const pool = rawPool(url, 1);
+  try {
+    const { ms } = await timed(() => buildScaleData(pool, log));
+    log(`[stats] data set built in ${(ms / 1000).toFixed(0)} s`);
+  } finally {
+    await pool.end();
+  }
+}
+
+export async function benchAdminQueries(cluster: BenchCluster, log: (line: string) => void): Promise<BenchResult[]> {
+  await buildScaleTemplate(cluster, log);
+  const url = await cluster.createDatabase("scale_run", SCALE_TEMPLATE);
+  const db = createPrismaClient(url);
+  const pool = rawPool(url);
+  try {
+    const input = await inputs(db);
+    const counts = await db.$queryRaw<{ contacts: number; enrollments: number; events: number }[]>`
+      SELECT (SELECT count(*)::int FROM "Contact") AS contacts, (SELECT count(*)::int FROM "Enrollment") AS enrollments,
+             (SELECT count(*)::int FROM "EnrollmentEvent") AS events`;
+    log(`[stats] ${JSON.stringify(counts[0])}`);
+    // Each query must have something to show, or it measures nothing.
+    const page = await queryContactList(db, ZContactListParams.parse({ q: "ada", tag: input.tagId, page: 2 }));
+    const timeline = await contactTimeline(db, input.contactIds[0]);
+    log(`[stats] the list's page 2 shows ${page.items.length} of ${page.total} matches; a timeline has ${timeline.total} events`);
+    if (page.items.length !== 25 || timeline.items.length === 0) throw new Error("the admin queries' inputs match nothing");
+
+    const results: BenchResult[] = [];
+    for (const query of queries(db, input)) {
+      for (let i = 0; i < WARMUP; i++) {
+        await query.product(i);
+        await viaPrisma(db, query.baseline(i));
+        await pool.query(...query.baseline(i));
+      }
+      const product: number[] = [];
+      const baseline: number[] = [];
+      const rawPg: number[] = [];
+      // Alternating spreads the machine's noise over both.
+      for (let i = 0; i < RUNS; i++) {
+        product.push((await timed(() => query.product(i))).ms);
+        baseline.push((await timed(() => viaPrisma(db, query.baseline(i)))).ms);
+        rawPg.push((await timed(() => pool.query(...query.baseline(i)))).ms);
+      }
+      const p95 = percentile(product, 95);
+      const ratio = p95 / percentile(baseline, 95);
+      log(`[stats] ${query.name}: p50 ${median(product).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms; baseline p95 ${percentile(baseline, 95).toFixed(1)} ms (pg ${percentile(rawPg, 95).toFixed(1)} ms)`);
+      results.push({
+        name: query.name,
+        unit: `ms over ${RUNS} runs; ratio of p95s`,
+        product: { p50_ms: median(product), p95_ms: p95 },
+        baseline: { p50_ms: median(baseline), p95_ms: percentile(baseline, 95) },
+        ratio,
+        target: `p95 < ${P95_TARGET_MS} ms, <= ${RATIO_TARGET}x`,
+        pass: p95 < P95_TARGET_MS && ratio <= RATIO_TARGET,
+        notes: {
+          scale: counts[0],
+          baseline: `indexed SELECT ... LIMIT 50 through the same Prisma client ($queryRaw)`,
+          baseline_pg_p50_ms: median(rawPg),
+          baseline_pg_p95_ms: percentile(rawPg, 95),
+          ratio_vs_pg: p95 / percentile(rawPg, 95),
+          ratio_p50: median(product) / median(baseline),
+        },
+      });
+    }
+    return results;
+  } finally {
+    await db.$disconnect();
+    await pool.end();
+    await cluster.dropDatabase("scale_run");
+  }
+}
