@@ -6,8 +6,6 @@ import {
   activeTagTriggers,
   EMPTY_SUMMARY,
   enrollForNewLinks,
-  fireTagAddedTriggers,
-  isBulkTagChange,
   type ChangeSource,
   type TriggerSummary,
 } from "../triggers/fire";
@@ -37,13 +35,9 @@ export async function addTags(
     const inserted = await insertLinks(db, contactIds, tagIds);
     return { tags, added: inserted.length, triggers: { ...EMPTY_SUMMARY } };
   }
-  if (!isBulkTagChange(contactIds.length, tagIds, triggers)) {
-    const inserted = await insertLinks(db, contactIds, tagIds);
-    return { tags, added: inserted.length, triggers: await fireTagAddedTriggers(db, { pairs: inserted, source: input.source, triggers }) };
-  }
-
-  // Bulk: the links and the enrollments they trigger commit together, in a
-  // handful of statements whatever the number of contacts.
+  // The links and the enrollments they trigger commit together, so no link
+  // is ever left whose trigger did not fire; a handful of set-based
+  // statements whatever the number of contacts.
   const { added, summary, started } = await db.$transaction(
     async (tx) => {
       const inserted = await insertLinks(tx, contactIds, tagIds);

@@ -33,29 +33,11 @@ export function activeTagTriggers(db: Db | Tx, tagIds: string[]): Promise<TagTri
   });
 }
 
-/** Enrolls contacts whose new tags (links that did not exist before) match a tag_added trigger. */
-export async function fireTagAddedTriggers(
-  db: Db,
-  input: { pairs: { contactId: string; tagId: string }[]; source: ChangeSource; triggers?: TagTrigger[] },
-): Promise<TriggerSummary> {
-  if (input.pairs.length === 0) return { ...EMPTY_SUMMARY };
-  const triggers = input.triggers ?? (await activeTagTriggers(db, [...new Set(input.pairs.map((p) => p.tagId))]));
-  return enrollTriggered(db, triggeredByLinks(input.pairs, triggers), "trigger:tag_added");
-}
-
 /**
- * Would these links enroll more than a handful of pairs? Then the caller
- * should insert them and enroll in one transaction (enrollForNewLinks).
- */
-export function isBulkTagChange(contactCount: number, tagIds: string[], triggers: TagTrigger[]): boolean {
-  const sequences = new Set(triggers.filter((t) => t.tagId && tagIds.includes(t.tagId)).map((t) => t.sequenceId));
-  return contactCount * sequences.size > BULK_THRESHOLD;
-}
-
-/**
- * fireTagAddedTriggers inside the caller's transaction (the one that
- * inserted the links), for bulk changes. The caller publishes `started`
- * (publishStarted) after its commit.
+ * Enrolls the contacts whose new tags (links this transaction inserted, so
+ * a tag added twice enrolls once) match a tag_added trigger, inside the
+ * caller's transaction. The caller publishes `started` (publishStarted)
+ * after its commit.
  */
 export async function enrollForNewLinks(
   tx: Tx,
