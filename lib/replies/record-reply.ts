@@ -1,16 +1,24 @@
 /**
  * Stores an inbound reply, matches it to the contact and (through
  * In-Reply-To) to the message it answers, and ends the sequences that exit
- * on reply. Auto-replies are stored but end nothing.
+ * on reply. Auto-replies are stored but end nothing. A reply the provider
+ * delivers again (webhook retries) is stored once, by its Message-ID.
  */
 import { now as currentTime } from "../clock";
 import { normalizeEmail } from "../contacts/email";
 import type { Db } from "../db/prisma";
 import { exitContact } from "../sequences/exit-contact";
 import { isAutoReply, lowerCaseKeys } from "./auto-reply";
-import { messageIdsIn, type TInboundReply } from "./normalize";
+import { messageIdsIn, stripAngleBrackets, type TInboundReply } from "./normalize";
 
-export type RecordReplyResult = { matched: boolean; matchedSend: boolean; autoReply: boolean; exited: number };
+export type RecordReplyResult = {
+  matched: boolean;
+  matchedSend: boolean;
+  autoReply: boolean;
+  /** Already stored under its Message-ID: this is the provider retrying. */
+  duplicate: boolean;
+  exited: number;
+};
 
 type MatchedSend = { id: string; contactId: string; sequenceId: string };
 
@@ -59,25 +67,34 @@ export async function recordInboundReply(db: Db, reply: TInboundReply, options: 
   }
   const answered = send && send.contactId === contactId ? send : null;
 
-  await db.inboundReply.create({
-    data: {
-      contactId,
-      fromAddress: from,
-      subject: (reply.subject ?? "").slice(0, 1000),
-      inReplyTo: reply.inReplyTo?.trim().slice(0, 1000) || null,
-      stepSendId: answered?.id ?? null,
-      provider: options.provider,
-      isAutoReply: autoReply,
-      receivedAt: currentTime(),
-    },
+  const messageId = reply.messageId ? stripAngleBrackets(reply.messageId).slice(0, 1000) || null : null;
+  const { count } = await db.inboundReply.createMany({
+    data: [
+      {
+        contactId,
+        fromAddress: from,
+        subject: (reply.subject ?? "").slice(0, 1000),
+        inReplyTo: reply.inReplyTo?.trim().slice(0, 1000) || null,
+        stepSendId: answered?.id ?? null,
+        provider: options.provider,
+        messageId,
+        isAutoReply: autoReply,
+        receivedAt: currentTime(),
+      },
+    ],
+    // ON CONFLICT DO NOTHING on the unique Message-ID: concurrent retries store one row.
+    skipDuplicates: true,
   });
+  const duplicate = count === 0;
 
-  if (!contactId || autoReply) return { matched: !!contactId, matchedSend: !!answered, autoReply, exited: 0 };
+  if (!contactId || autoReply) return { matched: !!contactId, matchedSend: !!answered, autoReply, duplicate, exited: 0 };
+  // A duplicate still exits: if the first delivery stored the reply and then
+  // failed before the exit, the retry must finish it. The exit is idempotent.
   const { exited } = await exitContact(db, {
     contactId,
     sequenceId: answered?.sequenceId,
     reason: "replied",
     detail: answered ? "reply to a sequence email" : "reply received",
   });
-  return { matched: true, matchedSend: !!answered, autoReply, exited: exited.length };
+  return { matched: true, matchedSend: !!answered, autoReply, duplicate, exited: exited.length };
 }

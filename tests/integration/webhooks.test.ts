@@ -153,7 +153,7 @@ describe("reply webhook", () => {
   it("a real reply ends only the exit-on-reply sequences and sends contact.replied", async () => {
     const { contact } = await enrolledContact();
     const response = await webhook("replies", { from: "  GRACE@Example.com ", subject: "Re: Step 1" });
-    expect(await response.json()).toEqual({ ok: true, matched: true, matchedSend: false, autoReply: false, exited: 2 });
+    expect(await response.json()).toEqual({ ok: true, matched: true, matchedSend: false, autoReply: false, duplicate: false, exited: 2 });
     expect(await statusesOf(contact.id)).toEqual({ A: "replied/replied", B: "replied/replied", C: "active" });
     expect(events.sent).toEqual([{ name: "contact.replied", data: { contactId: contact.id, sequenceId: null } }]);
     expect(await db.inboundReply.findFirstOrThrow()).toMatchObject({ contactId: contact.id, fromAddress: "grace@example.com", subject: "Re: Step 1", isAutoReply: false, stepSendId: null });
@@ -184,6 +184,30 @@ describe("reply webhook", () => {
     expect(await response.json()).toMatchObject({ matched: true, matchedSend: true, autoReply: false, exited: 1 });
     expect(await statusesOf(contact.id)).toEqual({ A: "active", B: "replied/replied", C: "active" });
     expect(await db.inboundReply.findFirstOrThrow()).toMatchObject({ provider: "postmark", stepSendId: send.id });
+  });
+
+  it("a reply the provider delivers again (also concurrently) is stored once and exits once", async () => {
+    const { contact, sequences, enrollments } = await enrolledContact();
+    const send = await sentMessage(enrollments.a, sequences.a);
+    const reply = { from: contact.email, subject: "Re: Step 1", inReplyTo: `<${send.messageId}>`, messageId: "<reply-1@mail.example.com>" };
+    const answers = await Promise.all([webhook("replies", reply), webhook("replies", reply), webhook("replies", reply)]);
+    const bodies = await Promise.all(answers.map((r) => r.json()));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(bodies.filter((b) => b.duplicate === false)).toHaveLength(1);
+    expect(bodies.reduce((n, b) => n + b.exited, 0)).toBe(1);
+    expect(await db.inboundReply.findMany({ select: { messageId: true } })).toEqual([{ messageId: "reply-1@mail.example.com" }]);
+    expect(events.sent).toEqual([{ name: "contact.replied", data: { contactId: contact.id, sequenceId: sequences.a.id } }]);
+
+  });
+
+  it("a retried reply whose first delivery was stored but crashed before the exit: the retry exits", async () => {
+    const { contact, sequences, enrollments } = await enrolledContact();
+    const send = await sentMessage(enrollments.a, sequences.a);
+    await db.inboundReply.create({ data: { contactId: contact.id, fromAddress: contact.email, provider: "generic", messageId: "reply-1@mail.example.com" } });
+    const reply = { from: contact.email, inReplyTo: `<${send.messageId}>`, messageId: "<reply-1@mail.example.com>" };
+    expect(await (await webhook("replies", reply)).json()).toMatchObject({ duplicate: true, exited: 1 });
+    expect(await statusesOf(contact.id)).toEqual({ A: "replied/replied", B: "active", C: "active" });
+    expect(await db.inboundReply.count()).toBe(1);
   });
 
   it("a reply to a sequence without exit-on-reply ends nothing", async () => {
