@@ -32,6 +32,7 @@ const TRIGGER_PHRASES: Record<TTriggerType, string> = {
 const FAILURES: Record<string, string> = {
   delivery_not_accepted: "the mail server did not accept it (it is retried)",
   delivery_failed: "delivery failed",
+  outcome_unknown: "the app stopped while sending it, so whether it arrived is unknown (it is not sent again)",
 };
 
 /**

@@ -13,4 +13,11 @@ describe("timeline sentences", () => {
     const event = { ...base, type: "step_sent" as const, reason: null, step: { number: 2, subject: "Tips" } };
     expect(describeTimelineEvent(event as Parameters<typeof describeTimelineEvent>[0]).sentence).toBe("Step 2 'Tips' sent");
   });
+
+  it("say plainly that a send abandoned mid-way may or may not have arrived, and is not sent again", () => {
+    const event = { ...base, type: "step_failed" as const, reason: "outcome_unknown", step: { number: 1, subject: "Welcome" } };
+    const { sentence, tone } = describeTimelineEvent(event as Parameters<typeof describeTimelineEvent>[0]);
+    expect(sentence).toBe("Step 1 'Welcome' failed: the app stopped while sending it, so whether it arrived is unknown (it is not sent again)");
+    expect(tone).toBe("danger");
+  });
 });
