@@ -17,10 +17,23 @@ function databaseUrl(): string {
   return url;
 }
 
+/**
+ * Connections per app process (DATABASE_POOL_SIZE, default 10). Size it to
+ * the server: processes x pool size must stay under PostgreSQL's
+ * max_connections, and a burst of requests beyond it waits for a connection.
+ */
+function poolSize(): number {
+  const raw = process.env.DATABASE_POOL_SIZE;
+  if (raw === undefined || raw === "") return 10;
+  const size = Number(raw);
+  if (!Number.isInteger(size) || size < 1 || size > 1000) throw new Error(`DATABASE_POOL_SIZE must be a whole number from 1 to 1000, not "${raw}".`);
+  return size;
+}
+
 /** Lazily created so that importing this module never needs a database. */
 export function getDb(): Db {
   // Reused across Next's hot reloads in development instead of leaking pools.
-  globalForPrisma.stepwiseDb ??= createPrismaClient(databaseUrl());
+  globalForPrisma.stepwiseDb ??= createPrismaClient(databaseUrl(), { poolSize: poolSize() });
   return globalForPrisma.stepwiseDb;
 }
 
