@@ -17,6 +17,7 @@ import {
   type CallFailure,
   type CallOutcome,
 } from "./protocol";
+import { CallQueue, TimerIndex } from "./queues";
 import { DISCOVERY, Run, type PendingCall } from "./run";
 import { createTransport, type AppTransport } from "./transport";
 import type { EventPayload, FunctionConfig, RunInfo, ServeHandlers, StoredEvent } from "./types";
@@ -62,8 +63,12 @@ export class LocalExecutor {
   private readonly crons = new CronTable();
   private readonly ledger = new EventLedger();
   private readonly runMap = new Map<string, Run>();
+  private readonly calls = new CallQueue();
+  private readonly timers = new TimerIndex();
 
   private readonly inFlight = new Set<Promise<void>>();
+  /** Wakes the drain loop when a request finishes. */
+  private requestFinished?: () => void;
   private seq = 0;
   private draining?: Promise<void>;
   private readonly loop: RealTimeLoop;
@@ -226,7 +231,7 @@ export class LocalExecutor {
 
   private startRun(fn: FunctionConfig, event: StoredEvent, parent?: Run["parent"]): Run {
     const now = this.clock.now();
-    const run = new Run({ id: ulid(now), fn, event, startedAt: now, parent });
+    const run = new Run({ id: ulid(now), fn, event, startedAt: now, index: this.runMap.size, parent });
     this.runMap.set(run.id, run);
     this.log(`run ${run.id} started: ${fn.id} for ${event.name}`);
     this.scheduleCall(run, DISCOVERY, 0, now);
@@ -234,7 +239,9 @@ export class LocalExecutor {
   }
 
   private scheduleCall(run: Run, stepId: string, attempt: number, dueAt: number): void {
-    run.pending.push({ stepId, attempt, dueAt, seq: this.seq++ });
+    const call = { stepId, attempt, dueAt, seq: this.seq++ };
+    run.pending.push(call);
+    this.calls.add(run, call);
   }
 
   /** Asks the SDK what comes next, once per batch of new results. */
@@ -313,6 +320,7 @@ export class LocalExecutor {
       .catch((error: unknown) => this.log(`run ${run.id}: internal error ${describeError(error)}`))
       .finally(() => {
         this.inFlight.delete(done);
+        this.requestFinished?.();
         this.notify();
       });
     this.inFlight.add(done);
@@ -354,6 +362,8 @@ export class LocalExecutor {
       if (!run.isActive) break;
       applyOp(this.opContext, run, call, op);
     }
+    // The only place a run gains sleeps, waits or invokes.
+    this.timers.track(run);
   }
 
   /** Function-level failure of a request (not a step error). */
@@ -379,24 +389,10 @@ export class LocalExecutor {
       this.ledger.markSeen(event.id, now);
       this.startRun(fn, event);
     }
-    for (const run of this.runMap.values()) {
-      if (run.isActive && run.expireTimers(now)) this.scheduleDiscovery(run);
+    for (const run of this.timers.takeDue(now)) {
+      if (run.expireTimers(now)) this.scheduleDiscovery(run);
+      this.timers.track(run);
     }
-  }
-
-  private takeNextDueCall(now: number): { run: Run; call: PendingCall } | undefined {
-    let best: { run: Run; call: PendingCall } | undefined;
-    for (const run of this.runMap.values()) {
-      if (!run.isActive) continue;
-      for (const call of run.pending) {
-        if (call.dueAt > now || run.inFlight.has(call.stepId)) continue;
-        if (!best || call.dueAt < best.call.dueAt || (call.dueAt === best.call.dueAt && call.seq < best.call.seq)) {
-          best = { run, call };
-        }
-      }
-    }
-    if (best) best.run.pending.splice(best.run.pending.indexOf(best.call), 1);
-    return best;
   }
 
   private async drainLoop(): Promise<void> {
@@ -404,12 +400,15 @@ export class LocalExecutor {
       const now = this.clock.now();
       this.processTimers(now);
       while (this.inFlight.size < this.concurrency) {
-        const next = this.takeNextDueCall(now);
+        const next = this.calls.takeDue(now);
         if (!next) break;
         this.dispatch(next.run, next.call);
       }
       if (this.inFlight.size === 0) return;
-      await Promise.race(this.inFlight);
+      // Not Promise.race(inFlight): that adds a reaction to every request still
+      // in flight on each pass, and they pile up on the slow ones.
+      await new Promise<void>((resolve) => (this.requestFinished = resolve));
+      this.requestFinished = undefined;
     }
   }
 
@@ -429,8 +428,7 @@ export class LocalExecutor {
 
   /** The earliest future time something becomes due (crons excluded unless asked). */
   nextDueTime(includeCrons = false): number | undefined {
-    let next = Number.POSITIVE_INFINITY;
-    for (const run of this.runMap.values()) if (run.isActive) next = Math.min(next, run.nextDueAt());
+    let next = Math.min(this.calls.nextAt(), this.timers.nextAt());
     if (includeCrons) next = Math.min(next, this.crons.nextAt());
     return Number.isFinite(next) ? next : undefined;
   }

@@ -36,23 +36,21 @@ export const INTERNAL_EVENTS = {
 export const RUN_COMPLETE_ID = hashStepId("complete");
 
 export function buildCallBody(run: Run, call: PendingCall): string {
-  return JSON.stringify({
-    version: 2,
-    event: run.event,
-    events: [run.event],
-    steps: Object.fromEntries(run.memo),
-    // `fn_id` is left out on purpose: with it, inngest v4 switches to async
-    // checkpointing against the Inngest API (/v1/checkpoint), which we do not serve.
-    ctx: {
-      run_id: run.id,
-      attempt: call.attempt,
-      // Lets the SDK itself answer StepFailed (not StepError) on the last attempt.
-      max_attempts: run.maxAttempts,
-      disable_immediate_execution: run.disableImmediateExecution,
-      use_api: false,
-      stack: { stack: [...run.stack], current: run.stack.length },
-    },
+  // `fn_id` is left out on purpose: with it, inngest v4 switches to async
+  // checkpointing against the Inngest API (/v1/checkpoint), which we do not serve.
+  const ctx = JSON.stringify({
+    run_id: run.id,
+    attempt: call.attempt,
+    // Lets the SDK itself answer StepFailed (not StepError) on the last attempt.
+    max_attempts: run.maxAttempts,
+    disable_immediate_execution: run.disableImmediateExecution,
+    use_api: false,
+    stack: { stack: run.stack, current: run.stack.length },
   });
+  // JSON.stringify({ version, event, events, steps, ctx }), from the parts
+  // the run keeps serialized: the event and the memoized steps only grow.
+  const event = run.eventJson();
+  return `{"version":2,"event":${event},"events":[${event}],"steps":${run.stepsJson()},"ctx":${ctx}}`;
 }
 
 export function describeCall(run: Run, call: PendingCall): string {

@@ -38,6 +38,8 @@ export class Run {
   readonly fn: FunctionConfig;
   readonly event: StoredEvent;
   readonly startedAt: number;
+  /** Runs are visited in the order they started: this is that order. */
+  readonly index: number;
   /** Set when this run was started by `step.invoke` in another run. */
   readonly parent?: { runId: string; stepId: string };
 
@@ -51,6 +53,12 @@ export class Run {
   /** Completion order of memoized steps: `ctx.stack.stack`. */
   readonly stack: string[] = [];
   readonly records: StepRecord[] = [];
+  /**
+   * `memo` as the JSON members of the `steps` object, serialized once each:
+   * every request sends all of them again.
+   */
+  private readonly memoJson: string[] = [];
+  private eventJsonCache?: string;
   /** Step names by hashed id, learnt from ops. */
   readonly names = new Map<string, string>();
   /**
@@ -74,11 +82,19 @@ export class Run {
    */
   disableImmediateExecution = false;
 
-  constructor(init: { id: string; fn: FunctionConfig; event: StoredEvent; startedAt: number; parent?: { runId: string; stepId: string } }) {
+  constructor(init: {
+    id: string;
+    fn: FunctionConfig;
+    event: StoredEvent;
+    startedAt: number;
+    index: number;
+    parent?: { runId: string; stepId: string };
+  }) {
     this.id = init.id;
     this.fn = init.fn;
     this.event = init.event;
     this.startedAt = init.startedAt;
+    this.index = init.index;
     this.parent = init.parent;
   }
 
@@ -95,9 +111,21 @@ export class Run {
   memoize(stepId: string, op: string, result: StepResult): void {
     if (this.memo.has(stepId)) return;
     this.memo.set(stepId, result);
+    this.memoJson.push(`${JSON.stringify(stepId)}:${JSON.stringify(result)}`);
     this.stack.push(stepId);
     this.known.delete(stepId);
     this.records.push({ id: stepId, name: this.names.get(stepId) ?? stepId, op, ...result });
+  }
+
+  /** `JSON.stringify(Object.fromEntries(memo))`, without serializing every step again. */
+  stepsJson(): string {
+    return `{${this.memoJson.join(",")}}`;
+  }
+
+  /** `JSON.stringify(event)`: the trigger event never changes. */
+  eventJson(): string {
+    this.eventJsonCache ??= JSON.stringify(this.event);
+    return this.eventJsonCache;
   }
 
   hasPending(stepId: string): boolean {
@@ -145,10 +173,9 @@ export class Run {
     return changed;
   }
 
-  /** The earliest time this run has something to do (Infinity if none). */
-  nextDueAt(): number {
+  /** When the earliest sleep, wait timeout or invoke timeout ends (Infinity if none). */
+  nextTimerAt(): number {
     let next = Number.POSITIVE_INFINITY;
-    for (const call of this.pending) next = Math.min(next, call.dueAt);
     for (const sleep of this.sleeps.values()) next = Math.min(next, sleep.wakeAt);
     for (const wait of this.waits.values()) next = Math.min(next, wait.expiresAt);
     for (const invoke of this.invokes.values()) next = Math.min(next, invoke.expiresAt);
