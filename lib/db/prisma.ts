@@ -9,9 +9,17 @@ export type Db = PrismaClient;
 /** A client inside an interactive transaction. */
 export type Tx = Prisma.TransactionClient;
 
+/**
+ * How long starting an interactive transaction may wait for a connection.
+ * Prisma's default (2 s) fails a burst larger than the pool on a busy disk
+ * (seen as P2028 in the delivery benchmark); waiting a little longer is
+ * better than failing the step and retrying it.
+ */
+const TRANSACTION_MAX_WAIT_MS = 10_000;
+
 export function createPrismaClient(url: string, options: { poolSize?: number } = {}): Db {
   const adapter = new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 });
-  return new PrismaClient({ adapter });
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: TRANSACTION_MAX_WAIT_MS } });
 }
 
 /** True when `error` is a unique-constraint violation (P2002). */
