@@ -207,6 +207,7 @@ async function deliver(db: Db, { enrollmentId, stepId }: { enrollmentId: string;
     const transient = error instanceof TransientDeliveryError;
     const message = error instanceof Error ? error.message : String(error);
     await db.$transaction([
+      lockEnrollmentFirst(db, enrollmentId),
       db.stepSend.update({ where: { id: claimed.sendId }, data: { status: "failed", retryable: transient, error: message.slice(0, 1000) } }),
       db.enrollmentEvent.create({ data: { type: "step_failed", ...log, reason: transient ? "delivery_not_accepted" : "delivery_failed", data: { error: message.slice(0, 500) } } }),
     ]);
@@ -216,8 +217,9 @@ async function deliver(db: Db, { enrollmentId, stepId }: { enrollmentId: string;
   }
 
   const sentAt = now();
-  // One statement (in a batch, as the failure path's): the record and its log line together.
-  const [marked] = await db.$transaction([
+  // One statement for the record and its log line, in a batch as the failure path's.
+  const [, marked] = await db.$transaction([
+    lockEnrollmentFirst(db, enrollmentId),
     db.$executeRaw`
       WITH sent AS (
         UPDATE "StepSend" SET "status" = 'sent', "messageId" = ${messageId}, "sentAt" = ${sentAt} WHERE "id" = ${claimed.sendId} RETURNING "id"
@@ -227,6 +229,18 @@ async function deliver(db: Db, { enrollmentId, stepId }: { enrollmentId: string;
   ]);
   if (marked !== 1) throw new Error(`Send record ${claimed.sendId} vanished before it could be marked sent`);
   return { outcome: "sent", messageId };
+}
+
+/**
+ * The first statement of recording a send's outcome. The outcome's log line
+ * references the enrollment, so its foreign key check takes a KEY SHARE lock
+ * on it. Taken after the send record's row lock, that waited on a concurrent
+ * claim of the same step (a restarted run), which holds the enrollment FOR
+ * UPDATE and itself waited on the send record: a deadlock. Taken first, the
+ * outcome simply waits for that claim to finish.
+ */
+function lockEnrollmentFirst(db: Db, enrollmentId: string) {
+  return db.$queryRaw`SELECT 1 FROM "Enrollment" WHERE "id" = ${enrollmentId} FOR KEY SHARE`;
 }
 
 /** Ends an enrollment whose every step has been handled. */
