@@ -1,5 +1,5 @@
 import { getDb } from "@/lib/db/client";
-import { completeEnrollment, planNextStep, sendStep } from "@/lib/sequences/run-step";
+import { completeEnrollment, planNextStep, sendStep, type StepPlan } from "@/lib/sequences/run-step";
 import { inngest } from "../client";
 import { contactOptedOut, contactRemoved, contactReplied, enrollmentStarted } from "../events";
 
@@ -21,7 +21,13 @@ export const RUN_ENROLLMENT_CANCEL_ON = [
  * One run per enrollment: for each step, sleep until it is due, then send it.
  * Cancellation by the contact.* events is an optimisation; the guarantee is
  * that planNextStep and sendStep re-check the database every time.
- * Step ids (plan-N / wait-N / send-N) must never be renamed: live runs use them.
+ *
+ * Step ids must never be reused with another meaning: live runs replay them.
+ * `plan-0` and `wait-N` are as they always were. `deliver-N` sends step N and
+ * plans what comes next in one step (one round trip to Inngest per email,
+ * not two); it replaced `send-N` + `plan-N`, whose memoized results a run
+ * started before that change simply never reads: its `deliver-N` sends again,
+ * which the unique claim turns into "already handled".
  */
 export const runEnrollment = inngest.createFunction(
   {
@@ -35,16 +41,21 @@ export const runEnrollment = inngest.createFunction(
   async ({ event, step }) => {
     const { enrollmentId } = event.data;
     const db = getDb();
+    let plan = await step.run("plan-0", () => planNextStep(db, { enrollmentId }));
     for (let n = 0; n < MAX_STEPS; n++) {
-      const plan = await step.run(`plan-${n}`, () => planNextStep(db, { enrollmentId }));
       if (plan.kind === "stop") return { stopped: plan.reason, steps: n };
       if (plan.kind === "complete") {
         await step.run("complete", () => completeEnrollment(db, { enrollmentId }));
         return { completed: true, steps: n };
       }
       await step.sleepUntil(`wait-${n}`, plan.dueAt);
-      const result = await step.run(`send-${n}`, () => sendStep(db, { enrollmentId, stepId: plan.stepId }));
-      if (result.outcome === "stopped") return { stopped: result.reason, steps: n };
+      const { stepId } = plan;
+      plan = await step.run(`deliver-${n}`, async (): Promise<StepPlan> => {
+        const sent = await sendStep(db, { enrollmentId, stepId });
+        if (sent.outcome === "stopped") return { kind: "stop", reason: sent.reason };
+        // If planning fails, the retry sends nothing twice: the claim says "already handled".
+        return planNextStep(db, { enrollmentId });
+      });
     }
     throw new Error(`Enrollment ${enrollmentId} exceeded ${MAX_STEPS} steps`);
   },
