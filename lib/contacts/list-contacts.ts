@@ -93,27 +93,29 @@ export async function queryContactList(db: Db, params: TContactListParams, pageS
   const offset = (params.page - 1) * pageSize;
   const columns = Prisma.sql`c."id", c."email", c."firstName", c."lastName", c."leadScore", c."status", c."createdAt"`;
 
-  // One extra row says whether there is a next page without counting.
-  const [{ rows, n }] = await db.$queryRaw<{ rows: string; n: number }[]>`
+  // The page as JSON rows with their tags and live enrollment counts; one
+  // extra row says whether there is a next page without counting.
+  const pageJson = (source: Prisma.Sql) => Prisma.sql`
+    SELECT coalesce(json_agg(json_build_array(
+             c."id", c."email", c."firstName", c."lastName", c."leadScore", c."status", (extract(epoch FROM c."createdAt") * 1000)::float8,
+             (SELECT coalesce(json_agg(t."name" ORDER BY t."name"), '[]') FROM "ContactTag" ct JOIN "Tag" t ON t."id" = ct."tagId" WHERE ct."contactId" = c."id"),
+             (SELECT count(*) FROM "Enrollment" e WHERE e."contactId" = c."id" AND e."status" IN ('active', 'paused'))
+           ) ORDER BY ${order}), '[]')::text AS "rows"
+    FROM (${source} ORDER BY ${order} LIMIT ${pageSize + 1} OFFSET ${offset}) c`;
+
+  const [first] = await db.$queryRaw<{ rows: string | null; n: number }[]>`
     WITH capped AS MATERIALIZED (
       SELECT ${columns} FROM "Contact" c WHERE ${where} LIMIT ${CONTACT_COUNT_CAP + 1}
     ), total AS (
       SELECT count(*)::int AS n FROM capped
-    ), page AS (
-      (SELECT ${columns} FROM capped c WHERE (SELECT n FROM total) <= ${CONTACT_COUNT_CAP}
-       ORDER BY ${order} LIMIT ${pageSize + 1} OFFSET ${offset})
-      UNION ALL
-      (SELECT ${columns} FROM "Contact" c WHERE (SELECT n FROM total) > ${CONTACT_COUNT_CAP} AND ${where}
-       ORDER BY ${order} LIMIT ${pageSize + 1} OFFSET ${offset})
     )
-    SELECT
-      (SELECT coalesce(json_agg(json_build_array(
-                c."id", c."email", c."firstName", c."lastName", c."leadScore", c."status", (extract(epoch FROM c."createdAt") * 1000)::float8,
-                (SELECT coalesce(json_agg(t."name" ORDER BY t."name"), '[]') FROM "ContactTag" ct JOIN "Tag" t ON t."id" = ct."tagId" WHERE ct."contactId" = c."id"),
-                (SELECT count(*) FROM "Enrollment" e WHERE e."contactId" = c."id" AND e."status" IN ('active', 'paused'))
-              ) ORDER BY ${order}), '[]')
-       FROM page c)::text AS "rows",
-      (SELECT n FROM total) AS "n"`;
+    SELECT (SELECT n FROM total) AS "n",
+           CASE WHEN (SELECT n FROM total) <= ${CONTACT_COUNT_CAP} THEN (${pageJson(Prisma.sql`SELECT * FROM capped c`)}) END AS "rows"`;
+  const { n } = first;
+  // Past the cap (a broad filter over a big list), the page is read in
+  // index order from the table instead of sorting the capped matches.
+  const rows =
+    first.rows ?? (await db.$queryRaw<{ rows: string }[]>`${pageJson(Prisma.sql`SELECT ${columns} FROM "Contact" c WHERE ${where}`)}`)[0].rows;
 
   const all = JSON.parse(rows) as Row[];
   const hasNextPage = all.length > pageSize;
