@@ -2,7 +2,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "../../lib/errors";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { exitContact } from "../../lib/sequences/exit-contact";
-import { resetDb, testDb } from "../support/db";
+import { resetDb, testDb, waitForLockWaiters } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
 
@@ -176,15 +176,3 @@ describe("re-entry policy", () => {
     expect(await passThrough("after_completion", "removed")).toEqual({ outcome: "refused", reason: "reentry_not_allowed" });
   });
 });
-
-/** Resolves once `count` queries of this database are waiting for a row lock. */
-async function waitForLockWaiters(count: number, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [{ n }] = await db.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
-    if (n >= count) return;
-    if (Date.now() > deadline) throw new Error(`no query waited for a lock within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

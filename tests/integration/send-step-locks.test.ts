@@ -6,7 +6,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { setTransport, type MailTransport } from "../../lib/email/transports";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { sendStep } from "../../lib/sequences/run-step";
-import { resetDb, testDb } from "../support/db";
+import { resetDb, testDb, waitForLockWaiters } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
 
@@ -71,15 +71,3 @@ describe("recording a send's outcome", () => {
     expect(await db.stepSend.findMany({ select: { status: true } })).toEqual([{ status: "sent" }]);
   });
 });
-
-/** Resolves once `count` queries of this database are waiting for a lock. */
-async function waitForLockWaiters(count: number, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [{ n }] = await db.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
-    if (n >= count) return;
-    if (Date.now() > deadline) throw new Error(`no query waited for a lock within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
