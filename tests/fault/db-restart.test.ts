@@ -17,9 +17,8 @@ import { CatcherTransport } from "../../lib/email/transports/catcher";
 import { setTransport } from "../../lib/email/transports";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { makeContact, makeSequence } from "../support/factories";
-import { resetAppDb, startFaultHarness } from "../support/fault-harness";
+import { resetAppDb, startHarness, type Harness } from "../support/run-harness";
 import { duplicates, recordingTransport, type RecordingTransport } from "../support/fault-transport";
-import type { Harness } from "../support/run-harness";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -59,7 +58,7 @@ beforeAll(async () => {
   vi.spyOn(console, "error").mockImplementation(() => {});
   vi.spyOn(console, "warn").mockImplementation(() => {});
   // Retries a minute apart (manual clock): a short outage is covered by them, a long one by self-healing.
-  h = await startFaultHarness({ databaseUrl: pg.url, retryDelayMs: (attempt) => attempt * MINUTE });
+  h = await startHarness({ databaseUrl: pg.url, retryDelayMs: (attempt) => attempt * MINUTE, concurrency: 8 });
   transport = recordingTransport(new CatcherTransport(getDb()));
   setTransport(transport);
   sequence = await makeSequence(direct, {

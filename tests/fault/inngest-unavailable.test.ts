@@ -17,8 +17,7 @@ import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { resetDb } from "../support/db";
 import { makeSequence } from "../support/factories";
 import { duplicates, recordingTransport, type RecordingTransport } from "../support/fault-transport";
-import { startFaultHarness } from "../support/fault-harness";
-import type { Harness } from "../support/run-harness";
+import { startHarness, type Harness } from "../support/run-harness";
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -77,7 +76,7 @@ beforeEach(async () => {
   // Failed sends are logged ("the self-healing job will recover"): expected here.
   vi.spyOn(console, "error").mockImplementation(() => {});
   vi.spyOn(console, "warn").mockImplementation(() => {});
-  h = await startFaultHarness();
+  h = await startHarness({ concurrency: 8 });
   api.executor = h.executor;
   await resetDb(db());
   transport = recordingTransport(new CatcherTransport(db()));

@@ -5,6 +5,7 @@
 import { inject } from "vitest";
 import { LocalExecutor, ManualClock } from "../../inngest/local-executor";
 import { setClock } from "../../lib/clock";
+import type { Db } from "../../lib/db/prisma";
 import { setTransport, type MailTransport } from "../../lib/email/transports";
 import { setEventSender, type OutgoingEvent } from "../../lib/events/publish";
 
@@ -20,14 +21,44 @@ export type Harness = {
   stop: () => Promise<void>;
 };
 
-export async function startHarness(start = Date.UTC(2026, 0, 5, 9, 0, 0)): Promise<Harness> {
-  process.env.DATABASE_URL = inject("databaseUrl");
+export type HarnessOptions = {
+  /** Default: the test database. */
+  databaseUrl?: string;
+  /** The manual clock's start. */
+  start?: number;
+  /** Delay before retry `attempt`, in manual-clock time. Default 0 (retries at once). */
+  retryDelayMs?: (attempt: number) => number;
+  /** Parallel calls to the app. Default: the executor's (4). */
+  concurrency?: number;
+};
+
+const appGlobal = globalThis as unknown as { stepwiseDb?: Db };
+
+/** Forgets the app's Prisma client, so that the next getDb() connects to DATABASE_URL afresh. */
+export async function resetAppDb(): Promise<void> {
+  const previous = appGlobal.stepwiseDb;
+  appGlobal.stepwiseDb = undefined;
+  await previous?.$disconnect().catch(() => {});
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const databaseUrl = options.databaseUrl ?? inject("databaseUrl");
+  if (process.env.DATABASE_URL !== databaseUrl) {
+    process.env.DATABASE_URL = databaseUrl;
+    await resetAppDb();
+  }
   process.env.STEPWISE_SIGNING_SECRET = TEST_SIGNING_SECRET;
   process.env.APP_URL = "http://localhost:3000";
-  const clock = new ManualClock(start);
+  const clock = new ManualClock(options.start ?? Date.UTC(2026, 0, 5, 9, 0, 0));
   setClock(clock);
   const route = await import("../../app/api/inngest/route");
-  const executor = new LocalExecutor({ handlers: route, clock, serveUrl: "http://localhost:3000/api/inngest" });
+  const executor = new LocalExecutor({
+    handlers: route,
+    clock,
+    serveUrl: "http://localhost:3000/api/inngest",
+    concurrency: options.concurrency,
+    retryDelayMs: options.retryDelayMs,
+  });
   await executor.sync();
 
   const published: OutgoingEvent[] = [];
