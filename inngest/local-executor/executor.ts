@@ -1,11 +1,9 @@
-import { celKey } from "./cel";
 import { isManualClock, systemClock, type Clock } from "./clock";
 import { CronTable } from "./cron";
 import { handleEventApiRequest, startEventApiServer, type EventApiServer } from "./event-api";
 import { ulid } from "./ids";
 import { EventLedger } from "./ledger";
 import { RealTimeLoop } from "./loop";
-import { cancelDecision, functionTriggeredBy, waitMatches } from "./matching";
 import { applyOp, type OpContext } from "./ops";
 import {
   INTERNAL_EVENTS,
@@ -13,14 +11,17 @@ import {
   describeCall,
   describeError,
   readCallResponse,
+  readSyncResponse,
   serializeThrown,
   type CallFailure,
   type CallOutcome,
 } from "./protocol";
 import { CallQueue, TimerIndex } from "./queues";
+import { routeEvent, type RoutingContext } from "./routing";
 import { DISCOVERY, Run, type PendingCall } from "./run";
 import { createTransport, type AppTransport } from "./transport";
 import type { EventPayload, FunctionConfig, RunInfo, ServeHandlers, StoredEvent } from "./types";
+import { RunWaiters } from "./waiters";
 
 export interface LocalExecutorOptions {
   /** Defaults to the `app_id` the app reports at sync. */
@@ -72,7 +73,7 @@ export class LocalExecutor {
   private seq = 0;
   private draining?: Promise<void>;
   private readonly loop: RealTimeLoop;
-  private readonly listeners = new Set<() => void>();
+  private readonly waiters = new RunWaiters();
 
   /** The executor internals that op handling (ops.ts) may use. */
   private readonly opContext: OpContext = {
@@ -85,6 +86,18 @@ export class LocalExecutor {
     failRun: (run, error) => this.failRun(run, error),
     retryOrFail: (run, call, failure) => this.retryOrFail(run, call, failure),
     startInvoked: (run, stepId, functionId, data) => this.startInvoked(run, stepId, functionId, data),
+  };
+
+  /** The executor internals that event routing (routing.ts) may use. */
+  private readonly routing: RoutingContext = {
+    now: () => this.clock.now(),
+    log: (msg) => this.log(msg),
+    ledger: this.ledger,
+    functions: () => this.fns.values(),
+    runs: () => this.runMap.values(),
+    startRun: (fn, event) => this.startRun(fn, event),
+    cancelRun: (run, cause) => this.cancelRun(run, cause),
+    scheduleDiscovery: (run) => this.scheduleDiscovery(run),
   };
 
   constructor(opts: LocalExecutorOptions) {
@@ -109,16 +122,8 @@ export class LocalExecutor {
   async sync(): Promise<FunctionConfig[]> {
     const body = JSON.stringify({ url: this.transport.serveUrl });
     const res = await this.transport.request("PUT", {}, body, { "x-inngest-sync-kind": "in_band" });
-    const text = await res.text();
-    if (res.status !== 200 || res.headers.get("x-inngest-sync-kind") !== "in_band") {
-      throw new Error(
-        `sync failed: HTTP ${res.status} (sync kind ${res.headers.get("x-inngest-sync-kind")}); ` +
-          `is INNGEST_ALLOW_IN_BAND_SYNC disabled? ${text.slice(0, 300)}`,
-      );
-    }
-    const parsed = JSON.parse(text) as { app_id?: string; functions?: FunctionConfig[] };
-    this.appId ??= parsed.app_id;
-    const functions = parsed.functions ?? [];
+    const { appId, functions } = await readSyncResponse(res);
+    this.appId ??= appId;
     this.fns.clear();
     for (const fn of functions) this.fns.set(fn.id, fn);
     const crons = functions.flatMap((fn) =>
@@ -181,50 +186,7 @@ export class LocalExecutor {
   }
 
   private ingest(event: StoredEvent): void {
-    const now = this.clock.now();
-    if (!this.ledger.markSeen(event.id, now)) {
-      this.log(`event ${event.name} ${event.id}: duplicate id within 24h, ignored`);
-      return;
-    }
-    this.log(`event ${event.name} ${event.id}`);
-    this.deliverToRuns(event, now);
-    if (event.name === INTERNAL_EVENTS.invoked) return; // only started by step.invoke
-    for (const fn of this.fns.values()) {
-      if (!functionTriggeredBy(fn, event, this.log)) continue;
-      if (this.isDuplicateByIdempotency(fn, event, now)) continue;
-      this.startRun(fn, event);
-    }
-  }
-
-  /** Cancellations first, then waitForEvent: a cancelled run resumes nothing. */
-  private deliverToRuns(event: StoredEvent, now: number): void {
-    for (const run of this.runMap.values()) {
-      if (!run.isActive) continue;
-      for (const rule of run.fn.cancel ?? []) {
-        const decision = cancelDecision(rule, run, event, now, this.log);
-        if (decision === "stale") {
-          this.log(`run ${run.id}: cancel event ${event.id} is older than the trigger, ignored`);
-        } else if (decision === "cancel") {
-          this.cancelRun(run, event);
-          break;
-        }
-      }
-      if (!run.isActive) continue;
-      for (const [stepId, wait] of [...run.waits]) {
-        if (!waitMatches(wait, run, event, this.log)) continue;
-        run.waits.delete(stepId);
-        run.memoize(stepId, "WaitForEvent", { data: event });
-        this.scheduleDiscovery(run);
-      }
-    }
-  }
-
-  private isDuplicateByIdempotency(fn: FunctionConfig, event: StoredEvent, now: number): boolean {
-    if (!fn.idempotency) return false;
-    const key = celKey(fn.idempotency, { event }, this.log);
-    if (key === undefined || this.ledger.claimKey(fn.id, key, now)) return false;
-    this.log(`${fn.id}: idempotency key "${key}" already used, no new run`);
-    return true;
+    routeEvent(this.routing, event);
   }
 
   // ---------------------------------------------------------------- runs
@@ -304,7 +266,7 @@ export class LocalExecutor {
       parent.memoize(stepId, "InvokeFunction", result);
       this.scheduleDiscovery(parent);
     }
-    this.notify();
+    this.waiters.notify();
   }
 
   private emitInternal(name: string, data: Record<string, unknown>): void {
@@ -321,7 +283,7 @@ export class LocalExecutor {
       .finally(() => {
         this.inFlight.delete(done);
         this.requestFinished?.();
-        this.notify();
+        this.waiters.notify();
       });
     this.inFlight.add(done);
   }
@@ -482,27 +444,6 @@ export class LocalExecutor {
 
   /** Resolves when the run has completed, failed or been cancelled (real-clock mode). */
   waitForRun(runId: string, timeoutMs = 30_000): Promise<RunInfo> {
-    return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const run = this.runMap.get(runId);
-        if (!run || run.isActive) return false;
-        cleanup();
-        resolve(run.toInfo());
-        return true;
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`run ${runId} did not finish within ${timeoutMs}ms`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.listeners.delete(check);
-      };
-      if (!check()) this.listeners.add(check);
-    });
-  }
-
-  private notify(): void {
-    for (const listener of [...this.listeners]) listener();
+    return this.waiters.wait(runId, (id) => this.runMap.get(id), timeoutMs);
   }
 }

@@ -1,7 +1,7 @@
 import { parseDuration } from "./duration";
 import { hashStepId } from "./ids";
 import { DISCOVERY, type PendingCall, type Run } from "./run";
-import type { OutgoingOp } from "./types";
+import type { FunctionConfig, OutgoingOp } from "./types";
 
 /**
  * The wire format of one call to the app's serve endpoint
@@ -55,6 +55,19 @@ export function buildCallBody(run: Run, call: PendingCall): string {
 
 export function describeCall(run: Run, call: PendingCall): string {
   return call.stepId === DISCOVERY ? "discovery" : (run.names.get(call.stepId) ?? call.stepId);
+}
+
+/** The app's answer to an in-band sync (PUT): its id and function configs. */
+export async function readSyncResponse(res: Response): Promise<{ appId?: string; functions: FunctionConfig[] }> {
+  const text = await res.text();
+  if (res.status !== 200 || res.headers.get("x-inngest-sync-kind") !== "in_band") {
+    throw new Error(
+      `sync failed: HTTP ${res.status} (sync kind ${res.headers.get("x-inngest-sync-kind")}); ` +
+        `is INNGEST_ALLOW_IN_BAND_SYNC disabled? ${text.slice(0, 300)}`,
+    );
+  }
+  const parsed = JSON.parse(text) as { app_id?: string; functions?: FunctionConfig[] };
+  return { appId: parsed.app_id, functions: parsed.functions ?? [] };
 }
 
 /** 200 = finished (body is the output), 206 = ops, anything else = failure. */
