@@ -4,8 +4,7 @@ import type { Role } from "../auth/roles";
 import { requireUser, type CurrentUser } from "../auth/session";
 import { getDb, type Db } from "../db/client";
 import { AppError, isAppError, type AppErrorCode, type FieldErrors } from "../errors";
-import { fieldErrorsOf } from "../validations/parse";
-import { unstorableTextErrors } from "../validations/text";
+import { parsedOf } from "../validations/parse";
 
 export type ActionResult<T> =
   | { ok: true; data: T }
@@ -25,11 +24,8 @@ export function authedAction<S extends z.ZodType, T>(
   return async (input) => {
     try {
       const user = await requireUser(options.role);
-      const parsed = options.schema.safeParse(input);
-      const fieldErrors = parsed.success ? unstorableTextErrors(parsed.data) : fieldErrorsOf(parsed.error);
-      if (!parsed.success || fieldErrors) {
-        return { ok: false, code: "validation", message: "Please correct the highlighted fields.", fieldErrors: fieldErrors ?? undefined };
-      }
+      const parsed = parsedOf(options.schema.safeParse(input));
+      if (!parsed.ok) return { ok: false, code: "validation", message: "Please correct the highlighted fields.", fieldErrors: parsed.fieldErrors };
       return { ok: true, data: await handler(parsed.data, { user, db: getDb() }) };
     } catch (error) {
       if (isAppError(error)) {

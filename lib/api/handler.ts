@@ -9,8 +9,7 @@ import { authenticateApiKey, type ApiPrincipal } from "../api-keys/authenticate"
 import { getDb } from "../db/client";
 import type { Db } from "../db/prisma";
 import { AppError, httpStatusFor, isAppError, type FieldErrors } from "../errors";
-import { fieldErrorsOf } from "../validations/parse";
-import { unstorableTextErrors } from "../validations/text";
+import { parsedOf } from "../validations/parse";
 
 export type ApiContext<P> = { request: Request; db: Db; principal: ApiPrincipal; params: P };
 
@@ -49,10 +48,8 @@ export async function readBody<S extends z.ZodType>(request: Request, schema: S)
   } catch {
     throw new BadRequest("The request body must be JSON.");
   }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new AppError("validation", "The request is invalid; see fieldErrors.", fieldErrorsOf(parsed.error));
-  const unstorable = unstorableTextErrors(parsed.data);
-  if (unstorable) throw new AppError("validation", "The request is invalid; see fieldErrors.", unstorable);
+  const parsed = parsedOf(schema.safeParse(body));
+  if (!parsed.ok) throw new AppError("validation", "The request is invalid; see fieldErrors.", parsed.fieldErrors);
   return parsed.data;
 }
 

@@ -7,8 +7,7 @@ import { z } from "zod";
 import { now as currentTime } from "../clock";
 import type { Db } from "../db/prisma";
 import { endLiveEnrollments, publishExitEvents, type ExitedEnrollment } from "../sequences/exit-contact";
-import { parsedOf, type Parsed } from "../validations/parse";
-import { unstorableTextErrors } from "../validations/text";
+import { parsedOf as parsed, type Parsed } from "../validations/parse";
 import { normalizeEmail, ZEmail } from "./email";
 
 export type BounceKind = "hard" | "complaint";
@@ -69,13 +68,6 @@ const POSTMARK_COMPLAINT = new Set(["SpamComplaint"]);
 export const BOUNCE_PROVIDERS = ["generic", "postmark"] as const;
 export type BounceProvider = (typeof BOUNCE_PROVIDERS)[number];
 
-
-/** A parse result, refused when it holds text the database cannot store. */
-function parsed<T>(result: z.ZodSafeParseResult<T>): Parsed<T> {
-  const out = parsedOf(result);
-  const unstorable = out.ok ? unstorableTextErrors(out.data) : null;
-  return unstorable ? { ok: false, fieldErrors: unstorable } : out;
-}
 
 /** Validates a bounce webhook body from `provider` into the neutral shape. */
 export function parseBounceWebhook(body: unknown, provider: BounceProvider): Parsed<TBounceWebhook> {

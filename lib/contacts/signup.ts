@@ -4,8 +4,7 @@ import type { FieldErrors } from "../errors";
 import { rateLimit } from "../security/rate-limit";
 import { fireSignupTriggers } from "../triggers/fire";
 import { ZSignupInput, type TSignupInput } from "../validations/contact";
-import { fieldErrorsOf, parseOrThrow } from "../validations/parse";
-import { unstorableTextErrors } from "../validations/text";
+import { parsedOf, parseOrThrow } from "../validations/parse";
 
 /** Per IP: enough for a shared office network, too few to enumerate or flood. */
 export const SIGNUP_RATE_LIMIT = { limit: 10, windowMs: 10 * 60_000 } as const;
@@ -59,10 +58,8 @@ export type PublicSignupResult = { ok: true } | { ok: false; code: "validation";
  * answers the same, whether or not the email existed.
  */
 export async function publicSignUp(db: Db, input: { body: unknown; ip: string; userAgent?: string | null }): Promise<PublicSignupResult> {
-  const parsed = ZSignupInput.safeParse(input.body);
-  if (!parsed.success) return { ok: false, code: "validation", fieldErrors: fieldErrorsOf(parsed.error) };
-  const unstorable = unstorableTextErrors(parsed.data);
-  if (unstorable) return { ok: false, code: "validation", fieldErrors: unstorable };
+  const parsed = parsedOf(ZSignupInput.safeParse(input.body));
+  if (!parsed.ok) return { ok: false, code: "validation", fieldErrors: parsed.fieldErrors };
   const limited = await rateLimit(db, { key: `signup:ip:${input.ip}`, ...SIGNUP_RATE_LIMIT });
   if (!limited.allowed) return { ok: false, code: "rate_limited", retryAfterSeconds: limited.retryAfterSeconds };
   await signUp(db, { ...parsed.data, ip: input.ip, userAgent: input.userAgent });

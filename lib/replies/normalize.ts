@@ -4,8 +4,7 @@
  */
 import { z } from "zod";
 import { ZEmail } from "../contacts/email";
-import { fieldErrorsOf, type Parsed } from "../validations/parse";
-import { unstorableTextErrors } from "../validations/text";
+import { fieldErrorsOf, parsedOf, type Parsed } from "../validations/parse";
 import { lowerCaseKeys } from "./auto-reply";
 
 export const ZInboundReply = z.object({
@@ -34,9 +33,8 @@ const ZPostmarkInbound = z.object({
 export type ParsedReply = Parsed<TInboundReply>;
 
 function fromZod(result: z.ZodSafeParseResult<TInboundReply>): ParsedReply {
-  if (!result.success) return { ok: false, fieldErrors: fieldErrorsOf(result.error) };
-  const unstorable = unstorableTextErrors(result.data);
-  return unstorable ? { ok: false, fieldErrors: unstorable } : { ok: true, data: withHeaderFallbacks(result.data) };
+  const out = parsedOf(result);
+  return out.ok ? { ok: true, data: withHeaderFallbacks(out.data) } : out;
 }
 
 /** "Ada <ada@example.com>" -> "ada@example.com"; a bare address is kept. */

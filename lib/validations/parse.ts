@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AppError, type FieldErrors } from "../errors";
+import { unstorableTextErrors } from "./text";
 
 /** zod issues as `{ "field.path": ["message", ...] }`. */
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
@@ -21,6 +22,13 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown): z.
 /** A parse outcome as a value, for boundaries that answer with field errors. */
 export type Parsed<T> = { ok: true; data: T } | { ok: false; fieldErrors: FieldErrors };
 
+/**
+ * What every boundary (server actions, API bodies, public forms, webhooks)
+ * accepts: valid for the schema, and only text PostgreSQL can store (see
+ * text.ts), so that such text is a field error and not a 500 later.
+ */
 export function parsedOf<T>(result: z.ZodSafeParseResult<T>): Parsed<T> {
-  return result.success ? { ok: true, data: result.data } : { ok: false, fieldErrors: fieldErrorsOf(result.error) };
+  if (!result.success) return { ok: false, fieldErrors: fieldErrorsOf(result.error) };
+  const unstorable = unstorableTextErrors(result.data);
+  return unstorable ? { ok: false, fieldErrors: unstorable } : { ok: true, data: result.data };
 }
