@@ -37,4 +37,15 @@ export function getDb(): Db {
   return globalForPrisma.stepwiseDb;
 }
 
+/**
+ * Swaps the app's client and returns the one it replaced (still connected):
+ * tests and benchmarks point the app at their own database, or wrap it to
+ * inject faults. Undefined makes the next getDb() connect to DATABASE_URL.
+ */
+export function replaceDb(next: Db | undefined): Db | undefined {
+  const previous = globalForPrisma.stepwiseDb;
+  globalForPrisma.stepwiseDb = next;
+  return previous;
+}
+
 export type { Db, Tx } from "./prisma";

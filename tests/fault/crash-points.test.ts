@@ -10,7 +10,7 @@
  * app uses (getDb) and a recording transport; nothing in lib/ is changed.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { getDb } from "../../lib/db/client";
+import { getDb, replaceDb } from "../../lib/db/client";
 import type { Db } from "../../lib/db/prisma";
 import { setTransport, TransientDeliveryError } from "../../lib/email/transports";
 import { CatcherTransport } from "../../lib/email/transports/catcher";
@@ -43,7 +43,6 @@ function fires(point: Point): boolean {
 let h: Harness;
 let transport: RecordingTransport;
 let appDb: Db;
-const globalForPrisma = globalThis as unknown as { stepwiseDb?: Db };
 
 beforeEach(async () => {
   // The injected failures are logged by the SDK and the app; expected here.
@@ -61,7 +60,7 @@ beforeEach(async () => {
   };
   setTransport(transport);
   // Every Inngest step (plan, send, complete, heal) goes through getDb(): give it the faulty client.
-  globalForPrisma.stepwiseDb = instrumentDb(appDb, {
+  replaceDb(instrumentDb(appDb, {
     onTransactionStart: () => {
       if (fires("begin-fails")) throw connectionLost("BEGIN");
     },
@@ -75,12 +74,12 @@ beforeEach(async () => {
       // The only batches on the send path mark the send sent (or failed).
       if (fires("after-delivery")) throw connectionLost("marking the send");
     },
-  });
+  }));
 });
 afterEach(async () => {
   vi.restoreAllMocks();
   await h.stop();
-  globalForPrisma.stepwiseDb = appDb;
+  replaceDb(appDb);
 });
 
 const faultyDb = () => getDb();

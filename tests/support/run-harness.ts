@@ -5,7 +5,7 @@
 import { inject } from "vitest";
 import { LocalExecutor, ManualClock } from "../../inngest/local-executor";
 import { setClock } from "../../lib/clock";
-import type { Db } from "../../lib/db/prisma";
+import { replaceDb } from "../../lib/db/client";
 import { setTransport, type MailTransport } from "../../lib/email/transports";
 import { setEventSender, type OutgoingEvent } from "../../lib/events/publish";
 
@@ -32,13 +32,9 @@ export type HarnessOptions = {
   concurrency?: number;
 };
 
-const appGlobal = globalThis as unknown as { stepwiseDb?: Db };
-
 /** Forgets the app's Prisma client, so that the next getDb() connects to DATABASE_URL afresh. */
 export async function resetAppDb(): Promise<void> {
-  const previous = appGlobal.stepwiseDb;
-  appGlobal.stepwiseDb = undefined;
-  await previous?.$disconnect().catch(() => {});
+  await replaceDb(undefined)?.$disconnect().catch(() => {});
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {

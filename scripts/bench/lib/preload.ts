@@ -5,7 +5,8 @@
  * its modules (the Inngest client reads INNGEST_DEV when created).
  */
 import { register } from "node:module";
-import { configureAppEnv } from "./app";
 
 register("./server-only-hooks.mjs", import.meta.url);
-configureAppEnv();
+process.env.INNGEST_DEV ??= "1";
+process.env.APP_URL ??= "http://localhost:3000";
+process.env.STEPWISE_SIGNING_SECRET ??= "bench-signing-secret-0123456789";
