@@ -23,20 +23,16 @@ export type RecordReplyResult = {
 type MatchedSend = { id: string; contactId: string; sequenceId: string };
 
 /**
- * The send a Message-ID belongs to. Stepwise's ids are
- * `<enrollmentId>.<stepId>@<domain>`, so the lookup goes through the unique
- * (enrollment, step) index and then checks the whole id.
+ * The send a Message-ID belongs to: the one that stored exactly that id
+ * (indexed). Ids are opaque (lib/email/message-id.ts), so nothing is parsed.
  */
 async function findSend(db: Db, messageId: string): Promise<MatchedSend | null> {
-  const local = messageId.slice(0, messageId.lastIndexOf("@"));
-  const [enrollmentId, stepId, extra] = local.split(".");
-  if (!enrollmentId || !stepId || extra !== undefined || enrollmentId.length > 64 || stepId.length > 64) return null;
-  const send = await db.stepSend.findUnique({
-    where: { enrollmentId_stepId: { enrollmentId, stepId } },
-    select: { id: true, messageId: true, enrollment: { select: { contactId: true, sequenceId: true } } },
+  if (messageId.length > 255) return null;
+  const send = await db.stepSend.findFirst({
+    where: { messageId },
+    select: { id: true, enrollment: { select: { contactId: true, sequenceId: true } } },
   });
-  if (!send || send.messageId !== messageId) return null;
-  return { id: send.id, ...send.enrollment };
+  return send ? { id: send.id, ...send.enrollment } : null;
 }
 
 async function matchSend(db: Db, reply: TInboundReply): Promise<MatchedSend | null> {

@@ -6,6 +6,7 @@
 import { now } from "../clock";
 import type { Db, Tx } from "../db/prisma";
 import { mailConfig } from "../email/config";
+import { stepMessageId } from "../email/message-id";
 import { renderStepMessage } from "../email/render";
 import { getTransport, TransientDeliveryError } from "../email/transports";
 import { createUnsubscribeToken } from "../email/unsubscribe-token";
@@ -191,7 +192,7 @@ async function deliver(db: Db, { enrollmentId, stepId }: { enrollmentId: string;
     postalAddress: config.postalAddress,
     senderName: config.senderName,
   });
-  const messageId = `${enrollmentId}.${stepId}@${config.messageIdDomain}`;
+  const messageId = stepMessageId({ enrollmentId, stepId }, config.messageIdDomain);
   const log = { contactId: claimed.contact.id, sequenceId: claimed.sequenceId, enrollmentId, stepId };
 
   try {
