@@ -1,4 +1,5 @@
 import { Inngest } from "inngest";
+import { HideErrorDetails } from "./middleware/hide-error-details";
 
 /**
  * The app's Inngest client. Configuration comes from the environment:
@@ -6,4 +7,4 @@ import { Inngest } from "inngest";
  * Inngest; INNGEST_DEV=1 (+ INNGEST_BASE_URL) for the dev server or the
  * repo's local executor.
  */
-export const inngest = new Inngest({ id: "stepwise" });
+export const inngest = new Inngest({ id: "stepwise", middleware: [HideErrorDetails] });
