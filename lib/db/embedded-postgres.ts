@@ -58,25 +58,73 @@ async function locateBinaries(): Promise<Binaries> {
   }
 }
 
-/** As root the binaries must be readable by the postgres user: copy them once. */
-function runnableBinaries(bins: Binaries): Binaries {
+/** As root the binaries must be readable by the postgres user: copy them out of node_modules. */
+function runnableBinaries(bins: Binaries, log: (l: string) => void): Binaries {
   if (!isRoot) return bins;
-  const nativeDir = path.dirname(path.dirname(bins.postgres));
+  const dir = binariesCopy(path.dirname(path.dirname(bins.postgres)), { tmpDir: os.tmpdir(), uid: 0, log });
+  return {
+    initdb: path.join(dir, "bin", "initdb"),
+    pg_ctl: path.join(dir, "bin", "pg_ctl"),
+    postgres: path.join(dir, "bin", "postgres"),
+  };
+}
+
+/**
+ * A directory holding a copy of `nativeDir` that only `uid` can have written.
+ * The copy is cached under a predictable name in `tmpDir`, where anyone can
+ * create that name first: it is reused only if it, and everything in it, is
+ * owned by `uid` and writable by nobody else (a symlink anywhere is refused).
+ * Otherwise a fresh copy goes into a new private directory (mkdtemp).
+ */
+export function binariesCopy(nativeDir: string, options: { tmpDir: string; uid: number; log?: (l: string) => void }): string {
   const version = fs.readFileSync(path.join(nativeDir, "..", "package.json"), "utf8");
   const key = createHash("sha1").update(nativeDir + version).digest("hex").slice(0, 12);
-  const target = path.join(os.tmpdir(), `stepwise-pg-bin-${key}`);
-  if (!fs.existsSync(path.join(target, ".complete"))) {
-    fs.rmSync(target, { recursive: true, force: true });
-    fs.cpSync(nativeDir, target, { recursive: true, verbatimSymlinks: true });
-    execFileSync("chmod", ["-R", "a+rX", target]);
-    fs.chmodSync(target, 0o755);
-    fs.writeFileSync(path.join(target, ".complete"), "");
+  const cached = path.join(options.tmpDir, `stepwise-pg-bin-${key}`);
+  const problem = untrustedReason(cached, options.uid);
+  if (!problem) return cached;
+
+  const fresh = fs.mkdtempSync(path.join(options.tmpDir, `stepwise-pg-bin-${key}-`));
+  fs.cpSync(nativeDir, fresh, { recursive: true, verbatimSymlinks: true });
+  execFileSync("chmod", ["-R", "u+w,go-w,a+rX", fresh]);
+  fs.chmodSync(fresh, 0o755);
+  fs.writeFileSync(path.join(fresh, ".complete"), "");
+  if (problem === "missing") {
+    // rename(2) is atomic and does not follow a symlink planted meanwhile.
+    try {
+      fs.renameSync(fresh, cached);
+      if (!untrustedReason(cached, options.uid)) return cached;
+    } catch {
+      // Someone else's directory took the name: keep the private copy.
+    }
+    return fs.existsSync(fresh) ? fresh : binariesCopy(nativeDir, options);
   }
-  return {
-    initdb: path.join(target, "bin", "initdb"),
-    pg_ctl: path.join(target, "bin", "pg_ctl"),
-    postgres: path.join(target, "bin", "postgres"),
-  };
+  options.log?.(`[db] not using the PostgreSQL binaries in ${cached} (${problem}); using a fresh copy in ${fresh}`);
+  return fresh;
+}
+
+/** Why `dir` cannot be trusted to hold binaries `uid` will run, or undefined. */
+function untrustedReason(dir: string, uid: number): string | undefined {
+  let top: fs.Stats;
+  try {
+    top = fs.lstatSync(dir);
+  } catch {
+    return "missing";
+  }
+  if (!fs.existsSync(path.join(dir, ".complete"))) return "an incomplete copy";
+  const pending = [dir];
+  for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
+    const stat = current === dir ? top : fs.lstatSync(current);
+    if (stat.uid !== uid) return `${current} belongs to uid ${stat.uid}, not ${uid}`;
+    if (stat.isSymbolicLink()) {
+      // The package's own links (libpq.so -> libpq.so.5) stay inside the copy.
+      const target = path.resolve(path.dirname(current), fs.readlinkSync(current));
+      if (!target.startsWith(dir + path.sep)) return `${current} links outside the copy`;
+      continue;
+    }
+    if (stat.mode & 0o022) return `${current} is writable by group or others`;
+    if (stat.isDirectory()) for (const name of fs.readdirSync(current)) pending.push(path.join(current, name));
+  }
+  return undefined;
 }
 
 function postgresSystemUser(): { uid: number; gid: number } {
@@ -174,7 +222,7 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   const dataDir = resolveDataDir(options.dataDir, log);
   const database = options.database ?? "stepwise";
   const port = options.port || (await freePort());
-  const bins = runnableBinaries(await locateBinaries());
+  const bins = runnableBinaries(await locateBinaries(), log);
   const runAs: RunAs = isRoot ? postgresSystemUser() : undefined;
 
   // Files beside the data directory: the generated password and the server log.
@@ -193,7 +241,7 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
     if (runAs) fs.chownSync(dataDir, runAs.uid, runAs.gid);
     const password = randomBytes(18).toString("base64url");
     const pwfile = path.join(os.tmpdir(), `stepwise-pw-${randomBytes(6).toString("hex")}`);
-    fs.writeFileSync(pwfile, password, { mode: 0o600 });
+    fs.writeFileSync(pwfile, password, { mode: 0o600, flag: "wx" });
     if (runAs) fs.chownSync(pwfile, runAs.uid, runAs.gid);
     try {
       log(`[db] initialising PostgreSQL cluster in ${dataDir}`);
