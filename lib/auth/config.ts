@@ -3,6 +3,7 @@
  * the proxy (which only reads the session cookie) and the full config.
  */
 import type { NextAuthConfig } from "next-auth";
+import { authLogger } from "./logger";
 import type { Role } from "./roles";
 
 declare module "next-auth" {
@@ -15,10 +16,25 @@ declare module "next-auth" {
   }
 }
 
+/**
+ * Whether Auth.js may build URLs from the request's (X-Forwarded-)Host. Only
+ * when the operator says so (AUTH_TRUST_HOST), when a proxy that sets those
+ * headers is configured (TRUSTED_PROXY_HOPS), or when AUTH_URL pins the URL
+ * (next-auth then rewrites every request to AUTH_URL's origin, so a forged
+ * header changes nothing). Development and tests (not exposed) trust it.
+ */
+export function trustHostFrom(env: NodeJS.ProcessEnv): boolean {
+  if (env.AUTH_TRUST_HOST === "true" || env.AUTH_TRUST_HOST === "1") return true;
+  if (env.AUTH_TRUST_HOST === "false" || env.AUTH_TRUST_HOST === "0") return false;
+  if (env.TRUSTED_PROXY_HOPS || env.AUTH_URL) return true;
+  return env.NODE_ENV !== "production";
+}
+
 export const authConfig = {
   pages: { signIn: "/login" },
   session: { strategy: "jwt", maxAge: 60 * 60 * 12 },
-  trustHost: process.env.AUTH_TRUST_HOST === "true" || process.env.NODE_ENV !== "production",
+  trustHost: trustHostFrom(process.env),
+  logger: authLogger,
   providers: [],
   callbacks: {
     jwt({ token, user }) {
