@@ -1,38 +1,72 @@
 /**
  * Seeds a database:
- *  - always: the first admin, from STEPWISE_ADMIN_EMAIL / STEPWISE_ADMIN_PASSWORD
- *    (created only if no user has that email; the password is never reset);
- *  - with --demo: a marketer and a viewer, tags, contacts and two sequences,
- *    only into an empty database (no sequences yet).
+ *  - the first admin (created only if no user has that email; an existing
+ *    user's password is never reset);
+ *  - demo data (a marketer and a viewer, tags, contacts, two sequences), once
+ *    per database and only into an empty one: an InstallationMarker row
+ *    records it, so demo users and sequences deleted later stay deleted.
  *
- *   npm run db:seed -- --demo
+ *   npm run db:seed -- --demo   (admin from STEPWISE_ADMIN_EMAIL / STEPWISE_ADMIN_PASSWORD;
+ *                                demo users get generated passwords, printed)
  */
+import { randomBytes } from "node:crypto";
 import { hashPassword } from "../lib/auth/password";
 import { createPrismaClient, type Db } from "../lib/db/prisma";
 
-export const DEMO_PASSWORD = "stepwise-demo";
+export const DEMO_MARKER = "demo-data";
+export const DEMO_USERS = [
+  { email: "marketer@stepwise.local", name: "Morgan Marketer", role: "marketer" },
+  { email: "viewer@stepwise.local", name: "Vic Viewer", role: "viewer" },
+] as const;
 
-export async function seedAdmin(db: Db, email: string, password: string): Promise<void> {
+/** Creates the admin unless a user with that email exists; true when created. */
+export async function seedAdmin(db: Db, email: string, password: string | (() => string)): Promise<boolean> {
   const normalized = email.trim().toLowerCase();
-  if (await db.user.findUnique({ where: { email: normalized } })) return;
-  await db.user.create({ data: { email: normalized, name: "Admin", role: "admin", passwordHash: await hashPassword(password) } });
+  if (await db.user.findUnique({ where: { email: normalized } })) return false;
+  const plain = typeof password === "function" ? password() : password;
+  await db.user.create({ data: { email: normalized, name: "Admin", role: "admin", passwordHash: await hashPassword(plain) } });
   console.log(`[seed] created admin ${normalized}`);
+  return true;
 }
+
+export type DemoSeedResult =
+  | { seeded: true; users: { email: string; role: string; password: string }[] }
+  | { seeded: false; reason: "seeded_before" | "not_empty" };
 
 const FIRST_NAMES = ["Ada", "Grace", "Alan", "Katherine", "Linus", "Margaret", "Dennis", "Barbara", "Ken", "Frances", "Edsger", "Radia"];
 const LAST_NAMES = ["Lovelace", "Hopper", "Turing", "Johnson", "Torvalds", "Hamilton", "Ritchie", "Liskov", "Thompson", "Allen", "Dijkstra", "Perlman"];
 
-export async function seedDemo(db: Db): Promise<void> {
-  if ((await db.sequence.count()) > 0) {
-    console.log("[seed] demo data already present");
-    return;
+/**
+ * Seeds the demo data into an empty database, once: `passwordFor` gives each
+ * demo user's password. Records the marker in the same transaction, so two
+ * starts racing seed once and a later start never seeds again.
+ */
+export async function seedDemo(db: Db, passwordFor: (email: string) => string): Promise<DemoSeedResult> {
+  if (await db.installationMarker.findUnique({ where: { key: DEMO_MARKER } })) return { seeded: false, reason: "seeded_before" };
+  if ((await db.sequence.count()) > 0 || (await db.contact.count()) > 0) {
+    // A database in use (or seeded before markers existed): never add demo data to it.
+    await db.installationMarker.createMany({ data: [{ key: DEMO_MARKER }], skipDuplicates: true });
+    return { seeded: false, reason: "not_empty" };
   }
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
-  for (const [email, name, role] of [
-    ["marketer@stepwise.local", "Morgan Marketer", "marketer"],
-    ["viewer@stepwise.local", "Vic Viewer", "viewer"],
-  ] as const) {
-    await db.user.upsert({ where: { email }, update: {}, create: { email, name, role, passwordHash } });
+  const users = DEMO_USERS.map((user) => ({ ...user, password: passwordFor(user.email) }));
+  const hashes = await Promise.all(users.map((user) => hashPassword(user.password)));
+  const created = await db.$transaction(
+    async (tx) => {
+      const claimed = await tx.installationMarker.createMany({ data: [{ key: DEMO_MARKER }], skipDuplicates: true });
+      if (claimed.count === 0) return false;
+      await seedDemoData(tx as unknown as Db, users.map((user, i) => ({ email: user.email, name: user.name, role: user.role, passwordHash: hashes[i] })));
+      return true;
+    },
+    { timeout: 60_000 },
+  );
+  if (!created) return { seeded: false, reason: "seeded_before" };
+  return { seeded: true, users };
+}
+
+async function seedDemoData(db: Db, users: { email: string; name: string; role: "marketer" | "viewer"; passwordHash: string }[]): Promise<void> {
+  for (const user of users) {
+    // An existing user with that email (the operator's) is left alone.
+    await db.user.upsert({ where: { email: user.email }, update: {}, create: user });
   }
 
   const [trial, customer, webinar] = await Promise.all(
@@ -91,7 +125,7 @@ export async function seedDemo(db: Db): Promise<void> {
       triggers: { create: [{ type: "score_threshold", scoreThreshold: 50 }] },
     },
   });
-  console.log(`[seed] demo data: ${contacts.length} contacts, 3 tags, 2 sequences; demo users' password: ${DEMO_PASSWORD}`);
+  console.log(`[seed] demo data: ${contacts.length} contacts, 3 tags, 2 sequences, users ${users.map((u) => u.email).join(", ")}`);
 }
 
 async function main() {
@@ -103,7 +137,12 @@ async function main() {
   try {
     if (email && password) await seedAdmin(db, email, password);
     else console.log("[seed] STEPWISE_ADMIN_EMAIL / STEPWISE_ADMIN_PASSWORD not set: no admin created");
-    if (process.argv.includes("--demo")) await seedDemo(db);
+    if (process.argv.includes("--demo")) {
+      // Operator-run: the generated passwords are printed here, nowhere else.
+      const result = await seedDemo(db, () => randomBytes(15).toString("base64url"));
+      if (result.seeded) for (const user of result.users) console.log(`[seed] ${user.email} (${user.role}): ${user.password}`);
+      else console.log(`[seed] demo data not seeded (${result.reason === "seeded_before" ? "seeded before" : "the database is not empty"})`);
+    }
   } finally {
     await db.$disconnect();
   }

@@ -2,46 +2,75 @@
  * Runs Stepwise on one machine with no set-up:
  *   npm start        production build + `next start`
  *   npm run dev      `next dev`
+ *   --no-build       reuse the last build
+ *   --setup-only     database, migrations, users and secrets, then exit
  *
- * 1. Database: DATABASE_URL, or an embedded PostgreSQL in .data/postgres.
- * 2. Migrations (`prisma migrate deploy`), the first admin and, on the
- *    embedded database, demo data.
- * 3. Inngest: INNGEST_EVENT_KEY (Inngest Cloud / self-hosted) as configured;
+ * 1. Production mode (STEPWISE_ENV=production, or NODE_ENV=production with
+ *    DATABASE_URL) refuses to start without its secrets, listing them all.
+ * 2. Database: DATABASE_URL, or an embedded PostgreSQL in .data/postgres.
+ * 3. Migrations, the first admin and (embedded default, or STEPWISE_DEMO=1)
+ *    demo data, once. Passwords nobody supplied are generated, kept in the
+ *    data directory (0600) and printed once; an operator's never are.
+ * 4. Inngest: INNGEST_EVENT_KEY (Inngest Cloud / self-hosted) as configured;
  *    else the Inngest dev server if one answers on :8288; else the repo's
  *    local executor (offline development), which says so in the log.
- * 4. Next.js, stopped together with everything above on Ctrl-C.
+ * 5. Next.js on HOST (127.0.0.1 unless set). SIGINT, SIGTERM, SIGHUP or the
+ *    parent's death stop the executor, Next.js and PostgreSQL, in that order.
  *
- * Environment: see README.md ("Configuration").
+ * Environment: see README.md ("Configuration") and docs/security.md.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { migrateDeploy } from "../lib/db/migrate";
 import { createPrismaClient } from "../lib/db/prisma";
+import { createLogger, oneLine } from "../lib/log";
 import { LocalExecutor } from "../inngest/local-executor";
-import { seedAdmin, seedDemo, DEMO_PASSWORD } from "../prisma/seed";
+import { seedAdmin, seedDemo } from "../prisma/seed";
 import { appDatabase } from "./lib/database";
 import { OffsetClock, startExecutorControl } from "./lib/executor-control";
+import { executorLog } from "./lib/executor-log";
+import { FirstLoginPasswords } from "./lib/first-login";
 import { secretFromEnvOrFile } from "./lib/secrets";
+import { demoWanted, listenHost, localAddress, missingProductionSettings, productionReason, productionRefusal, reachability } from "./lib/start-config";
 
 const log = (line: string) => console.log(line);
+const startLog = createLogger("start");
 const dev = process.argv.includes("--dev");
 const skipBuild = process.argv.includes("--no-build");
+const setupOnly = process.argv.includes("--setup-only");
 const port = Number(process.env.PORT ?? 3000);
+const host = listenHost(process.env);
 const dataDir = path.resolve(process.env.STEPWISE_DATA_DIR ?? ".data");
 const appUrl = process.env.APP_URL ?? `http://localhost:${port}`;
+/** Where this script itself reaches Next.js (APP_URL may be a public name). */
+const localUrl = `http://${localAddress(host)}:${port}`;
+/** How long a stop may take before the script gives up waiting and exits. */
+const STOP_TIMEOUT_MS = 30_000;
 
 const cleanups: (() => Promise<void>)[] = [];
 let shuttingDown = false;
 
-async function shutdown(code: number) {
+async function shutdown(code: number, why?: string) {
   if (shuttingDown) return;
   shuttingDown = true;
-  for (const cleanup of cleanups.reverse()) await cleanup().catch((e) => console.error(e));
+  if (why) startLog.info(`${why}: stopping`);
+  const giveUp = setTimeout(() => {
+    startLog.error(`could not stop everything within ${STOP_TIMEOUT_MS / 1000} s; exiting anyway`);
+    process.exit(code || 1);
+  }, STOP_TIMEOUT_MS);
+  for (const cleanup of cleanups.reverse()) await cleanup().catch((e) => startLog.error(String(e)));
+  clearTimeout(giveUp);
   process.exit(code);
 }
-process.on("SIGINT", () => void shutdown(0));
-process.on("SIGTERM", () => void shutdown(0));
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutdown(0, signal));
+
+// npm (or tsx) starts this script; if that parent dies, even by SIGKILL, we are
+// re-parented: stop rather than run on as an orphan nobody can stop.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) void shutdown(0, "parent process exited");
+}, 1000).unref();
 
 async function reachable(url: string): Promise<boolean> {
   try {
@@ -66,7 +95,31 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess 
   return spawn(cmd, args, { env, stdio: "inherit" });
 }
 
+/** SIGTERM, then SIGKILL if the child has not exited within `graceMs`. */
+function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    child.once("exit", () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+type Login = { email: string; role: string; password?: string };
+
 async function main() {
+  const production = productionReason(process.env);
+  if (production) {
+    const missing = missingProductionSettings(process.env);
+    if (missing.length) {
+      console.error(productionRefusal(production, missing));
+      process.exit(1);
+    }
+  }
+
   fs.mkdirSync(dataDir, { recursive: true });
   process.env.STEPWISE_DATA_DIR = dataDir;
 
@@ -76,12 +129,25 @@ async function main() {
   log("[db] migrations applied");
 
   const db = createPrismaClient(database.url, { poolSize: 2 });
-  const demo = database.embedded || process.env.STEPWISE_DEMO === "1";
-  const adminEmail = process.env.STEPWISE_ADMIN_EMAIL ?? (demo ? "admin@stepwise.local" : undefined);
-  const adminPassword = process.env.STEPWISE_ADMIN_PASSWORD ?? (demo ? DEMO_PASSWORD : undefined);
-  if (adminEmail && adminPassword) await seedAdmin(db, adminEmail, adminPassword);
-  else log("[start] STEPWISE_ADMIN_EMAIL / STEPWISE_ADMIN_PASSWORD not set: no admin created");
-  if (demo) await seedDemo(db);
+  const passwords = new FirstLoginPasswords(dataDir);
+  const demo = demoWanted(process.env, database.embedded);
+  const logins: Login[] = [];
+  const adminEmail = (process.env.STEPWISE_ADMIN_EMAIL ?? (database.embedded || demo ? "admin@stepwise.local" : "")).trim().toLowerCase();
+  const operatorPassword = process.env.STEPWISE_ADMIN_PASSWORD;
+  if (adminEmail) {
+    let generated: string | undefined;
+    const created = await seedAdmin(db, adminEmail, operatorPassword ?? (() => (generated = passwords.passwordFor(adminEmail))));
+    logins.push({ email: adminEmail, role: "admin", password: created ? generated : undefined });
+  } else {
+    startLog.info("STEPWISE_ADMIN_EMAIL not set: no admin created");
+  }
+  if (demo) {
+    const seeded = await seedDemo(db, (email) => passwords.passwordFor(email));
+    if (seeded.seeded) logins.push(...seeded.users);
+    else startLog.info(seeded.reason === "seeded_before" ? "demo data was seeded before: not again" : "the database is not empty: no demo data added");
+  } else if (process.env.STEPWISE_DEMO) {
+    startLog.info(`STEPWISE_DEMO=${process.env.STEPWISE_DEMO}: no demo data`);
+  }
   await db.$disconnect();
 
   const env: NodeJS.ProcessEnv = {
@@ -89,10 +155,16 @@ async function main() {
     DATABASE_URL: database.url,
     AUTH_SECRET: secretFromEnvOrFile("AUTH_SECRET", dataDir, log),
     STEPWISE_SIGNING_SECRET: secretFromEnvOrFile("STEPWISE_SIGNING_SECRET", dataDir, log),
-    AUTH_TRUST_HOST: process.env.AUTH_TRUST_HOST ?? "true",
+    // Auth.js builds its URLs from AUTH_URL, not from a client's (X-Forwarded-)Host.
+    AUTH_URL: process.env.AUTH_URL ?? appUrl,
     APP_URL: appUrl,
     PORT: String(port),
   };
+  if (setupOnly) {
+    printLogins(logins, operatorPassword);
+    await shutdown(0);
+    return;
+  }
 
   let executor: LocalExecutor | undefined;
   if (process.env.INNGEST_EVENT_KEY) {
@@ -109,11 +181,11 @@ async function main() {
     executor = new LocalExecutor({
       serveUrl: `${appUrl}/api/inngest`,
       clock,
-      log: (m) => (verbose || !/calling|event inngest\//.test(m) ? log(`[executor] ${m}`) : undefined),
+      log: verbose ? (m) => log(`[executor] ${oneLine(m)}`) : executorLog(),
     });
-    const server = await executor.listen(executorPort);
-    const control = controlPort ? startExecutorControl(controlPort, executor, clock) : undefined;
-    if (control) log(`[executor] test clock control on 127.0.0.1:${controlPort}`);
+    const server = await executor.listen(executorPort, host);
+    const control = controlPort ? startExecutorControl(controlPort, executor, clock, host) : undefined;
+    if (control) log(`[executor] test clock control on ${host}:${controlPort}`);
     cleanups.push(async () => {
       await executor?.stop();
       await server.close();
@@ -128,26 +200,47 @@ async function main() {
   if (!dev && !skipBuild) {
     log("[start] building (npm start --no-build skips this)");
     const build = run(process.execPath, [next, "build"], { ...env, NODE_ENV: "production" });
+    cleanups.push(() => stopChild(build));
     const code = await new Promise<number>((resolve) => build.on("close", (c) => resolve(c ?? 1)));
     if (code !== 0) throw new Error(`next build failed (${code})`);
   }
-  const server = run(process.execPath, [next, dev ? "dev" : "start", "-p", String(port)], {
+  const server = run(process.execPath, [next, dev ? "dev" : "start", "-p", String(port), "-H", host], {
     ...env,
     NODE_ENV: dev ? "development" : "production",
   });
-  cleanups.push(async () => {
-    server.kill("SIGTERM");
-  });
+  // Stopped after the executor (which finishes its calls into the app first) and before PostgreSQL.
+  cleanups.splice(1, 0, () => stopChild(server));
   server.on("exit", (code) => void shutdown(code ?? 0));
 
-  await waitFor(`${appUrl}/api/inngest`, server);
+  await waitFor(`${localUrl}/api/inngest`, server);
   if (executor) {
     const functions = await executor.sync();
     executor.start();
     log(`[executor] synced ${functions.length} functions`);
   }
   log(`\nStepwise is running at ${appUrl}`);
-  if (demo) log(`Sign in as ${adminEmail} / ${adminPassword} (also marketer@stepwise.local and viewer@stepwise.local)\n`);
+  for (const line of reachability(host, port)) log(`  ${line}`);
+  printLogins(logins, operatorPassword);
+}
+
+/** Generated passwords once (the start that created the user); an operator's never. */
+function printLogins(logins: Login[], operatorPassword: string | undefined) {
+  const fresh = logins.filter((l) => l.password);
+  if (fresh.length) {
+    log(`\nSign in with (shown this once; also kept in ${passwords()}, readable by you only):`);
+    for (const l of fresh) log(`  ${l.email.padEnd(26)} ${l.password}   (${l.role})`);
+  }
+  const admin = logins.find((l) => l.role === "admin" && !l.password);
+  if (admin && operatorPassword) log(`\nSign in as ${admin.email} with the password you set in STEPWISE_ADMIN_PASSWORD.`);
+  else if (admin && new FirstLoginPasswords(dataDir).has(admin.email)) log(`\nSign in as ${admin.email}: its generated password is in ${passwords()}.`);
+  else if (admin) log(`\nSign in as ${admin.email} with the password it was created with.`);
+  log("");
+}
+
+function passwords(): string {
+  const file = new FirstLoginPasswords(dataDir).file;
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith("..") ? file : relative;
 }
 
 main().catch(async (error) => {

@@ -13,7 +13,7 @@ export class OffsetClock implements Clock {
   }
 }
 
-export function startExecutorControl(port: number, executor: LocalExecutor, clock: OffsetClock) {
+export function startExecutorControl(port: number, executor: LocalExecutor, clock: OffsetClock, host = "127.0.0.1") {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (req.method === "POST" && url.pathname === "/advance") {
@@ -38,6 +38,6 @@ export function startExecutorControl(port: number, executor: LocalExecutor, cloc
     }
     res.writeHead(404).end();
   });
-  server.listen(port, "127.0.0.1");
+  server.listen(port, host);
   return { close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
