@@ -48,6 +48,21 @@ export default defineConfig({
           server: { deps: { inline: ["next-auth"] } },
         },
       },
+      {
+        resolve,
+        test: {
+          name: "startup",
+          // `npm start` for real (scripts/start.ts): spawns PostgreSQL and Next.js.
+          include: ["tests/startup/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["tests/support/global-setup.ts"],
+          // Last: it is CPU-heavy and the fault suite's races need the CPU.
+          sequence: { groupOrder: 2 },
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });
