@@ -1,6 +1,8 @@
 /**
- * Every test: schema drift check, vitest (unit + integration + Inngest runs on
- * a throwaway PostgreSQL), then Playwright against the real app. Ends with
+ * Every test: schema drift check, one production build (used by the start-up
+ * matrix and by Playwright, so it is built once), vitest (unit + integration +
+ * Inngest runs on a throwaway PostgreSQL + the start-up matrix), then
+ * Playwright against the real app. Ends with
  * one line "N passed, N failed, N skipped" built from the runners' JSON
  * reports, and exits non-zero if anything failed.
  */
@@ -41,18 +43,20 @@ async function main() {
   const skipE2e = process.argv.includes("--no-e2e");
 
   const drift = await run(tsx, ["scripts/check-drift.ts"]);
+  const build = await run(process.execPath, [path.resolve("node_modules", "next", "dist", "bin", "next"), "build"]);
+  if (build === 0) process.env.E2E_SKIP_BUILD = "1";
   const vitest = await run(path.resolve("node_modules", ".bin", "vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile.json=.reports/vitest.json"]);
   const e2e = skipE2e ? 0 : await runE2e();
 
   const counts = [vitestCounts(readJson(".reports/vitest.json")), playwrightCounts(readJson(".reports/playwright.json"))];
   const total = counts.reduce((a, c) => ({ passed: a.passed + c.passed, failed: a.failed + c.failed, skipped: a.skipped + c.skipped }), { passed: 0, failed: 0, skipped: 0 });
   // A runner that crashed before reporting counts as a failure even with no failed test.
-  const crashed = [drift, vitest, e2e].filter((code) => code !== 0).length;
+  const crashed = [drift, build, vitest, e2e].filter((code) => code !== 0).length;
   if (crashed && total.failed === 0) total.failed = crashed;
 
-  console.log(`\nschema drift check: ${drift === 0 ? "ok" : "FAILED"}; vitest exit ${vitest}; playwright exit ${skipE2e ? "skipped" : e2e}`);
+  console.log(`\nschema drift check: ${drift === 0 ? "ok" : "FAILED"}; next build: ${build === 0 ? "ok" : "FAILED"}; vitest exit ${vitest}; playwright exit ${skipE2e ? "skipped" : e2e}`);
   console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
-  process.exit(drift === 0 && vitest === 0 && e2e === 0 ? 0 : 1);
+  process.exit(drift === 0 && build === 0 && vitest === 0 && e2e === 0 ? 0 : 1);
 }
 
 main().catch((error) => {

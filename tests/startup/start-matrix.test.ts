@@ -12,9 +12,8 @@ import { PRODUCTION_SETTINGS } from "../../scripts/lib/start-config";
 import { resetDb } from "../support/db";
 import { alive, cleanEnv, descendants, listenAddresses, npmStart, throwawayDataDir, waitUntil, type StartedApp } from "../support/start-process";
 
-const hasBuild = fs.existsSync(path.join(".next", "BUILD_ID"));
 // A build exists when `npm test` runs this (scripts/test-all.ts builds first); alone, the first start builds.
-const buildFlag = hasBuild ? ["--no-build"] : [];
+const buildFlag = () => (fs.existsSync(path.join(".next", "BUILD_ID")) ? ["--no-build"] : []);
 const dataDirs: string[] = [];
 const clients: Db[] = [];
 
@@ -172,7 +171,7 @@ describe("the embedded database", () => {
 
   it("by default: generated logins printed once and kept 0600, loopback only, demo seeded once, a clean stop on SIGTERM", async () => {
     const { dataDir, ports, env } = await embeddedEnv("default");
-    const app = npmStart(buildFlag, env);
+    const app = npmStart(buildFlag(), env);
     try {
       await app.waitFor(/Stepwise is running at/, 600_000);
       await app.waitFor(/\(viewer\)\n/, 10_000);
@@ -243,7 +242,7 @@ describe("the embedded database", () => {
 
   it("stops everything when its parent dies (SIGKILL to npm)", async () => {
     const { dataDir, env } = await embeddedEnv("orphan", { STEPWISE_DEMO: "0" });
-    const app = npmStart(buildFlag, env);
+    const app = npmStart(buildFlag(), env);
     try {
       await app.waitFor(/Stepwise is running at/, 600_000);
     } catch (error) {

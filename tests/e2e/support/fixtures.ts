@@ -1,12 +1,28 @@
+import fs from "node:fs";
+import path from "node:path";
 import { test as base, expect, type Page } from "@playwright/test";
 import { createPrismaClient, type Db } from "../../../lib/db/prisma";
 
 export const USERS = {
-  admin: { email: "admin@stepwise.local", password: "stepwise-demo" },
-  marketer: { email: "marketer@stepwise.local", password: "stepwise-demo" },
-  viewer: { email: "viewer@stepwise.local", password: "stepwise-demo" },
+  admin: { email: "admin@stepwise.local" },
+  marketer: { email: "marketer@stepwise.local" },
+  viewer: { email: "viewer@stepwise.local" },
 } as const;
 export type UserRole = keyof typeof USERS;
+
+/**
+ * The password `npm start` generated for a demo user, from the file it keeps
+ * in the data directory (as a newcomer would find it).
+ */
+export function generatedPassword(email: string): string {
+  const file = path.join(process.env.E2E_DATA_DIR ?? ".data/e2e", "initial-passwords.txt");
+  const line = fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith(`${email}\t`));
+  if (!line) throw new Error(`${file} has no password for ${email}`);
+  return line.split("\t")[1];
+}
 
 export const storageStateFor = (role: UserRole) => `.reports/auth/${role}.json`;
 
@@ -29,7 +45,7 @@ export async function advanceExecutorClock(ms: number) {
 export async function signIn(page: Page, role: UserRole) {
   await page.goto("/login");
   await page.getByLabel("Email").fill(USERS[role].email);
-  await page.getByLabel("Password").fill(USERS[role].password);
+  await page.getByLabel("Password").fill(generatedPassword(USERS[role].email));
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/sequences/);
 }
