@@ -10,7 +10,7 @@
  *                                demo users get generated passwords, printed)
  */
 import { randomBytes } from "node:crypto";
-import { hashPassword } from "../lib/auth/password";
+import { hashPassword, verifyPassword } from "../lib/auth/password";
 import { createPrismaClient, type Db } from "../lib/db/prisma";
 
 export const DEMO_MARKER = "demo-data";
@@ -27,6 +27,30 @@ export async function seedAdmin(db: Db, email: string, password: string | (() =>
   await db.user.create({ data: { email: normalized, name: "Admin", role: "admin", passwordHash: await hashPassword(plain) } });
   console.log(`[seed] created admin ${normalized}`);
   return true;
+}
+
+/** The password earlier versions gave every demo user, published in the README. */
+const RETIRED_DEMO_PASSWORD = "stepwise-demo";
+
+/**
+ * Installs made before passwords were generated still have demo users with
+ * the once-published password: give each a new one (returned, to print once).
+ */
+export async function retirePublishedPassword(db: Db, passwordFor: (email: string) => string): Promise<{ email: string; role: string; password: string }[]> {
+  const candidates = await db.user.findMany({
+    where: { email: { in: ["admin@stepwise.local", ...DEMO_USERS.map((u) => u.email)] } },
+    select: { id: true, email: true, role: true, passwordHash: true },
+  });
+  const renewed: { email: string; role: string; password: string }[] = [];
+  for (const user of candidates) {
+    if (!(await verifyPassword(RETIRED_DEMO_PASSWORD, user.passwordHash))) continue;
+    const password = passwordFor(user.email);
+    // A new password also ends the user's sessions (sessionVersion).
+    await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password), sessionVersion: { increment: 1 } } });
+    console.log(`[seed] ${user.email} had the formerly published demo password: replaced`);
+    renewed.push({ email: user.email, role: user.role, password });
+  }
+  return renewed;
 }
 
 export type DemoSeedResult =

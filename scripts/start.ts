@@ -26,7 +26,7 @@ import { migrateDeploy } from "../lib/db/migrate";
 import { createPrismaClient } from "../lib/db/prisma";
 import { createLogger, oneLine } from "../lib/log";
 import { LocalExecutor } from "../inngest/local-executor";
-import { seedAdmin, seedDemo } from "../prisma/seed";
+import { retirePublishedPassword, seedAdmin, seedDemo } from "../prisma/seed";
 import { appDatabase } from "./lib/database";
 import { OffsetClock, startExecutorControl } from "./lib/executor-control";
 import { executorLog } from "./lib/executor-log";
@@ -147,6 +147,11 @@ async function main() {
     else startLog.info(seeded.reason === "seeded_before" ? "demo data was seeded before: not again" : "the database is not empty: no demo data added");
   } else if (process.env.STEPWISE_DEMO) {
     startLog.info(`STEPWISE_DEMO=${process.env.STEPWISE_DEMO}: no demo data`);
+  }
+  for (const renewed of await retirePublishedPassword(db, (email) => passwords.passwordFor(email))) {
+    const known = logins.find((l) => l.email === renewed.email);
+    if (known) known.password = renewed.password;
+    else logins.push(renewed);
   }
   await db.$disconnect();
 
