@@ -240,15 +240,23 @@ describe("the embedded database", () => {
     }
   });
 
-  it("stops everything when its parent dies (SIGKILL to npm)", async () => {
-    const { dataDir, env } = await embeddedEnv("orphan", { STEPWISE_DEMO: "0" });
+  it("HOST=0.0.0.0 opts in to other machines (PostgreSQL stays on loopback); stops everything when its parent dies", async () => {
+    const { dataDir, ports, env } = await embeddedEnv("orphan", { STEPWISE_DEMO: "0", HOST: "0.0.0.0" });
     const app = npmStart(buildFlag(), env);
     try {
-      await app.waitFor(/Stepwise is running at/, 600_000);
+      await app.waitFor(/Stepwise is running at[\s\S]*\n\n/, 600_000);
     } catch (error) {
       process.kill(-app.child.pid!, "SIGKILL");
       throw error;
     }
+    expect(listenAddresses(ports.PORT)).toEqual(["0.0.0.0"]);
+    expect(listenAddresses(ports.STEPWISE_EXECUTOR_PORT)).toEqual(["0.0.0.0"]);
+    expect(listenAddresses(ports.EMBEDDED_PG_PORT)).toEqual(["127.0.0.1"]);
+    expect(app.stdout()).toContain(`Listening on 0.0.0.0:${ports.PORT} (HOST=0.0.0.0): reachable from other machines`);
+    expect(await users(dbAt(embeddedUrl(dataDir, ports.EMBEDDED_PG_PORT)))).toEqual(["admin@stepwise.local admin"]);
+    await Promise.all(clients.map((c) => c.$disconnect()));
+
+    // The parent (npm) dies without a chance to pass anything on.
     const tree = descendants(app.child.pid!);
     const postmaster = Number(fs.readFileSync(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]);
     process.kill(app.child.pid!, "SIGKILL");
