@@ -64,6 +64,11 @@ async function shutdown(code: number, why?: string) {
   process.exit(code);
 }
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutdown(0, signal));
+// Whatever goes wrong in this script, Next.js and PostgreSQL are stopped with it.
+process.on("uncaughtException", (error) => void shutdown(1, `unexpected error: ${error.message}`));
+process.on("unhandledRejection", (error) => void shutdown(1, `unexpected error: ${String(error)}`));
+// A closed stdout (the terminal or the log pipe went away) must not crash the script.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
 
 // npm (or tsx) starts this script; if that parent dies, even by SIGKILL, we are
 // re-parented: stop rather than run on as an orphan nobody can stop.

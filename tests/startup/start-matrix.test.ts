@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
 import { freePort } from "../../lib/db/embedded-postgres";
 import { createPrismaClient, type Db } from "../../lib/db/prisma";
 import { PRODUCTION_SETTINGS } from "../../scripts/lib/start-config";
@@ -16,6 +16,23 @@ import { alive, cleanEnv, descendants, listenAddresses, npmStart, throwawayDataD
 const buildFlag = () => (fs.existsSync(path.join(".next", "BUILD_ID")) ? ["--no-build"] : []);
 const dataDirs: string[] = [];
 const clients: Db[] = [];
+
+const started: StartedApp[] = [];
+const start = (args: string[], env: NodeJS.ProcessEnv) => {
+  const app = npmStart(args, env);
+  started.push(app);
+  return app;
+};
+
+// A failed assertion must not leave an app running: stop it as a user would, then make sure.
+afterEach(async () => {
+  for (const app of started.splice(0)) {
+    if (!alive(app.child.pid!)) continue;
+    const tree = descendants(app.child.pid!);
+    process.kill(app.child.pid!, "SIGTERM");
+    if (!(await waitUntil(() => !tree.some(alive), 30_000))) for (const pid of tree.filter(alive)) process.kill(pid, "SIGKILL");
+  }
+});
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.$disconnect()));
@@ -97,14 +114,14 @@ describe("production mode refuses to start without its secrets", () => {
     dataDirs.push(dataDir);
     const env = cleanEnv({ ...complete, STEPWISE_DATA_DIR: dataDir });
     delete env[name];
-    const run = await finished(npmStart(["--setup-only"], env));
+    const run = await finished(start(["--setup-only"], env));
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`Refusing to start in production mode (STEPWISE_ENV=production): ${name} is not set.`);
     expect(fs.readdirSync(dataDir)).toEqual([]);
   });
 
   it("lists everything that is missing at once (NODE_ENV=production with DATABASE_URL)", async () => {
-    const run = await finished(npmStart(["--setup-only"], cleanEnv({ NODE_ENV: "production", DATABASE_URL: inject("databaseUrl") })));
+    const run = await finished(start(["--setup-only"], cleanEnv({ NODE_ENV: "production", DATABASE_URL: inject("databaseUrl") })));
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
       "Refusing to start in production mode (NODE_ENV=production with DATABASE_URL): INNGEST_SIGNING_KEY, INNGEST_EVENT_KEY, AUTH_SECRET, STEPWISE_SIGNING_SECRET, APP_URL are not set.",
@@ -120,14 +137,14 @@ describe("DATABASE_URL", () => {
     const dataDir = throwawayDataDir("dburl");
     dataDirs.push(dataDir);
 
-    const bare = await finished(npmStart(["--setup-only"], cleanEnv({ DATABASE_URL: url, STEPWISE_DATA_DIR: dataDir })));
+    const bare = await finished(start(["--setup-only"], cleanEnv({ DATABASE_URL: url, STEPWISE_DATA_DIR: dataDir })));
     expect(bare.code).toBe(0);
     expect(bare.stdout).toContain("STEPWISE_ADMIN_EMAIL not set: no admin created");
     expect(await users(db)).toEqual([]);
     expect(await db.contact.count()).toBe(0);
 
     const env = cleanEnv({ DATABASE_URL: url, STEPWISE_DATA_DIR: dataDir, STEPWISE_ADMIN_EMAIL: "Owner@Example.com" });
-    const first = await finished(npmStart(["--setup-only"], env));
+    const first = await finished(start(["--setup-only"], env));
     expect(first.code).toBe(0);
     expect(await users(db)).toEqual(["owner@example.com admin"]);
     const password = generatedPasswords(dataDir).get("owner@example.com")!;
@@ -135,7 +152,7 @@ describe("DATABASE_URL", () => {
     expect(first.stdout).toContain(password);
     expect(fs.statSync(path.join(dataDir, "initial-passwords.txt")).mode & 0o777).toBe(0o600);
 
-    const again = await finished(npmStart(["--setup-only"], env));
+    const again = await finished(start(["--setup-only"], env));
     expect(again.stdout).not.toContain(password);
     expect(again.stdout).toContain("owner@example.com: its generated password is in");
     expect(await db.sequence.count()).toBe(0);
@@ -146,7 +163,7 @@ describe("the embedded database", () => {
   it("STEPWISE_DEMO=0 with the operator's admin: that admin only, no demo data, the password never printed or stored", async () => {
     const secret = "Operator-Secret-PW-42";
     const { dataDir, ports, env } = await embeddedEnv("nodemo", { STEPWISE_DEMO: "0", STEPWISE_ADMIN_EMAIL: "ops@corp.test", STEPWISE_ADMIN_PASSWORD: secret });
-    const run = await finished(npmStart(["--setup-only"], env));
+    const run = await finished(start(["--setup-only"], env));
     expect(run.code).toBe(0);
     expect(run.stdout + run.stderr).not.toContain(secret);
     expect(run.stdout).toContain("Sign in as ops@corp.test with the password you set in STEPWISE_ADMIN_PASSWORD.");
@@ -171,14 +188,9 @@ describe("the embedded database", () => {
 
   it("by default: generated logins printed once and kept 0600, loopback only, demo seeded once, a clean stop on SIGTERM", async () => {
     const { dataDir, ports, env } = await embeddedEnv("default");
-    const app = npmStart(buildFlag(), env);
-    try {
-      await app.waitFor(/Stepwise is running at/, 600_000);
-      await app.waitFor(/\(viewer\)\n/, 10_000);
-    } catch (error) {
-      process.kill(-app.child.pid!, "SIGKILL");
-      throw error;
-    }
+    const app = start(buildFlag(), env);
+    await app.waitFor(/Stepwise is running at/, 600_000);
+    await app.waitFor(/\(viewer\)\n/, 10_000);
     const base = `http://127.0.0.1:${ports.PORT}`;
     const stored = generatedPasswords(dataDir);
     expect([...stored.keys()].sort()).toEqual(["admin@stepwise.local", "marketer@stepwise.local", "viewer@stepwise.local"]);
@@ -224,7 +236,7 @@ describe("the embedded database", () => {
     expect(fs.readFileSync(path.join(dataDir, "postgres.log"), "utf8")).toMatch(/received fast shutdown request[\s\S]*database system is shut down\s*$/);
 
     // A second start: nothing printed again, nothing re-seeded.
-    const again = await finished(npmStart(["--setup-only"], env));
+    const again = await finished(start(["--setup-only"], env));
     expect(again.code).toBe(0);
     for (const password of stored.values()) expect(again.stdout).not.toContain(password);
     expect(again.stdout).toContain("demo data was seeded before: not again");
@@ -242,13 +254,8 @@ describe("the embedded database", () => {
 
   it("HOST=0.0.0.0 opts in to other machines (PostgreSQL stays on loopback); stops everything when its parent dies", async () => {
     const { dataDir, ports, env } = await embeddedEnv("orphan", { STEPWISE_DEMO: "0", HOST: "0.0.0.0" });
-    const app = npmStart(buildFlag(), env);
-    try {
-      await app.waitFor(/Stepwise is running at[\s\S]*\n\n/, 600_000);
-    } catch (error) {
-      process.kill(-app.child.pid!, "SIGKILL");
-      throw error;
-    }
+    const app = start(buildFlag(), env);
+    await app.waitFor(/Stepwise is running at[\s\S]*\n\n/, 600_000);
     expect(listenAddresses(ports.PORT)).toEqual(["0.0.0.0"]);
     expect(listenAddresses(ports.STEPWISE_EXECUTOR_PORT)).toEqual(["0.0.0.0"]);
     expect(listenAddresses(ports.EMBEDDED_PG_PORT)).toEqual(["127.0.0.1"]);
