@@ -10,6 +10,7 @@ import { archiveSequenceAction } from "@/lib/actions/sequences/archive-sequence-
 import { pauseSequenceAction } from "@/lib/actions/sequences/pause-sequence-action";
 import { resumeSequenceAction } from "@/lib/actions/sequences/resume-sequence-action";
 import type { ActionResult } from "@/lib/actions/safe-action";
+import { allows } from "@/lib/sequences/status-actions";
 import { toastResult } from "./action-feedback";
 import { DuplicateSequenceButton } from "./duplicate-sequence-button";
 
@@ -55,12 +56,12 @@ export function StatusControls({ sequenceId, sequenceName, status, hasTriggers }
             <label htmlFor={`${id}-manual`}>Manual enrollment only</label>
           </div>
         ) : null}
-        {status === "draft" ? (
+        {allows(status, "activate") ? (
           <Button type="button" pending={pending} onClick={activate}>
             Activate
           </Button>
         ) : null}
-        {status === "active" ? (
+        {allows(status, "pause") ? (
           <ConfirmDialog
             trigger={<Button type="button" variant="outline">Pause</Button>}
             title={`Pause "${sequenceName}"?`}
@@ -69,12 +70,12 @@ export function StatusControls({ sequenceId, sequenceName, status, hasTriggers }
             onConfirm={() => confirmed(pauseSequenceAction, "Sequence paused")}
           />
         ) : null}
-        {status === "paused" ? (
+        {allows(status, "resume") ? (
           <Button type="button" pending={pending} onClick={resume}>
             Resume
           </Button>
         ) : null}
-        {status === "draft" || status === "paused" ? (
+        {allows(status, "archive") ? (
           <ConfirmDialog
             trigger={<Button type="button" variant="outline">Archive</Button>}
             title={`Archive "${sequenceName}"?`}
