@@ -56,7 +56,14 @@ export default async function SequencePage({ params, searchParams }: Props) {
             {/* Level with the buttons, not centred on them plus a refusal message below. */}
             <StatusBadge status={sequence.status} className="mt-2 self-start" />
             {canEdit ? (
-              <StatusControls key={sequence.id} sequenceId={sequence.id} sequenceName={sequence.name} status={sequence.status} hasTriggers={sequence.triggers.length > 0} />
+              <StatusControls
+                key={sequence.id}
+                sequenceId={sequence.id}
+                sequenceName={sequence.name}
+                status={sequence.status}
+                hasTriggers={sequence.triggers.length > 0}
+                steps={sequence.steps.map(({ subject, body }) => ({ subject, body }))}
+              />
             ) : null}
           </>
         }
