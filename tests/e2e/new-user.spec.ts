@@ -2,7 +2,9 @@
  * What a new user hit trying the app end to end (issue 14), each checked
  * where they met it.
  */
+import fs from "node:fs";
 import type { Page } from "@playwright/test";
+import { parseCsv } from "../../lib/contacts/csv";
 import { e2eDb, enrollThroughUi, expect, openFirstStep, test, useRole } from "./support/fixtures";
 
 useRole("marketer");
@@ -140,4 +142,50 @@ test("the sequences list offers Archive only where the status allows it", async 
   await expect(table.getByRole("button", { name: `Archive ${names.draft}` })).toBeVisible();
   await expect(table.getByRole("button", { name: `Archive ${names.paused}` })).toBeVisible();
   await expect(table.getByRole("button", { name: `Duplicate ${names.active}` })).toBeVisible();
+});
+
+test("a CSV import says beforehand which rows are new, update or repeat a line; fills only empty fields if asked; failed rows download", async ({ page }) => {
+  const s = stamp();
+  const db = e2eDb();
+  const existing = await db.contact.create({ data: { email: `known-${s}@example.com`, firstName: "Kept", lastName: null } });
+  const csv = [
+    "email,first_name,last_name",
+    `known-${s}@example.com,Overwritten,Filled${s}`,
+    `fresh-${s}@example.com,Fresh,Person${s}`,
+    `FRESH-${s}@example.com,Second,Copy${s}`,
+    `broken-${s},Bad,Row${s}`,
+  ].join("\n");
+
+  await page.goto("/contacts/import");
+  await page.getByLabel("CSV file").setInputFiles({ name: `summary-${s}.csv`, mimeType: "text/csv", buffer: Buffer.from(csv) });
+  const summary = page.getByRole("region", { name: "Before importing" });
+  await expect(summary.locator('[data-summary="new"] dd')).toHaveText("2"); // fresh and the broken row (checked when imported)
+  await expect(summary.locator('[data-summary="update"] dd')).toHaveText("1");
+  await expect(summary.locator('[data-summary="duplicate"] dd')).toHaveText("1");
+  const plan = summary.getByRole("table", { name: "Rows that update or are not imported" });
+  await expect(plan.getByRole("row").filter({ hasText: `known-${s}@example.com` })).toContainText("updates the existing contact");
+  await expect(plan.getByRole("row").filter({ hasText: `fresh-${s}@example.com` })).toContainText("duplicate of line 3");
+
+  await page.getByLabel("Only fill empty fields").check();
+  await page.getByRole("button", { name: "Import 4 rows" }).click();
+  await expect(toast(page, "Import finished: 1 new, 1 updated, 2 with errors")).toBeVisible();
+  const report = page.getByRole("table", { name: "Rows that were not imported" });
+  const reportRows = await report.locator("tbody tr").evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll("td"), (td) => td.textContent?.trim())));
+  expect(reportRows).toEqual([
+    ["4", `Email "fresh-${s}@example.com": duplicate of line 3 (the first one is imported)`],
+    ["5", `Email "broken-${s}": Enter a valid email address`],
+  ]);
+
+  // The existing contact kept its first name; its empty last name was filled. The first of the duplicates won.
+  expect(await db.contact.findUniqueOrThrow({ where: { id: existing.id } })).toMatchObject({ firstName: "Kept", lastName: `Filled${s}` });
+  expect(await db.contact.findUniqueOrThrow({ where: { email: `fresh-${s}@example.com` } })).toMatchObject({ firstName: "Fresh" });
+
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download the rows not imported (CSV)" }).click()]);
+  expect(download.suggestedFilename()).toBe(`summary-${s}-not-imported.csv`);
+  const rows = parseCsv(fs.readFileSync(await download.path(), "utf8")).map((r) => r.values);
+  expect(rows).toEqual([
+    ["email", "first_name", "last_name", "error"],
+    [`FRESH-${s}@example.com`, "Second", `Copy${s}`, `Email "fresh-${s}@example.com": duplicate of line 3 (the first one is imported)`],
+    [`broken-${s}`, "Bad", `Row${s}`, `Email "broken-${s}": Enter a valid email address`],
+  ]);
 });
