@@ -73,6 +73,8 @@ test.describe("as a marketer", () => {
 
     const email = `tagged-${Date.now()}@example.com`;
     const contact = await db.contact.create({ data: { email, firstName: "Tagged" } });
+    // The stats tab opened last is in front; a background tab runs no animation frames, so the dialog below would never settle.
+    await page.bringToFront();
     await page.goto(`/contacts/${contact.id}`);
     await page.getByLabel("Add a tag").fill(tagName);
     await page.getByRole("button", { name: "Add", exact: true }).click();
