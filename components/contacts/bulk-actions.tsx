@@ -6,11 +6,12 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/select";
 import { toast } from "@/components/ui/toast";
-import { bulkAddTagAction } from "@/lib/actions/contacts/bulk-add-tag-action";
 import { bulkEnrollAction } from "@/lib/actions/contacts/bulk-enroll-action";
 import { bulkRemoveTagAction } from "@/lib/actions/contacts/bulk-remove-tag-action";
 import type { BulkEnrollResult } from "@/lib/contacts/bulk-enroll";
 import { ENROLL_REFUSALS } from "@/lib/sequences/enroll-refusals";
+import { describeTagResult } from "./tag-result";
+import { useAddTag } from "./use-add-tag";
 
 type Option = { id: string; name: string };
 
@@ -32,12 +33,14 @@ export function BulkActions({ contactIds, tags, sequences, onDone }: { contactId
   const [sequenceId, setSequenceId] = useState("");
   const [pending, setPending] = useState<"add" | "remove" | "enroll" | null>(null);
   const [, startTransition] = useTransition();
+  const tagging = useAddTag();
 
-  function run(kind: "add" | "remove" | "enroll", action: () => Promise<{ title: string; description?: string } | { error: string }>) {
+  function run(kind: "add" | "remove" | "enroll", action: () => Promise<{ title: string; description?: string } | { error: string } | null>) {
     setPending(kind);
     startTransition(async () => {
       try {
         const outcome = await action();
+        if (outcome === null) return; // cancelled: nothing changed
         if ("error" in outcome) {
           toast({ title: outcome.error, variant: "destructive" });
         } else {
@@ -56,6 +59,7 @@ export function BulkActions({ contactIds, tags, sequences, onDone }: { contactId
 
   return (
     <section aria-label="Bulk actions" className="flex flex-wrap items-end gap-4 rounded-lg border bg-muted/40 p-3">
+      {tagging.dialog}
       <p className="self-center text-sm font-medium" aria-live="polite">
         {selection} selected
       </p>
@@ -64,10 +68,12 @@ export function BulkActions({ contactIds, tags, sequences, onDone }: { contactId
         onSubmit={(e) => {
           e.preventDefault();
           run("add", async () => {
-            const r = await bulkAddTagAction({ contactIds, tagName: addTag });
-            if (!r.ok) return { error: r.fieldErrors?.tagName?.[0] ?? r.message };
+            const outcome = await tagging.addTag(contactIds, addTag);
+            if (outcome.kind === "cancelled") return null;
+            if (outcome.kind === "error") return { error: outcome.fieldErrors?.tagName?.[0] ?? outcome.message };
             setAddTag("");
-            return { title: `Tag "${addTag.trim()}" added to ${selection}` };
+            const { title, description } = describeTagResult(outcome.result, contactIds.length);
+            return { title, description };
           });
         }}
       >

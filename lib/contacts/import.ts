@@ -2,6 +2,7 @@ import type { Db } from "../db/prisma";
 import { isAppError, type FieldErrors } from "../errors";
 import { ZImportContactsInput, type TImportContactsInput, type TImportMapping, type TImportRow } from "../validations/contact-import";
 import { parseOrThrow } from "../validations/parse";
+import { duplicateLines, duplicateReason, importRowEmail } from "./import-plan";
 import { upsertContact } from "./upsert";
 
 export type ImportFailure = { line: number; reason: string };
@@ -29,20 +30,29 @@ const FIELD_LABELS: Record<string, string> = {
 /**
  * Imports CSV rows through the same validation and upsert as every other
  * way contacts arrive. Good rows are saved (new emails created, known ones
- * updated: emails match case-insensitively); each bad row is reported with
- * its line and why, and does not stop the others.
+ * updated, or with `onlyFillEmpty` only their empty fields filled: emails
+ * match case-insensitively); each bad row is reported with its line, why and
+ * the offending value, and does not stop the others. A row repeating an
+ * earlier row's email is not imported ("duplicate of line N"): the browser
+ * applies the same rule across the chunks of a file.
  */
 export async function importContacts(
   db: Db,
   input: TImportContactsInput,
   onProgress?: (progress: ImportProgress) => void,
 ): Promise<ImportResult> {
-  const { rows, mapping, fireTriggers, tagNames = [] } = parseOrThrow(ZImportContactsInput, input);
+  const { rows, mapping, fireTriggers, tagNames = [], onlyFillEmpty = false } = parseOrThrow(ZImportContactsInput, input);
   const result: ImportResult = { imported: 0, updated: 0, failed: [] };
+  const duplicates = duplicateLines(rows, mapping);
 
   for (let start = 0; start < rows.length; start += IMPORT_BATCH_SIZE) {
     const batch = rows.slice(start, start + IMPORT_BATCH_SIZE);
-    for (const outcome of await importBatch(db, batch, { mapping, fireTriggers, tagNames })) {
+    const unique = batch.filter((row) => {
+      const firstLine = duplicates.get(row.line);
+      if (firstLine !== undefined) result.failed.push({ line: row.line, reason: duplicateReason(importRowEmail(row, mapping), firstLine) });
+      return firstLine === undefined;
+    });
+    for (const outcome of await importBatch(db, unique, { mapping, fireTriggers, tagNames, onlyFillEmpty })) {
       if (outcome.kind === "created") result.imported++;
       else if (outcome.kind === "updated") result.updated++;
       else result.failed.push({ line: outcome.line, reason: outcome.reason });
@@ -53,39 +63,21 @@ export async function importContacts(
   return result;
 }
 
-type BatchOptions = { mapping: TImportMapping; fireTriggers: boolean; tagNames: string[] };
+type BatchOptions = { mapping: TImportMapping; fireTriggers: boolean; tagNames: string[]; onlyFillEmpty: boolean };
 
+/** Rows of distinct emails (duplicates were taken out), so saving them at once never races. */
 async function importBatch(db: Db, batch: TImportRow[], options: BatchOptions): Promise<RowOutcome[]> {
-  const outcomes: RowOutcome[] = [];
-  // Rows for the same email go in successive waves, in file order, so that
-  // two of them are never saved at once and the last one wins.
-  for (const wave of wavesByEmail(batch, options.mapping)) {
-    outcomes.push(...(await mapConcurrently(wave, CONCURRENCY, (row) => importRow(db, row, options))));
-  }
-  return outcomes;
-}
-
-function wavesByEmail(rows: TImportRow[], mapping: TImportMapping): TImportRow[][] {
-  const emailColumn = mapping.findIndex((c) => c.target === "email");
-  const seen = new Map<string, number>();
-  const waves: TImportRow[][] = [];
-  for (const row of rows) {
-    const email = (row.values[emailColumn] ?? "").trim().toLowerCase();
-    const wave = seen.get(email) ?? 0;
-    seen.set(email, wave + 1);
-    (waves[wave] ??= []).push(row);
-  }
-  return waves;
+  return mapConcurrently(batch, CONCURRENCY, (row) => importRow(db, row, options));
 }
 
 async function importRow(db: Db, row: TImportRow, options: BatchOptions): Promise<RowOutcome> {
   const built = rowToContactInput(row, options.mapping, options.tagNames);
   if ("reason" in built) return { line: row.line, kind: "failed", reason: built.reason };
   try {
-    const { created } = await upsertContact(db, built.input, { source: "import", fireTriggers: options.fireTriggers });
+    const { created } = await upsertContact(db, built.input, { source: "import", fireTriggers: options.fireTriggers, onlyFillEmpty: options.onlyFillEmpty });
     return created ? { line: row.line, kind: "created" } : { line: row.line, kind: "updated" };
   } catch (error) {
-    if (isAppError(error)) return { line: row.line, kind: "failed", reason: describeAppError(error.message, error.fieldErrors) };
+    if (isAppError(error)) return { line: row.line, kind: "failed", reason: describeAppError(error.message, error.fieldErrors, built.input) };
     console.error(`[import] line ${row.line} could not be saved`, error);
     return { line: row.line, kind: "failed", reason: "Could not be saved (unexpected error)" };
   }
@@ -121,11 +113,22 @@ export function rowToContactInput(row: TImportRow, mapping: TImportMapping, tagN
   return { input: input as ContactInput };
 }
 
-function describeAppError(message: string, fieldErrors: FieldErrors | undefined): string {
+function describeAppError(message: string, fieldErrors: FieldErrors | undefined, input: ContactInput): string {
   if (!fieldErrors || Object.keys(fieldErrors).length === 0) return message;
   return Object.entries(fieldErrors)
-    .map(([field, messages]) => `${fieldLabel(field)}: ${messages.join(", ")}`)
+    .map(([field, messages]) => {
+      const value = offendingValue(input, field);
+      return `${fieldLabel(field)}${value === undefined ? "" : ` "${truncate(value)}"`}: ${messages.join(", ")}`;
+    })
     .join("; ");
+}
+
+/** The value a field error is about ("email", "tags.1", "attributes.plan"), as the file had it. */
+function offendingValue(input: ContactInput, path: string): string | undefined {
+  const [head, ...rest] = path.split(".");
+  let value: unknown = (input as Record<string, unknown>)[head];
+  for (const key of rest) value = value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
+  return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
 }
 
 function fieldLabel(path: string): string {

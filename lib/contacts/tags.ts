@@ -7,13 +7,20 @@ import {
   EMPTY_SUMMARY,
   enrollForNewLinks,
   type ChangeSource,
+  type SequenceTriggerSummary,
   type TriggerSummary,
 } from "../triggers/fire";
 import { ZTagNames } from "../validations/contact";
 import { assertIds } from "../validations/ids";
 import { parseOrThrow } from "../validations/parse";
 
-export type AddTagsResult = { tags: { id: string; name: string }[]; added: number; triggers: TriggerSummary };
+export type AddTagsResult = {
+  tags: { id: string; name: string }[];
+  added: number;
+  triggers: TriggerSummary;
+  /** The same enrollments, per sequence (only sequences a trigger fired for). */
+  triggersBySequence: SequenceTriggerSummary[];
+};
 
 /**
  * Adds tags to many contacts in one statement, creating missing tags
@@ -27,18 +34,18 @@ export async function addTags(
 ): Promise<AddTagsResult> {
   const contactIds = [...new Set(assertIds(input.contactIds, "contactIds"))];
   const tags = await ensureTags(db, parseOrThrow(ZTagNames, input.tagNames));
-  if (contactIds.length === 0 || tags.length === 0) return { tags, added: 0, triggers: { ...EMPTY_SUMMARY } };
+  if (contactIds.length === 0 || tags.length === 0) return { tags, added: 0, triggers: { ...EMPTY_SUMMARY }, triggersBySequence: [] };
 
   const tagIds = tags.map((t) => t.id);
   const triggers = (input.fireTriggers ?? true) ? await activeTagTriggers(db, tagIds) : [];
   if (triggers.length === 0) {
     const inserted = await insertLinks(db, contactIds, tagIds);
-    return { tags, added: inserted.length, triggers: { ...EMPTY_SUMMARY } };
+    return { tags, added: inserted.length, triggers: { ...EMPTY_SUMMARY }, triggersBySequence: [] };
   }
   // The links and the enrollments they trigger commit together, so no link
   // is ever left whose trigger did not fire; a handful of set-based
   // statements whatever the number of contacts.
-  const { added, summary, started } = await db.$transaction(
+  const { added, summary, bySequence, started } = await db.$transaction(
     async (tx) => {
       const inserted = await insertLinks(tx, contactIds, tagIds);
       return { added: inserted.length, ...(await enrollForNewLinks(tx, inserted, triggers)) };
@@ -46,7 +53,7 @@ export async function addTags(
     { timeout: BULK_TRANSACTION_TIMEOUT_MS },
   );
   await publishStarted(started);
-  return { tags, added, triggers: summary };
+  return { tags, added, triggers: summary, triggersBySequence: bySequence };
 }
 
 /** Inserts the links that do not exist yet (live contacts only) and returns them. */

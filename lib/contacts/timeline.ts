@@ -114,6 +114,11 @@ export function describeTimelineEvent(event: TimelineEventInput): TimelineSenten
       return { sentence: `${stepName(sent, true)} sent`, detail: null, tone: "success" };
     }
     case "step_skipped":
+      // A run that met a paused sequence stops before the step; resuming
+      // sends it (run-step logs this as step_skipped, reason sequence_paused).
+      if (reason === "sequence_paused") {
+        return { sentence: `${stepName(step, false)} held: sequence paused (it is sent when the sequence resumes)`, detail: step ? `Subject: ${step.subject}` : null, tone: "neutral" };
+      }
       return { sentence: `${stepName(step, false)} skipped: ${describeSkipReason(reason)}`, detail: step ? `Subject: ${step.subject}` : null, tone: "warning" };
     case "step_failed":
       return { sentence: `${stepName(step, true)} failed: ${FAILURES[reason ?? ""] ?? describeSkipReason(reason)}`, detail: dataField(data, "error"), tone: "danger" };

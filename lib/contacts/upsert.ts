@@ -16,43 +16,48 @@ import { addTags } from "./tags";
 
 type Attributes = Record<string, string | number | boolean>;
 type Details = { firstName?: string | null; lastName?: string | null; timezone?: string; attributes?: Record<string, string | number | boolean | null> };
-type LockedContact = { id: string; deletedAt: Date | null; attributes: unknown };
+type LockedContact = { id: string; deletedAt: Date | null; attributes: unknown; firstName: string | null; lastName: string | null };
 
 /**
  * Creates a contact or updates the one with this email (normalized). Tags
  * and score go through addTags and setLeadScore, so triggers fire exactly as
- * for any other change. A deleted contact is not brought back.
+ * for any other change. A deleted contact is not brought back. With
+ * `onlyFillEmpty`, an existing contact keeps every value it has: only an
+ * empty name and missing attributes are filled, the time zone and lead score
+ * (never empty) are kept, and tags are added.
  */
 export async function upsertContact(
   db: Db,
   input: TContactInput,
-  options: { source: ChangeSource; fireTriggers?: boolean },
+  options: { source: ChangeSource; fireTriggers?: boolean; onlyFillEmpty?: boolean },
 ): Promise<{ contactId: string; created: boolean }> {
   const { email, tags, leadScore, ...details } = parseOrThrow(ZContactInput, input);
   const fireTriggers = options.fireTriggers ?? true;
 
-  const { contactId, created } = await db.$transaction(async (tx) => {
+  const { contactId, created, existed } = await db.$transaction(async (tx) => {
     for (let attempt = 0; attempt < 2; attempt++) {
       const [existing] = await tx.$queryRaw<LockedContact[]>`
-        SELECT "id", "deletedAt", "attributes" FROM "Contact" WHERE lower("email") = ${email} FOR UPDATE`;
+        SELECT "id", "deletedAt", "attributes", "firstName", "lastName" FROM "Contact" WHERE lower("email") = ${email} FOR UPDATE`;
       if (existing) {
         if (existing.deletedAt) {
           throw new AppError("conflict", "A contact with this email was deleted; it cannot be created again.", {
             email: ["This contact was deleted."],
           });
         }
-        await applyDetails(tx, existing, details);
-        return { contactId: existing.id, created: false };
+        await applyDetails(tx, existing, options.onlyFillEmpty ? emptyFieldsOnly(existing, details) : details);
+        return { contactId: existing.id, created: false, existed: true };
       }
       const id = await insertContact(tx, email, details, options.source);
-      if (id) return { contactId: id, created: true };
+      if (id) return { contactId: id, created: true, existed: false };
       // A concurrent call created it between our read and insert: update that one.
     }
     throw new AppError("conflict", "The contact changed while saving; please retry.");
   });
 
   if (tags && tags.length > 0) await addTags(db, { contactIds: [contactId], tagNames: tags, source: options.source, fireTriggers });
-  if (leadScore !== undefined) await setLeadScore(db, { contactId, score: leadScore, source: options.source, fireTriggers });
+  if (leadScore !== undefined && !(options.onlyFillEmpty && existed)) {
+    await setLeadScore(db, { contactId, score: leadScore, source: options.source, fireTriggers });
+  }
   return { contactId, created };
 }
 
@@ -62,7 +67,7 @@ export async function updateContactDetails(db: Db, input: { contactId: string; p
   const patch = parseOrThrow(ZContactPatch, input.patch);
   await db.$transaction(async (tx) => {
     const [contact] = await tx.$queryRaw<LockedContact[]>`
-      SELECT "id", "deletedAt", "attributes" FROM "Contact" WHERE "id" = ${contactId} FOR UPDATE`;
+      SELECT "id", "deletedAt", "attributes", "firstName", "lastName" FROM "Contact" WHERE "id" = ${contactId} FOR UPDATE`;
     if (!contact || contact.deletedAt) throw new AppError("not_found", "Contact not found.");
     await applyDetails(tx, contact, patch);
   });
@@ -82,6 +87,17 @@ async function insertContact(tx: Tx, email: string, details: Details, source: Ch
   // Consent must be demonstrable: record how the contact came to be subscribed.
   await tx.consentEvent.create({ data: { contactId: row.id, type: "subscribed", source, createdAt: now } });
   return row.id;
+}
+
+/** The details that fill a field the contact has empty (a name, an attribute it lacks). */
+function emptyFieldsOnly(contact: LockedContact, details: Details): Details {
+  const current = isPlainRecord(contact.attributes) ? contact.attributes : {};
+  const attributes = Object.fromEntries(Object.entries(details.attributes ?? {}).filter(([key]) => current[key] === undefined || current[key] === ""));
+  return {
+    ...(contact.firstName ? {} : { firstName: details.firstName }),
+    ...(contact.lastName ? {} : { lastName: details.lastName }),
+    ...(Object.keys(attributes).length ? { attributes } : {}),
+  };
 }
 
 async function applyDetails(tx: Tx, contact: LockedContact, details: Details): Promise<void> {

@@ -80,7 +80,8 @@ function validPairs(pairs: EnrollPair[]): EnrollPair[] {
   return pairs;
 }
 
-const pairKey = (pair: { contactId: string; sequenceId: string }) => `${pair.contactId}|${pair.sequenceId}`;
+/** The key of enrollPairs' results. */
+export const pairKey = (pair: { contactId: string; sequenceId: string }) => `${pair.contactId}|${pair.sequenceId}`;
 
 /** After commit, in chunks: a run starts only for an enrollment that exists. */
 export async function publishStarted(started: OutgoingEvent[]): Promise<void> {

@@ -7,10 +7,12 @@
 import type { Db, Tx } from "../db/prisma";
 import type { OutgoingEvent } from "../events/publish";
 import { enrollContact, type EnrollResult } from "../sequences/enroll-contact";
-import { enrollMany, enrollPairs, summarizeResults } from "../sequences/enroll-many";
+import { enrollMany, enrollPairs, pairKey, summarizeResults } from "../sequences/enroll-many";
 import { crossesScoreThreshold, signupMatches, type EnrollmentSource } from "../sequences/triggers";
 
 export type TriggerSummary = { enrolled: number; alreadyEnrolled: number; refused: number };
+/** A TriggerSummary for one sequence. */
+export type SequenceTriggerSummary = TriggerSummary & { sequenceId: string };
 
 /** Where a contact change came from (the same words as ConsentEvent.source). */
 export type ChangeSource = "admin" | "api" | "import" | "signup" | "seed";
@@ -43,11 +45,17 @@ export async function enrollForNewLinks(
   tx: Tx,
   links: { contactId: string; tagId: string }[],
   triggers: TagTrigger[],
-): Promise<{ summary: TriggerSummary; started: OutgoingEvent[] }> {
+): Promise<{ summary: TriggerSummary; bySequence: SequenceTriggerSummary[]; started: OutgoingEvent[] }> {
   const pairs = dedupe(triggeredByLinks(links, triggers));
-  if (pairs.length === 0) return { summary: { ...EMPTY_SUMMARY }, started: [] };
+  if (pairs.length === 0) return { summary: { ...EMPTY_SUMMARY }, bySequence: [], started: [] };
   const { results, started } = await enrollPairs(tx, pairs, "trigger:tag_added");
-  return { summary: summarizeResults([...results.values()]), started };
+  const resultsBySequence = new Map<string, EnrollResult[]>();
+  for (const pair of pairs) {
+    const result = results.get(pairKey(pair));
+    if (result) resultsBySequence.set(pair.sequenceId, [...(resultsBySequence.get(pair.sequenceId) ?? []), result]);
+  }
+  const bySequence = [...resultsBySequence].map(([sequenceId, list]) => ({ sequenceId, ...summarizeResults(list) }));
+  return { summary: summarizeResults([...results.values()]), bySequence, started };
 }
 
 function triggeredByLinks(links: { contactId: string; tagId: string }[], triggers: TagTrigger[]): TriggeredPair[] {

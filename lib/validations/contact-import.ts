@@ -57,6 +57,8 @@ export const ZImportContactsInput = z.object({
   fireTriggers: z.boolean(),
   /** Tags added to every imported contact. */
   tagNames: z.array(ZTagName).max(20).optional(),
+  /** Existing contacts keep every value they have; only empty fields are filled (tags are still added). */
+  onlyFillEmpty: z.boolean().optional(),
 });
 export type TImportContactsInput = z.infer<typeof ZImportContactsInput>;
 
@@ -68,6 +70,15 @@ export const ZImportChunkInput = ZImportContactsInput.extend({
   rows: z.array(ZImportRow).min(1).max(IMPORT_CHUNK_ROWS, `At most ${IMPORT_CHUNK_ROWS} rows per request`),
 });
 
+/** Emails per summary request before an import (the browser sends a file's emails in turn). */
+export const IMPORT_PREVIEW_EMAILS = 5000;
+
+/** The emails of a file, to learn which contacts exist already. Cells as in the file; anything else is ignored. */
+export const ZImportPreviewInput = z.object({
+  emails: z.array(z.string().max(10_000, "A cell is longer than 10,000 characters")).min(1).max(IMPORT_PREVIEW_EMAILS, `At most ${IMPORT_PREVIEW_EMAILS} emails per request`),
+});
+export type TImportPreviewInput = z.infer<typeof ZImportPreviewInput>;
+
 /** A mapping guess from a header name ("E-mail", "first_name", "Company"). */
 export function guessImportColumn(header: string): TImportColumn {
   const h = header.trim().toLowerCase().replace(/[\s_\-.]+/g, "");
@@ -77,8 +88,8 @@ export function guessImportColumn(header: string): TImportColumn {
   if (["leadscore", "score"].includes(h)) return { target: "leadScore" };
   if (["timezone", "tz", "zone"].includes(h)) return { target: "timezone" };
   if (["tags", "tag", "labels"].includes(h)) return { target: "tags" };
-  // Columns our own export writes that are not contact data to set.
-  if (["id", "status", "createdat", "created", "updatedat"].includes(h)) return { target: "ignore" };
+  // Columns our own export (and the failed-rows download: "error") write that are not contact data to set.
+  if (["id", "status", "createdat", "created", "updatedat", "error"].includes(h)) return { target: "ignore" };
   return { target: "attribute", attributeKey: attributeKeyFor(header) };
 }
 

@@ -74,5 +74,9 @@ export const ZBulkContactIds = z
 export const ZBulkTagInput = z.object({ contactIds: ZBulkContactIds, tagName: ZTagName });
 export type TBulkTagInput = z.infer<typeof ZBulkTagInput>;
 
+/** Adding a tag: `confirmTriggers` says the user agreed that its live entry triggers enroll the contacts. */
+export const ZBulkAddTagInput = ZBulkTagInput.extend({ confirmTriggers: z.boolean().optional() });
+export type TBulkAddTagInput = z.infer<typeof ZBulkAddTagInput>;
+
 export const ZBulkEnrollInput = z.object({ contactIds: ZBulkContactIds, sequenceId: ZId });
 export type TBulkEnrollInput = z.infer<typeof ZBulkEnrollInput>;

@@ -88,7 +88,8 @@ const [, ZScoreTrigger, ZSignupTrigger] = ZTriggerInput.options;
 export const ZNewTrigger = z.discriminatedUnion("type", [
   z
     .object({ type: z.literal("tag_added"), tagId: ZId.optional(), tagName: ZTagName.optional() })
-    .refine((t) => t.tagId || t.tagName, { message: "Pick or type a tag", path: ["tagName"] }),
+    // Only for neither given: a given but empty name already fails ZTagName, with the same message.
+    .refine((t) => t.tagId !== undefined || t.tagName !== undefined, { message: "Pick or type a tag", path: ["tagName"] }),
   ZScoreTrigger,
   ZSignupTrigger,
 ]);

@@ -73,10 +73,17 @@ test.describe("as a marketer", () => {
 
     const email = `tagged-${Date.now()}@example.com`;
     const contact = await db.contact.create({ data: { email, firstName: "Tagged" } });
+    // The stats tab opened last is in front; a background tab runs no animation frames, so the dialog below would never settle.
+    await page.bringToFront();
     await page.goto(`/contacts/${contact.id}`);
     await page.getByLabel("Add a tag").fill(tagName);
     await page.getByRole("button", { name: "Add", exact: true }).click();
+    // The tag now enrolls: asked first, naming the sequence.
+    const confirm = page.getByRole("dialog", { name: `Adding “${tagName}” enrolls contacts` });
+    await expect(confirm).toContainText(name);
+    await confirm.getByRole("button", { name: "Add tag and enroll" }).click();
     await expect(toast(page, `Tag "${tagName}" added`)).toBeVisible();
+    await expect(toast(page, `Enrolled 1 in ${name}.`)).toBeVisible();
     await expect(page.getByRole("list", { name: "Tags" })).toContainText(tagName);
 
     await expect(statsPage.locator('[data-stat="active"]')).toHaveText("1", { timeout: 20_000 });

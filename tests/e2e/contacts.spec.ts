@@ -98,7 +98,7 @@ test("a CSV import reports each bad row with its line and reason; the good rows 
   const report = page.getByRole("table", { name: "Rows that were not imported" });
   const reportRows = await report.locator("tbody tr").evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll("td"), (td) => td.textContent?.trim())));
   expect(reportRows).toEqual([
-    ["3", "Email: Enter a valid email address"],
+    ["3", `Email "not-an-email-${stamp}": Enter a valid email address`],
     ["4", 'Lead score: "abc" is not a whole number'],
     ["5", "Email: missing"],
   ]);

@@ -2,6 +2,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { parseCsv } from "../../lib/contacts/csv";
 import { deleteContact } from "../../lib/contacts/delete-contact";
 import { importContacts, type ImportProgress } from "../../lib/contacts/import";
+import { findStoredEmails } from "../../lib/contacts/import-preview";
 import { guessImportColumn, type TImportMapping } from "../../lib/validations/contact-import";
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
@@ -26,14 +27,14 @@ const contactByEmail = (email: string) =>
   db.contact.findFirstOrThrow({ where: { email }, include: { tags: { include: { tag: true } } } });
 
 describe("importContacts", () => {
-  it("imports the good rows and reports each bad one with its line and reason", async () => {
+  it("imports the good rows and reports each bad one with its line, reason and value", async () => {
     const lines = ["email,first_name,lead_score,timezone,company"];
     const bad = new Map<number, RegExp>([
-      [5, /^Email: /], // not an email
+      [5, /^Email "not-an-email": \S/], // not an email
       [14, /^Email: missing$/],
       [23, /^Lead score: "high" is not a whole number$/],
-      [32, /^Time zone: /],
-      [41, /^Lead score: /], // out of range
+      [32, /^Time zone "Mars\/Olympus": \S/],
+      [41, /^Lead score "99999999": \S/], // out of range
     ]);
     for (let line = 2; line <= 51; line++) {
       if (line === 5) lines.push("not-an-email,Bad,1,UTC,Acme");
@@ -67,7 +68,7 @@ describe("importContacts", () => {
   it("reports lines as they are in the file, even after quoted newlines and blank lines", async () => {
     const text = 'email,note\r\ngood@example.com,"two\r\nlines"\r\n\r\nbad@,x\r\n';
     const result = await importContacts(db, { ...file(text), fireTriggers: false });
-    expect(result.failed).toEqual([{ line: 5, reason: expect.stringMatching(/^Email: /) }]);
+    expect(result.failed).toEqual([{ line: 5, reason: expect.stringMatching(/^Email "bad@": /) }]);
     expect(result.imported).toBe(1);
   });
 
@@ -107,17 +108,41 @@ describe("importContacts", () => {
     expect(await contactByEmail("ada@example.com")).toMatchObject({ firstName: "Augusta", lastName: "Lovelace", attributes: { plan: "pro" } });
   });
 
-  it("matches emails case-insensitively, across imports and within one file (the last row wins)", async () => {
+  it("matches emails case-insensitively, across imports and within one file (a later line is a duplicate of the first)", async () => {
     await importContacts(db, { ...file("email,first_name\nAda@Example.com,Ada\n"), fireTriggers: false });
 
     const result = await importContacts(db, { ...file("email,first_name\nADA@example.COM,Augusta\n  ada@EXAMPLE.com ,Countess\nnew@Example.com,New\nNEW@example.com,Newer\n"), fireTriggers: false });
 
-    expect(result).toEqual({ imported: 1, updated: 3, failed: [] });
+    expect(result).toEqual({
+      imported: 1,
+      updated: 1,
+      failed: [
+        { line: 3, reason: 'Email "ada@example.com": duplicate of line 2 (the first one is imported)' },
+        { line: 5, reason: 'Email "new@example.com": duplicate of line 4 (the first one is imported)' },
+      ],
+    });
     const contacts = await db.contact.findMany({ orderBy: { email: "asc" }, select: { email: true, firstName: true } });
     expect(contacts).toEqual([
-      { email: "ada@example.com", firstName: "Countess" },
-      { email: "new@example.com", firstName: "Newer" },
+      { email: "ada@example.com", firstName: "Augusta" },
+      { email: "new@example.com", firstName: "New" },
     ]);
+  });
+
+  it("with onlyFillEmpty, existing contacts keep their values and only empty fields are filled", async () => {
+    await importContacts(db, { ...file("email,first_name,last_name,lead_score,timezone,plan\nada@example.com,Ada,,5,Europe/London,free\n"), fireTriggers: false });
+
+    const result = await importContacts(db, {
+      ...file("email,first_name,last_name,lead_score,timezone,plan,company,tags\nada@example.com,Augusta,Lovelace,50,Asia/Tokyo,pro,Engines,vip\nnew@example.com,New,Person,7,Asia/Tokyo,pro,,\n"),
+      fireTriggers: false,
+      onlyFillEmpty: true,
+    });
+
+    expect(result).toEqual({ imported: 1, updated: 1, failed: [] });
+    const ada = await contactByEmail("ada@example.com");
+    expect(ada).toMatchObject({ firstName: "Ada", lastName: "Lovelace", leadScore: 5, timezone: "Europe/London", attributes: { plan: "free", company: "Engines" } });
+    expect(ada.tags.map((t) => t.tag.name)).toEqual(["vip"]);
+    // A new contact gets every value of its row.
+    expect(await contactByEmail("new@example.com")).toMatchObject({ firstName: "New", lastName: "Person", leadScore: 7, timezone: "Asia/Tokyo", attributes: { plan: "pro" } });
   });
 
   it("applies extra tags to every row and reports a deleted contact's row instead of reviving it", async () => {
@@ -139,5 +164,16 @@ describe("importContacts", () => {
       importContacts(db, { mapping: [{ target: "firstName" }], rows: [{ line: 2, values: ["Ada"] }], fireTriggers: false }),
     ).rejects.toMatchObject({ code: "validation" });
     expect(await db.contact.count()).toBe(0);
+  });
+});
+
+describe("findStoredEmails (the summary before an import)", () => {
+  it("tells stored contacts (in any case and spacing) and deleted ones from new emails", async () => {
+    await importContacts(db, { ...file("email\nada@example.com\ngone@example.com\n"), fireTriggers: false });
+    const gone = await contactByEmail("gone@example.com");
+    await deleteContact(db, { contactId: gone.id, deletedBy: "test" });
+
+    const stored = await findStoredEmails(db, { emails: [" ADA@example.com", "gone@EXAMPLE.com", "new@example.com", ""] });
+    expect(stored).toEqual({ existing: ["ada@example.com"], deleted: ["gone@example.com"] });
   });
 });

@@ -85,6 +85,12 @@ export const ACTION_CATALOG: CatalogEntry[] = [
     access: role("marketer"),
     input: (fx) => ({ rows: [{ line: 2, values: [`imported-${fx.suffix}@example.com`, "Imported"] }], mapping: [{ target: "email" }, { target: "firstName" }], fireTriggers: false }),
   },
+  {
+    file: "lib/actions/contacts/preview-import-action.ts",
+    exportName: "previewImportAction",
+    access: role("marketer"),
+    input: (fx) => ({ emails: [fx.contact.email, `unknown-${fx.suffix}@example.com`] }),
+  },
   { file: "lib/actions/contacts/mark-replied-action.ts", exportName: "markRepliedAction", access: role("marketer"), input: (fx) => ({ contactId: fx.enrolled.id, sequenceId: fx.active.id }) },
   { file: "lib/actions/contacts/resubscribe-contact-action.ts", exportName: "resubscribeContactAction", access: role("marketer"), input: (fx) => ({ contactId: fx.unsubscribed.id }) },
   { file: "lib/actions/contacts/set-lead-score-action.ts", exportName: "setLeadScoreAction", access: role("marketer"), input: (fx) => ({ contactId: fx.contact.id, score: 42 }) },

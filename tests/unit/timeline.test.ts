@@ -21,3 +21,20 @@ describe("timeline sentences", () => {
     expect(tone).toBe("danger");
   });
 });
+
+describe("a step held by a paused sequence", () => {
+  const base = { data: null, sequenceName: "Trial onboarding", trigger: null } as const;
+
+  it("reads as held, not skipped, and is not a warning", () => {
+    const event = { ...base, type: "step_skipped" as const, reason: "sequence_paused", step: { number: 3, subject: "Tips" } };
+    const { sentence, tone } = describeTimelineEvent(event as Parameters<typeof describeTimelineEvent>[0]);
+    expect(sentence).toBe("Step 3 held: sequence paused (it is sent when the sequence resumes)");
+    expect(sentence).not.toMatch(/skipped/);
+    expect(tone).toBe("neutral");
+  });
+
+  it("leaves real skips as skips", () => {
+    const event = { ...base, type: "step_skipped" as const, reason: "step_deleted", step: { number: 3, subject: "Tips" } };
+    expect(describeTimelineEvent(event as Parameters<typeof describeTimelineEvent>[0]).sentence).toBe("Step 3 skipped: the step was deleted");
+  });
+});

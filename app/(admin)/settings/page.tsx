@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/admin-shell/page-header";
+import { ReplyDetectionSettings } from "@/components/settings/reply-detection-settings";
 import { ApiKeys } from "@/components/settings/api-keys";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
@@ -8,6 +9,7 @@ import { requirePageUser } from "@/lib/auth/session";
 import { listApiKeysForAdmin } from "@/lib/api-keys/queries";
 import { hasRole, ROLE_LABELS } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
+import { replyDetectionConfigured } from "@/lib/replies/detection";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -29,6 +31,7 @@ export default async function SettingsPage() {
             </CardDescription>
           </CardHeader>
         </Card>
+        <ReplyDetectionSettings configured={replyDetectionConfigured()} />
         {users ? (
           <Card>
             <CardHeader>

@@ -7,8 +7,9 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { toast } from "@/components/ui/toast";
-import { bulkAddTagAction } from "@/lib/actions/contacts/bulk-add-tag-action";
 import { bulkRemoveTagAction } from "@/lib/actions/contacts/bulk-remove-tag-action";
+import { describeTagResult } from "../tag-result";
+import { useAddTag } from "../use-add-tag";
 
 /** A contact's tags: remove one with its button, add one by name (entry triggers fire). */
 export function ContactTagsEditor({ contactId, tags, allTags }: { contactId: string; tags: { id: string; name: string }[]; allTags: string[] }) {
@@ -18,17 +19,25 @@ export function ContactTagsEditor({ contactId, tags, allTags }: { contactId: str
   const [pendingTag, setPendingTag] = useState<string | null>(null);
   const [adding, startAdd] = useTransition();
   const [, startRemove] = useTransition();
+  const tagging = useAddTag();
 
   function add(event: React.FormEvent) {
     event.preventDefault();
     startAdd(async () => {
-      const result = await bulkAddTagAction({ contactIds: [contactId], tagName: name });
-      if (!result.ok) {
-        setError(result.fieldErrors?.tagName?.[0] ?? result.message);
+      const outcome = await tagging.addTag([contactId], name);
+      if (outcome.kind === "cancelled") return;
+      if (outcome.kind === "error") {
+        setError(outcome.fieldErrors?.tagName?.[0] ?? outcome.message);
+        return;
+      }
+      const { title, description, alreadyThere } = describeTagResult(outcome.result, 1);
+      if (alreadyThere) {
+        // Tags match case-insensitively: "vip" is the "VIP" the contact has.
+        setError(title);
         return;
       }
       setError(undefined);
-      toast({ title: `Tag "${name.trim()}" added`, variant: "success" });
+      toast({ title, description, variant: "success" });
       setName("");
       router.refresh();
     });
@@ -50,6 +59,7 @@ export function ContactTagsEditor({ contactId, tags, allTags }: { contactId: str
 
   return (
     <div className="grid gap-3">
+      {tagging.dialog}
       {tags.length === 0 ? (
         <p className="text-sm text-muted-foreground">No tags.</p>
       ) : (

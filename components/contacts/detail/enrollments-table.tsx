@@ -20,8 +20,10 @@ type Enrollment = {
 };
 
 /** Every sequence the contact is or was in; live ones can be ended from here. */
-export function EnrollmentsTable({ contactId, contactLabel, enrollments, canEdit }: {
+export function EnrollmentsTable({ contactId, contactLabel, enrollments, canEdit, replyDetection }: {
   contactId: string;
+  /** Whether replies can be detected at all (see ReplyDetectionNotice). */
+  replyDetection: boolean;
   contactLabel: string;
   enrollments: Enrollment[];
   canEdit: boolean;
@@ -49,7 +51,7 @@ export function EnrollmentsTable({ contactId, contactLabel, enrollments, canEdit
                 <Link href={`/sequences/${e.sequence.id}`} className="text-primary hover:underline">
                   {e.sequence.name}
                 </Link>
-                <div className="text-xs text-muted-foreground">{e.sequence.exitOnReply ? "Exits on reply" : "Continues after a reply"}</div>
+                <div className="text-xs text-muted-foreground">{e.sequence.exitOnReply ? (replyDetection ? "Exits on reply" : "Exits on reply (replies are not detected: see Settings)") : "Continues after a reply"}</div>
               </TableCell>
               <TableCell>
                 <StatusBadge status={e.status} />

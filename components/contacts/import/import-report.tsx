@@ -1,8 +1,25 @@
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import type { ImportResult } from "@/lib/contacts/import";
+"use client";
 
-/** Counts, then every rejected row with its line in the file and why. */
-export function ImportReport({ result }: { result: ImportResult }) {
+import { Button } from "@/components/ui/button";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import type { CsvRecord } from "@/lib/contacts/csv";
+import type { ImportResult } from "@/lib/contacts/import";
+import { failedRowsCsv } from "@/lib/contacts/import-plan";
+
+/** Saves the rows that were not imported, as the file had them plus an "error" column, to fix and import again. */
+function downloadFailedRows(fileName: string, header: string[], rows: CsvRecord[], failed: ImportResult["failed"]) {
+  const url = URL.createObjectURL(new Blob([failedRowsCsv(header, rows, failed)], { type: "text/csv;charset=utf-8" }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = `${fileName.replace(/\.csv$/i, "")}-not-imported.csv`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Counts, then every rejected row with its line in the file, why and the value, downloadable as a CSV. */
+export function ImportReport({ result, header, rows, fileName }: { result: ImportResult; header: string[]; rows: CsvRecord[]; fileName: string }) {
   return (
     <section aria-labelledby="import-report-heading" className="grid gap-4">
       <h2 id="import-report-heading" className="text-lg font-semibold">
@@ -21,6 +38,13 @@ export function ImportReport({ result }: { result: ImportResult }) {
         ))}
       </dl>
       {result.failed.length > 0 ? (
+        <div>
+          <Button type="button" variant="outline" onClick={() => downloadFailedRows(fileName, header, rows, result.failed)}>
+            Download the rows not imported (CSV)
+          </Button>
+        </div>
+      ) : null}
+      {result.failed.length > 0 ? (
         <Table aria-label="Rows that were not imported">
           <TableHeader>
             <TableRow>
@@ -32,7 +56,7 @@ export function ImportReport({ result }: { result: ImportResult }) {
             {result.failed.map((f) => (
               <TableRow key={f.line}>
                 <TableCell className="tabular-nums">{f.line}</TableCell>
-                <TableCell>{f.reason}</TableCell>
+                <TableCell className="[overflow-wrap:anywhere]">{f.reason}</TableCell>
               </TableRow>
             ))}
           </TableBody>

@@ -8,6 +8,7 @@ import { Input } from "@/components/ui/input";
 import { toast } from "@/components/ui/toast";
 import { importContactsAction } from "@/lib/actions/contacts/import-contacts-action";
 import type { ImportResult } from "@/lib/contacts/import";
+import { duplicateLines, duplicateReason, importRowEmail } from "@/lib/contacts/import-plan";
 import { guessImportColumn, IMPORT_CHUNK_ROWS, ZImportMapping, type TImportColumn } from "@/lib/validations/contact-import";
 import { fieldErrorsOf } from "@/lib/validations/parse";
 import { chunkRows } from "./chunk-rows";
@@ -15,6 +16,7 @@ import { ColumnMapping, ImportPreview } from "./column-mapping";
 import { FilePicker, type ParsedFile } from "./file-picker";
 import { ImportProgress } from "./import-progress";
 import { ImportReport } from "./import-report";
+import { ImportSummary } from "./import-summary";
 
 type Run = { done: number; total: number; result: ImportResult; running: boolean; error?: string; nextChunk: number };
 
@@ -26,6 +28,7 @@ export function ImportWizard() {
   const [mapping, setMapping] = useState<TImportColumn[]>([]);
   const [mappingErrors, setMappingErrors] = useState<Record<string, string[]>>({});
   const [fireTriggers, setFireTriggers] = useState(false);
+  const [onlyFillEmpty, setOnlyFillEmpty] = useState(false);
   const [extraTag, setExtraTag] = useState("");
   const [run, setRun] = useState<Run | null>(null);
 
@@ -45,9 +48,16 @@ export function ImportWizard() {
       return;
     }
     setMappingErrors({});
-    const chunks = chunkRows(file.rows, IMPORT_CHUNK_ROWS);
+    // A later line with an earlier line's email is not sent: the first one wins, whichever chunk each is in.
+    const duplicates = duplicateLines(file.rows, parsed.data);
+    const duplicateFailures = file.rows.flatMap((row) => {
+      const firstLine = duplicates.get(row.line);
+      return firstLine === undefined ? [] : [{ line: row.line, reason: duplicateReason(importRowEmail(row, parsed.data), firstLine) }];
+    });
+    const chunks = chunkRows(file.rows.filter((row) => !duplicates.has(row.line)), IMPORT_CHUNK_ROWS);
     const total = file.rows.length;
-    let state: Run = previous ?? { done: 0, total, result: EMPTY_RESULT, running: true, nextChunk: 0 };
+    const start: Run = { done: duplicateFailures.length, total, result: { ...EMPTY_RESULT, failed: duplicateFailures }, running: true, nextChunk: 0 };
+    let state: Run = previous ?? start;
     state = { ...state, running: true, error: undefined };
     setRun(state);
 
@@ -57,6 +67,7 @@ export function ImportWizard() {
         rows: chunk,
         mapping: parsed.data,
         fireTriggers,
+        onlyFillEmpty,
         tagNames: extraTag.trim() ? [extraTag.trim()] : undefined,
       });
       if (!response.ok) {
@@ -70,7 +81,11 @@ export function ImportWizard() {
         ...state,
         done: state.done + chunk.length,
         nextChunk: index + 1,
-        result: { imported: state.result.imported + r.imported, updated: state.result.updated + r.updated, failed: [...state.result.failed, ...r.failed] },
+        result: {
+          imported: state.result.imported + r.imported,
+          updated: state.result.updated + r.updated,
+          failed: [...state.result.failed, ...r.failed].sort((a, b) => a.line - b.line),
+        },
       };
       setRun(state);
     }
@@ -106,7 +121,7 @@ export function ImportWizard() {
             </div>
           </div>
         ) : null}
-        {run.running ? <p className="text-sm text-muted-foreground">Importing… keep this page open.</p> : <ImportReport result={run.result} />}
+        {run.running ? <p className="text-sm text-muted-foreground">Importing… keep this page open.</p> : <ImportReport result={run.result} header={file.header} rows={file.rows} fileName={file.name} />}
         {finished ? (
           <div className="flex gap-2">
             <Button asChild>
@@ -142,7 +157,19 @@ export function ImportWizard() {
           {mappingErrors._.join(" ")}
         </p>
       ) : null}
+      <ImportSummary rows={file.rows} mapping={mapping} />
       <div className="grid max-w-md gap-4">
+        <div className="flex items-start gap-2">
+          <input id="import-only-fill-empty" type="checkbox" className="mt-0.5 size-4" checked={onlyFillEmpty} onChange={(e) => setOnlyFillEmpty(e.target.checked)} aria-describedby="import-only-fill-empty-hint" />
+          <div className="grid gap-1">
+            <label htmlFor="import-only-fill-empty" className="text-sm font-medium">
+              Only fill empty fields
+            </label>
+            <p id="import-only-fill-empty-hint" className="text-sm text-muted-foreground">
+              Existing contacts keep every value they have: only an empty first or last name and attributes they lack are filled (their time zone and lead score are kept; tags are still added). Off: the file&rsquo;s non-empty cells replace stored values.
+            </p>
+          </div>
+        </div>
         <Field label="Also tag every imported contact (optional)" htmlFor="import-extra-tag" hint="For example the event or list this file comes from.">
           <Input value={extraTag} onChange={(e) => setExtraTag(e.target.value)} maxLength={100} />
         </Field>

@@ -16,14 +16,15 @@ import { ZSequenceSettings, type TSequenceSettings } from "@/lib/validations/seq
 import { toastResult, validateInput } from "./action-feedback";
 import { ExitRulesList } from "./exit-rules-list";
 
-type Props =
+type Props = (
   | { mode: "create"; initial?: undefined; sequenceId?: undefined }
-  | { mode: "edit"; initial: TSequenceSettings; sequenceId: string };
+  | { mode: "edit"; initial: TSequenceSettings; sequenceId: string }
+) & { replyDetection: boolean };
 
 const EMPTY: TSequenceSettings = { name: "", description: "", exitOnReply: true, reentryPolicy: "never" };
 
 /** Name, description and exit/re-entry rules: creates a draft, or saves an existing sequence. */
-export function SequenceSettingsForm({ mode, initial, sequenceId }: Props) {
+export function SequenceSettingsForm({ mode, initial, sequenceId, replyDetection }: Props) {
   const router = useRouter();
   const [values, setValues] = useState<TSequenceSettings>(initial ?? EMPTY);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -57,7 +58,7 @@ export function SequenceSettingsForm({ mode, initial, sequenceId }: Props) {
       </Field>
       <fieldset className="grid gap-3 rounded-md border p-4">
         <legend className="px-1 text-sm font-semibold">Exit rules</legend>
-        <ExitRulesList exitOnReply={values.exitOnReply} />
+        <ExitRulesList exitOnReply={values.exitOnReply} replyDetection={replyDetection} />
         <div className="flex items-center gap-3">
           <Switch id="sequence-exit-on-reply" checked={values.exitOnReply} onCheckedChange={(checked) => set("exitOnReply", checked)} />
           <label htmlFor="sequence-exit-on-reply" className="text-sm font-medium">

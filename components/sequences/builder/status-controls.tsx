@@ -10,18 +10,28 @@ import { archiveSequenceAction } from "@/lib/actions/sequences/archive-sequence-
 import { pauseSequenceAction } from "@/lib/actions/sequences/pause-sequence-action";
 import { resumeSequenceAction } from "@/lib/actions/sequences/resume-sequence-action";
 import type { ActionResult } from "@/lib/actions/safe-action";
+import { activationChecklist } from "@/lib/sequences/activation-checklist";
+import { allows } from "@/lib/sequences/status-actions";
 import { toastResult } from "./action-feedback";
 import { DuplicateSequenceButton } from "./duplicate-sequence-button";
 
-type Props = { sequenceId: string; sequenceName: string; status: string; hasTriggers: boolean };
+type Props = { sequenceId: string; sequenceName: string; status: string; hasTriggers: boolean; steps: { subject: string; body: string }[] };
 
-/** Activate / Pause / Resume / Archive for the sequence's current status, plus Duplicate. */
-export function StatusControls({ sequenceId, sequenceName, status, hasTriggers }: Props) {
+/**
+ * Activate / Pause / Resume / Archive for the sequence's current status, plus
+ * Duplicate; for a draft, a live checklist of what activation needs.
+ */
+export function StatusControls({ sequenceId, sequenceName, status, hasTriggers, steps }: Props) {
   const router = useRouter();
   const id = useId();
   const [manualOnly, setManualOnly] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // A refusal is about the data it saw: once the steps, triggers or choices change, it is stale and hidden.
+  const situation = JSON.stringify([status, hasTriggers, manualOnly, steps]);
+  const [refusal, setRefusal] = useState<{ message: string; situation: string } | null>(null);
+  const error = refusal && refusal.situation === situation ? refusal.message : null;
+  const setError = (message: string | null) => setRefusal(message === null ? null : { message, situation });
   const [pending, startTransition] = useTransition();
+  const checklist = activationChecklist({ steps, hasTriggers, manualOnly });
 
   function activate() {
     startTransition(async () => {
@@ -55,12 +65,12 @@ export function StatusControls({ sequenceId, sequenceName, status, hasTriggers }
             <label htmlFor={`${id}-manual`}>Manual enrollment only</label>
           </div>
         ) : null}
-        {status === "draft" ? (
+        {allows(status, "activate") ? (
           <Button type="button" pending={pending} onClick={activate}>
             Activate
           </Button>
         ) : null}
-        {status === "active" ? (
+        {allows(status, "pause") ? (
           <ConfirmDialog
             trigger={<Button type="button" variant="outline">Pause</Button>}
             title={`Pause "${sequenceName}"?`}
@@ -69,12 +79,12 @@ export function StatusControls({ sequenceId, sequenceName, status, hasTriggers }
             onConfirm={() => confirmed(pauseSequenceAction, "Sequence paused")}
           />
         ) : null}
-        {status === "paused" ? (
+        {allows(status, "resume") ? (
           <Button type="button" pending={pending} onClick={resume}>
             Resume
           </Button>
         ) : null}
-        {status === "draft" || status === "paused" ? (
+        {allows(status, "archive") ? (
           <ConfirmDialog
             trigger={<Button type="button" variant="outline">Archive</Button>}
             title={`Archive "${sequenceName}"?`}
@@ -86,6 +96,22 @@ export function StatusControls({ sequenceId, sequenceName, status, hasTriggers }
         ) : null}
         <DuplicateSequenceButton sequenceId={sequenceId} />
       </div>
+      {allows(status, "activate") ? (
+        <ul aria-label="Before activating" className="grid w-full max-w-sm gap-1 rounded-md border p-3 text-sm">
+          {checklist.map((check) => (
+            <li key={check.id} className="flex items-start gap-2" data-check={check.id} data-done={check.done}>
+              <span aria-hidden className={check.done ? "text-success-foreground" : "text-muted-foreground"}>
+                {check.done ? "✓" : "○"}
+              </span>
+              <span>
+                <span className="sr-only">{check.done ? "Done: " : "To do: "}</span>
+                {check.label}
+                {check.detail && !check.done ? <span className="block text-xs text-muted-foreground">{check.detail}</span> : null}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {error ? (
         <p className="max-w-md text-right text-sm font-medium text-destructive" data-status-error="">
           {error}

@@ -2,12 +2,16 @@
 
 import { revalidatePath } from "next/cache";
 import { authedAction } from "@/lib/actions/safe-action";
-import { addTags } from "@/lib/contacts/tags";
-import { ZBulkTagInput } from "@/lib/validations/contact-list";
+import { tagContacts } from "@/lib/contacts/tag-contacts";
+import { ZBulkAddTagInput } from "@/lib/validations/contact-list";
 
-/** Adds one tag to the selected contacts (one or many); tag_added triggers fire for new links. */
-export const bulkAddTagAction = authedAction({ role: "marketer", schema: ZBulkTagInput }, async ({ contactIds, tagName }, { db }) => {
-  await addTags(db, { contactIds, tagNames: [tagName], source: "admin", fireTriggers: true });
-  revalidatePath("/contacts", "layout");
-  return { count: contactIds.length };
+/**
+ * Adds one tag to the selected contacts (one or many). When the tag has live
+ * entry triggers it first answers "needs_confirmation" and changes nothing;
+ * called again with confirmTriggers, the triggers fire for new links.
+ */
+export const bulkAddTagAction = authedAction({ role: "marketer", schema: ZBulkAddTagInput }, async ({ contactIds, tagName, confirmTriggers }, { db }) => {
+  const result = await tagContacts(db, { contactIds, tagName, confirmTriggers });
+  if (result.status === "applied") revalidatePath("/contacts", "layout");
+  return result;
 });

@@ -19,7 +19,7 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
   return (
     <>
       <PageHeader title={message.subject} description={`To ${message.toAddress} · ${formatDateTime(message.createdAt)}`} actions={<Link href="/mail" className="text-sm text-primary hover:underline">Back to sent mail</Link>} />
-      <div className="grid gap-4">
+      <div className="grid min-w-0 gap-4">
         <Card>
           <CardHeader>
             <CardTitle>Headers</CardTitle>
@@ -29,7 +29,7 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
               {Object.entries(headers).map(([name, value]) => (
                 <div key={name} className="contents">
                   <dt className="font-medium">{name}</dt>
-                  <dd className="break-all font-mono text-xs leading-5" data-header={name}>
+                  <dd className="min-w-0 break-all font-mono text-xs leading-5" data-header={name}>
                     {String(value)}
                   </dd>
                 </div>
@@ -51,7 +51,7 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
             <CardTitle>Plain text</CardTitle>
           </CardHeader>
           <CardContent>
-            <pre className="whitespace-pre-wrap text-sm" data-testid="message-text">
+            <pre className="whitespace-pre-wrap text-sm [overflow-wrap:anywhere]" data-testid="message-text">
               {message.text}
             </pre>
           </CardContent>

@@ -20,6 +20,7 @@ import { getCurrentUser } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
 import { isAppError } from "@/lib/errors";
 import { mailConfig } from "@/lib/email/config";
+import { replyDetectionConfigured } from "@/lib/replies/detection";
 import { describeTrigger, getPreviewContact, getSequenceDetail, listTagOptions } from "@/lib/sequences/queries";
 import { REENTRY_POLICY_LABELS } from "@/lib/sequences/reentry";
 import { ZListParams } from "@/lib/validations/common";
@@ -43,6 +44,7 @@ export default async function SequencePage({ params, searchParams }: Props) {
   // Only editors see forms: viewers are sent no tags or sample contact.
   const [tags, previewContact] = editable ? await Promise.all([listTagOptions(), getPreviewContact()]) : [[], null];
   const { senderName, postalAddress } = mailConfig();
+  const replyDetection = replyDetectionConfigured();
 
   return (
     <>
@@ -54,7 +56,14 @@ export default async function SequencePage({ params, searchParams }: Props) {
             {/* Level with the buttons, not centred on them plus a refusal message below. */}
             <StatusBadge status={sequence.status} className="mt-2 self-start" />
             {canEdit ? (
-              <StatusControls key={sequence.id} sequenceId={sequence.id} sequenceName={sequence.name} status={sequence.status} hasTriggers={sequence.triggers.length > 0} />
+              <StatusControls
+                key={sequence.id}
+                sequenceId={sequence.id}
+                sequenceName={sequence.name}
+                status={sequence.status}
+                hasTriggers={sequence.triggers.length > 0}
+                steps={sequence.steps.map(({ subject, body }) => ({ subject, body }))}
+              />
             ) : null}
           </>
         }
@@ -100,11 +109,12 @@ export default async function SequencePage({ params, searchParams }: Props) {
                 key={sequence.id}
                 mode="edit"
                 sequenceId={sequence.id}
+                replyDetection={replyDetection}
                 initial={{ name: sequence.name, description: sequence.description, exitOnReply: sequence.exitOnReply, reentryPolicy: sequence.reentryPolicy }}
               />
             ) : (
               <>
-                <ExitRulesList exitOnReply={sequence.exitOnReply} />
+                <ExitRulesList exitOnReply={sequence.exitOnReply} replyDetection={replyDetection} />
                 <div>
                   <span className="font-medium">Re-entry: </span>
                   {REENTRY_POLICY_LABELS[sequence.reentryPolicy]}

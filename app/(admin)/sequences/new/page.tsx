@@ -6,6 +6,7 @@ import { Card, CardContent } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { hasRole } from "@/lib/auth/roles";
 import { getCurrentUser } from "@/lib/auth/session";
+import { replyDetectionConfigured } from "@/lib/replies/detection";
 
 export const metadata: Metadata = { title: "New sequence" };
 
@@ -25,7 +26,7 @@ export default async function NewSequencePage() {
       <PageHeader title="New sequence" description="Name it and set its exit rules; add steps and triggers next." />
       <Card className="max-w-2xl">
         <CardContent className="pt-6">
-          <SequenceSettingsForm mode="create" />
+          <SequenceSettingsForm mode="create" replyDetection={replyDetectionConfigured()} />
         </CardContent>
       </Card>
     </>
