@@ -84,9 +84,9 @@ test.describe("as a marketer", () => {
 
     await statsPage.reload();
     const row = statsPage.getByRole("table", { name: "Enrollments" }).getByRole("row").filter({ hasText: email });
-    await expect(row).toContainText("active");
+    await expect(row).toContainText("Active");
     await expect(row).toContainText("Step 1");
-    await expect(row).toContainText("trigger:tag_added");
+    await expect(row).toContainText("Trigger: tag added");
   });
 
   test("reorders steps with the Move buttons and by drag and drop; the order persists", async ({ page }) => {
