@@ -135,6 +135,7 @@ test.describe("as a marketer", () => {
     await expect(page.locator("[data-field-error]")).toHaveCount(1);
     await expect(page.getByRole("button", { name: "Save step" })).toBeVisible(); // the form stays open
 
+    await page.getByRole("button", { name: "Cancel" }).click(); // leaving a filled-in form would ask first
     await page.reload();
     await expect(page.getByText("No steps yet. Add the first email of the sequence.")).toBeVisible();
     expect(await e2eDb().sequenceStep.count({ where: { sequenceId: sequence.id } })).toBe(0);
