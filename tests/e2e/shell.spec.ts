@@ -45,7 +45,7 @@ test.describe("the app shell", () => {
     const signedIn = await page.request.get("/favicon.ico");
     expect(signedIn.status()).toBe(200);
     expect(signedIn.headers()["content-type"]).toMatch(/image\//);
-    const anonymous = await playwright.request.newContext({ baseURL });
+    const anonymous = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
     const response = await anonymous.get("/favicon.ico", { maxRedirects: 0 });
     expect(response.status()).toBe(200);
     await anonymous.dispose();
