@@ -174,6 +174,21 @@ export function enrollmentSourceWording(source: string | null | undefined): stri
   return has(ENROLLMENT_SOURCE_WORDINGS, source) ? ENROLLMENT_SOURCE_WORDINGS[source] : humanizeCode(source);
 }
 
+const ENROLLED_BY_PHRASES: Record<keyof typeof ENROLLMENT_SOURCE_WORDINGS, string> = {
+  manual: "manually",
+  api: "through the API",
+  import: "by a CSV import",
+  seed: "by the demo data",
+};
+
+/** The source as the end of a sentence: "Enrolled in X manually", "… by trigger: tag added". */
+export function enrolledByWording(source: string | null | undefined): string {
+  if (!source) return "";
+  if (has(ENROLLED_BY_PHRASES, source)) return ENROLLED_BY_PHRASES[source];
+  const wording = enrollmentSourceWording(source);
+  return source.startsWith("trigger:") ? `by ${wording.charAt(0).toLowerCase()}${wording.slice(1)}` : `(${wording})`;
+}
+
 export function refusalWording(reason: string | null | undefined): string {
   return (reason && wordFor(REFUSAL_WORDINGS, reason)) || skipReasonWording(reason);
 }

@@ -4,7 +4,7 @@
  * Pure, so that the wording is tested without a database.
  */
 import { TRIGGER_DEFINITIONS, type TTriggerType } from "../sequences/triggers";
-import { enrollmentSourceWording, exitDetailWording, exitReasonWording, failureWording, refusalWording, skipReasonWording } from "../wordings";
+import { enrolledByWording, exitDetailWording, exitReasonWording, failureWording, refusalWording, skipReasonWording } from "../wordings";
 
 export type TimelineTone = "neutral" | "success" | "warning" | "danger";
 
@@ -42,13 +42,6 @@ function dataField(data: unknown, key: string): string | null {
   return typeof value === "string" && value ? value : null;
 }
 
-/** "by trigger: tag added", "(added by a team member)": the source in lib/wordings.ts's words. */
-function enrolledBy(reason: string | null): string {
-  if (!reason) return "";
-  const source = enrollmentSourceWording(reason);
-  return reason.startsWith("trigger:") ? `by ${source.charAt(0).toLowerCase()}${source.slice(1)}` : `(${source.charAt(0).toLowerCase()}${source.slice(1)})`;
-}
-
 /** Why a step was skipped, from the reason run-step records. */
 export function describeSkipReason(reason: string | null): string {
   return skipReasonWording(reason);
@@ -66,7 +59,7 @@ export function describeTimelineEvent(event: TimelineEventInput): TimelineSenten
   const detail = dataField(data, "detail");
   switch (type) {
     case "enrolled":
-      return { sentence: `Enrolled in ${sequenceName} ${enrolledBy(reason)}`.trim(), detail: trigger?.summary ?? null, tone: "success" };
+      return { sentence: `Enrolled in ${sequenceName} ${enrolledByWording(reason)}`.trim(), detail: trigger?.summary ?? null, tone: "success" };
     case "duplicate_refused":
       return { sentence: `Not enrolled in ${sequenceName} again: already in it`, detail: null, tone: "neutral" };
     case "enrollment_refused":

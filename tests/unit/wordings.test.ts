@@ -9,6 +9,7 @@ import {
   DELAY_UNIT_WORDINGS,
   consentSourceWording,
   ENROLLMENT_STATUS_WORDINGS,
+  enrolledByWording,
   enrollmentSourceWording,
   EVENT_TYPE_WORDINGS,
   eventReasonWording,
@@ -40,7 +41,7 @@ const TABLE_FOR_ENUM: Record<string, Record<string, string>> = {
   ConsentEventType: CONSENT_TYPE_WORDINGS,
 };
 
-const RAW_CODE = /[a-z]+_[a-z_]+|trigger:|\(\w+_\w+\)/;
+const RAW_CODE = /[a-z]+_[a-z_]+|trigger:\S|\(\w+_\w+\)/;
 
 describe("human wordings", () => {
   const enums = Object.entries(PrismaEnums).filter(([, value]) => value && typeof value === "object") as [string, Record<string, string>][];
@@ -67,6 +68,9 @@ describe("human wordings", () => {
     }
     expect(enrollmentSourceWording("trigger:tag_added")).toBe("Trigger: tag added");
     expect(enrollmentSourceWording("manual")).toBe("Added by a team member");
+    expect(enrolledByWording("manual")).toBe("manually");
+    expect(enrolledByWording("trigger:tag_added")).toBe("by trigger: tag added");
+    for (const source of sources) expect(enrolledByWording(source)).not.toMatch(RAW_CODE);
   });
 
   it("word every refusal, already_enrolled included", () => {
