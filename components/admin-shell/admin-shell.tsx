@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { SidebarNav } from "@/components/admin-shell/sidebar-nav";
+import { ROLE_WORDINGS } from "@/lib/wordings";
 
 export type AdminUser = {
   name: string;
@@ -47,7 +48,7 @@ export function AdminShell({ user, signOutAction, children }: AdminShellProps) {
               <p className="truncate text-xs text-muted-foreground" data-testid="user-email">{user.email}</p>
             </div>
             <Badge variant={ROLE_VARIANTS[user.role]} data-testid="user-role">
-              {user.role}
+              {ROLE_WORDINGS[user.role]}
             </Badge>
           </div>
           <form action={signOutAction}>

@@ -1,7 +1,8 @@
 "use client";
 
-import Link from "next/link";
+import Link, { useLinkStatus } from "next/link";
 import { usePathname } from "next/navigation";
+import { Spinner } from "@/components/ui/spinner";
 import { cn } from "@/lib/utils/cn";
 
 export const NAV_ITEMS = [
@@ -17,11 +18,18 @@ function isActive(pathname: string, href: string): boolean {
   return pathname === href || pathname.startsWith(`${href}/`);
 }
 
+/** Admin pages render on demand (no loading skeleton, so unknown ids answer 404): show the click was taken. */
+function PendingHint() {
+  const { pending } = useLinkStatus();
+  return pending ? <Spinner label="Loading" className="size-3" /> : null;
+}
+
 export function SidebarNav() {
   const pathname = usePathname() ?? "";
   return (
     <nav aria-label="Main">
-      <ul className="flex gap-1 overflow-x-auto md:flex-col">
+      {/* Wraps on narrow screens: every section stays visible, none scrolled out of sight. */}
+      <ul className="flex flex-wrap gap-1 md:flex-col md:flex-nowrap">
         {NAV_ITEMS.map(({ href, label }) => {
           const active = isActive(pathname, href);
           return (
@@ -30,13 +38,14 @@ export function SidebarNav() {
                 href={href}
                 aria-current={active ? "page" : undefined}
                 className={cn(
-                  "block rounded-md px-3 py-2 text-sm font-medium whitespace-nowrap transition-colors",
+                  "flex items-center gap-2 rounded-md px-3 py-2 text-sm font-medium whitespace-nowrap transition-colors",
                   active
                     ? "bg-accent text-accent-foreground"
                     : "text-muted-foreground hover:bg-muted hover:text-foreground",
                 )}
               >
                 {label}
+                <PendingHint />
               </Link>
             </li>
           );

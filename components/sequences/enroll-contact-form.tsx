@@ -7,9 +7,11 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { toast } from "@/components/ui/toast";
+import { useRefreshSequenceStats } from "./builder/sequence-stats-query";
 
 export function EnrollContactForm({ sequenceId }: { sequenceId: string }) {
   const router = useRouter();
+  const refreshStats = useRefreshSequenceStats(sequenceId);
   const [email, setEmail] = useState("");
   const [error, setError] = useState<string | undefined>();
   const [pending, startTransition] = useTransition();
@@ -23,6 +25,7 @@ export function EnrollContactForm({ sequenceId }: { sequenceId: string }) {
         setEmail("");
         toast({ title: result.data.message, variant: "success" });
         router.refresh();
+        refreshStats();
       } else {
         setError(result.fieldErrors?.email?.[0] ?? result.message);
       }

@@ -5,6 +5,7 @@ import { removeFromSequenceAction } from "@/lib/actions/sequences/remove-from-se
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { toast } from "@/components/ui/toast";
+import { useRefreshSequenceStats } from "./builder/sequence-stats-query";
 
 export function RemoveEnrollmentButton({ contactId, sequenceId, contactLabel, sequenceName }: {
   contactId: string;
@@ -13,6 +14,7 @@ export function RemoveEnrollmentButton({ contactId, sequenceId, contactLabel, se
   sequenceName: string;
 }) {
   const router = useRouter();
+  const refreshStats = useRefreshSequenceStats(sequenceId);
   return (
     <ConfirmDialog
       trigger={<Button variant="outline" size="sm">Remove from sequence</Button>}
@@ -25,6 +27,7 @@ export function RemoveEnrollmentButton({ contactId, sequenceId, contactLabel, se
         if (!result.ok) throw new Error(result.message);
         toast({ title: `${contactLabel} removed from the sequence`, variant: "success" });
         router.refresh();
+        refreshStats();
       }}
     />
   );

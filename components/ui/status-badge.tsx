@@ -1,4 +1,5 @@
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
+import { statusWording } from "@/lib/wordings";
 
 // One map serves sequences, enrollments and contacts: shared names (active, paused, bounced)
 // mean the same thing everywhere, so they share a colour.
@@ -25,7 +26,7 @@ export function statusVariant(status: string): BadgeVariant {
 }
 
 export function statusLabel(status: string): string {
-  return status.replaceAll("_", " ");
+  return statusWording(status);
 }
 
 export function StatusBadge({ status, className }: { status: string; className?: string }) {

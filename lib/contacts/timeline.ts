@@ -3,10 +3,8 @@
  * this person get this email?" from the append-only enrollment event log.
  * Pure, so that the wording is tested without a database.
  */
-import { EXIT_REASON_DEFINITIONS, isExitReason } from "../sequences/exit-reasons";
 import { TRIGGER_DEFINITIONS, type TTriggerType } from "../sequences/triggers";
-import type { EnrollRefusal } from "../sequences/enroll-verdict";
-import { ENROLL_REFUSALS } from "../sequences/enroll-refusals";
+import { enrolledByWording, exitDetailWording, exitReasonWording, failureWording, refusalWording, skipReasonWording } from "../wordings";
 
 export type TimelineTone = "neutral" | "success" | "warning" | "danger";
 
@@ -22,18 +20,6 @@ export type TimelineEventInput = {
 };
 
 export type TimelineSentence = { sentence: string; detail: string | null; tone: TimelineTone };
-
-const TRIGGER_PHRASES: Record<TTriggerType, string> = {
-  tag_added: "tag added",
-  score_threshold: "lead score reached",
-  signup: "signup",
-};
-
-const FAILURES: Record<string, string> = {
-  delivery_not_accepted: "the mail server did not accept it (it is retried)",
-  delivery_failed: "delivery failed",
-  outcome_unknown: "the app stopped while sending it, so whether it arrived is unknown (it is not sent again)",
-};
 
 /**
  * "Tag added: trial". (lib/sequences/queries.ts has the same wording but is
@@ -56,39 +42,9 @@ function dataField(data: unknown, key: string): string | null {
   return typeof value === "string" && value ? value : null;
 }
 
-function enrolledBy(reason: string | null, trigger: TimelineEventInput["trigger"]): string {
-  if (reason?.startsWith("trigger:")) {
-    const type = reason.slice("trigger:".length) as TTriggerType;
-    return `by trigger: ${TRIGGER_PHRASES[type] ?? TRIGGER_DEFINITIONS[type]?.label.toLowerCase() ?? type}`;
-  }
-  switch (reason) {
-    case "manual":
-      return "manually";
-    case "api":
-      return "through the API";
-    case "import":
-      return "by a CSV import";
-    case "seed":
-      return "by the demo data";
-    default:
-      return reason ? `(source: ${reason})` : "";
-  }
-}
-
 /** Why a step was skipped, from the reason run-step records. */
 export function describeSkipReason(reason: string | null): string {
-  if (!reason) return "no reason recorded";
-  if (reason === "contact_unsubscribed") return "contact unsubscribed";
-  if (reason === "contact_bounced") return "mail to the contact bounced";
-  if (reason === "contact_deleted") return "contact deleted";
-  if (reason === "step_deleted") return "the step was deleted";
-  if (reason.startsWith("sequence_")) return `sequence ${reason.slice("sequence_".length).replaceAll("_", " ")}`;
-  if (reason.startsWith("enrollment_")) {
-    const status = reason.slice("enrollment_".length);
-    if (isExitReason(status)) return `already exited (${EXIT_REASON_DEFINITIONS[status].label.toLowerCase()})`;
-    return `enrollment ${status.replaceAll("_", " ")}`;
-  }
-  return reason.replaceAll("_", " ");
+  return skipReasonWording(reason);
 }
 
 function stepName(step: TimelineEventInput["step"], withSubject: boolean): string {
@@ -103,11 +59,11 @@ export function describeTimelineEvent(event: TimelineEventInput): TimelineSenten
   const detail = dataField(data, "detail");
   switch (type) {
     case "enrolled":
-      return { sentence: `Enrolled in ${sequenceName} ${enrolledBy(reason, trigger)}`.trim(), detail: trigger?.summary ?? null, tone: "success" };
+      return { sentence: `Enrolled in ${sequenceName} ${enrolledByWording(reason)}`.trim(), detail: trigger?.summary ?? null, tone: "success" };
     case "duplicate_refused":
       return { sentence: `Not enrolled in ${sequenceName} again: already in it`, detail: null, tone: "neutral" };
     case "enrollment_refused":
-      return { sentence: `Not enrolled in ${sequenceName}: ${reason && reason in ENROLL_REFUSALS ? ENROLL_REFUSALS[reason as EnrollRefusal].because : describeSkipReason(reason)}`, detail: null, tone: "warning" };
+      return { sentence: `Not enrolled in ${sequenceName}: ${refusalWording(reason)}`, detail: null, tone: "warning" };
     case "step_sent": {
       // The log keeps the subject as sent (merge tags filled in); prefer it to the template.
       const sent = step && reason ? { ...step, subject: reason } : step;
@@ -121,14 +77,14 @@ export function describeTimelineEvent(event: TimelineEventInput): TimelineSenten
       }
       return { sentence: `${stepName(step, false)} skipped: ${describeSkipReason(reason)}`, detail: step ? `Subject: ${step.subject}` : null, tone: "warning" };
     case "step_failed":
-      return { sentence: `${stepName(step, true)} failed: ${FAILURES[reason ?? ""] ?? describeSkipReason(reason)}`, detail: dataField(data, "error"), tone: "danger" };
+      return { sentence: `${stepName(step, true)} failed: ${failureWording(reason)}`, detail: dataField(data, "error"), tone: "danger" };
     case "paused":
       return { sentence: `Paused in ${sequenceName}`, detail: reason, tone: "neutral" };
     case "resumed":
       return { sentence: `Resumed in ${sequenceName}`, detail: reason, tone: "neutral" };
     case "exited": {
-      const label = isExitReason(reason) ? EXIT_REASON_DEFINITIONS[reason].label.toLowerCase() : (reason ?? "unknown reason");
-      return { sentence: `Exited: ${label}`, detail, tone: reason === "completed" || reason === "replied" ? "success" : "neutral" };
+      const label = reason ? exitReasonWording(reason).toLowerCase() : "unknown reason";
+      return { sentence: `Exited: ${label}`, detail: exitDetailWording(detail), tone: reason === "completed" || reason === "replied" ? "success" : "neutral" };
     }
     default:
       return { sentence: `${type.replaceAll("_", " ")}${reason ? `: ${reason}` : ""}`, detail, tone: "neutral" };

@@ -27,10 +27,27 @@ export type TSequenceSettings = z.infer<typeof ZSequenceSettings>;
 export const ZUpdateSequenceSettings = ZSequenceSettings.extend({ sequenceId: ZId });
 export type TUpdateSequenceSettings = z.infer<typeof ZUpdateSequenceSettings>;
 
+/**
+ * The delay as a number, or as the text of the form's field: digits only, so
+ * "1e3", "1.5", "0x10" or "+2" are refused rather than read as numbers.
+ */
+const ZDelayAmount = z
+  .union([z.number(), z.string()], { error: "Enter a number" })
+  .transform((value, ctx) => {
+    if (typeof value === "number") return value;
+    const text = value.trim();
+    if (!/^\d+$/.test(text)) {
+      ctx.addIssue({ code: "custom", message: text === "" ? "Enter a number" : "Digits only: a whole number such as 3" });
+      return z.NEVER;
+    }
+    return Number(text);
+  })
+  .pipe(z.number().int("Whole numbers only").min(0, "The delay cannot be negative"));
+
 const stepFields = {
   subject: z.string().trim().min(1, "Write a subject").max(200, "At most 200 characters"),
   body: z.string().min(1, "Write the message").max(20_000, "At most 20,000 characters"),
-  delayAmount: z.number({ message: "Enter a number" }).int("Whole numbers only").min(0, "The delay cannot be negative"),
+  delayAmount: ZDelayAmount,
   delayUnit: z.enum(DELAY_UNITS as [TDelayUnit, ...TDelayUnit[]], { message: "Pick minutes, hours or days" }),
 };
 

@@ -67,7 +67,7 @@ test("search and tag filters narrow the list; a contact's timeline shows their e
   await page.goto(`/contacts/${tagged.id}`);
   const timeline = page.getByRole("list", { name: "Timeline" });
   await expect(timeline.getByText(/^Enrolled in Trial onboarding/)).toBeVisible();
-  await expect(page.getByRole("table", { name: "Enrollments" }).getByRole("row").filter({ hasText: "Trial onboarding" })).toContainText("active");
+  await expect(page.getByRole("table", { name: "Enrollments" }).getByRole("row").filter({ hasText: "Trial onboarding" })).toContainText("Active");
 });
 
 test("a CSV import reports each bad row with its line and reason; the good rows are added", async ({ page }) => {
@@ -115,7 +115,7 @@ test("Mark as replied, after confirming, ends the enrollment as replied", async 
   const contact = await e2eDb().contact.findUniqueOrThrow({ where: { email } });
   await page.goto(`/contacts/${contact.id}`);
   const row = page.getByRole("table", { name: "Enrollments" }).getByRole("row").filter({ hasText: "Trial onboarding" });
-  await expect(row).toContainText("active");
+  await expect(row).toContainText("Active");
 
   await row.getByRole("button", { name: "Mark as replied" }).click();
   const dialog = page.getByRole("dialog", { name: "Mark as replied?" });
@@ -127,7 +127,7 @@ test("Mark as replied, after confirming, ends the enrollment as replied", async 
   await row.getByRole("button", { name: "Mark as replied" }).click();
   await dialog.getByRole("button", { name: "Mark as replied" }).click();
   await expect(toast(page, 'Marked as replied: left "Trial onboarding"')).toBeVisible();
-  await expect(row.locator("[data-status]")).toHaveText("replied");
+  await expect(row.locator("[data-status]")).toHaveText("Replied");
   await expect(row).toContainText("Replied");
   await expect(row.getByRole("button", { name: "Mark as replied" })).toHaveCount(0);
   await expect(page.getByRole("list", { name: "Timeline" }).getByText(/^Exited: /).first()).toBeVisible();
@@ -192,6 +192,6 @@ test("Export CSV downloads the filtered list: same header and rows", async ({ pa
     // The list shows the same contact the same way.
     const listRow = contactsTable(page).getByRole("row").filter({ hasText: p.email });
     await expect(listRow.locator("td").nth(4)).toHaveText(String(p.leadScore));
-    await expect(listRow.locator("[data-status]")).toHaveText("subscribed");
+    await expect(listRow.locator("[data-status]")).toHaveText("Subscribed");
   }
 });

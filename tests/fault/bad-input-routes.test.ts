@@ -152,6 +152,20 @@ describe("query strings", () => {
     for (const text of UNSTORABLE) await expectHandled(exportRoute, { query: `?${new URLSearchParams({ q: text }).toString()}` });
   });
 
+  it(`GET /api/activity/export: ${RUNS} hostile filters give a 400 or a complete CSV, never a 500 or a broken download`, async () => {
+    const activityExport = ROUTE_CATALOG.find((e) => e.route === "/api/activity/export")!;
+    const keys = ["q", "sequence", "contact", "type", "from", "to", "before", "after"];
+    const query = fc.dictionary(fc.constantFrom(...keys), fc.oneof(hostileString, fc.constantFrom(...UNSTORABLE, "2026-02-30", "9999-12-31", "0000-01-01")), { minKeys: 1, maxKeys: 4 });
+    await fc.assert(
+      fc.asyncProperty(query, async (params) => {
+        await expectHandled(activityExport, { query: `?${new URLSearchParams(params).toString()}` });
+      }),
+      { numRuns: RUNS },
+    );
+    for (const text of UNSTORABLE) await expectHandled(activityExport, { query: `?${new URLSearchParams({ q: text }).toString()}` });
+    await expectHandled(activityExport, { query: "?from=2026-03-02&to=2026-03-01" });
+  });
+
   it("the webhooks' ?provider= and the stats route's query: hostile values are a 4xx or ignored", async () => {
     for (const entry of ROUTE_CATALOG.filter((e) => e.auth === "webhook-signature")) {
       await fc.assert(

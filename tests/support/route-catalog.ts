@@ -49,6 +49,7 @@ export const ROUTE_CATALOG: RouteEntry[] = [
   { route: "/api/inngest", method: "POST", auth: "inngest-signature" },
   { route: "/api/inngest", method: "PUT", auth: "inngest-signature" },
 
+  { route: "/api/activity/export", method: "GET", auth: "session", ok: [200], request: (fx) => ({ path: "/api/activity/export", params: {}, query: `?sequence=${fx.active.id}&type=enrolled` }) },
   { route: "/api/contacts/export", method: "GET", auth: "session", ok: [200], request: (fx) => ({ path: "/api/contacts/export", params: {}, query: `?tag=${fx.tag.id}` }) },
   { route: "/api/sequences/[id]/stats", method: "GET", auth: "session", ok: [200], request: (fx) => ({ path: `/api/sequences/${fx.active.id}/stats`, params: { id: fx.active.id } }) },
 

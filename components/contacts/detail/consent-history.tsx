@@ -1,17 +1,9 @@
 import { formatDateTime } from "@/components/format";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { consentSourceWording } from "@/lib/wordings";
 
 type Consent = { id: string; type: string; source: string; ip: string | null; detail: string | null; createdAt: Date };
 
-const SOURCE_LABELS: Record<string, string> = {
-  unsubscribe_page: "unsubscribe page",
-  one_click: "one-click unsubscribe (mail client)",
-  admin: "a team member",
-  api: "the API",
-  import: "a CSV import",
-  signup: "the signup form",
-  webhook: "the mail provider",
-};
 
 /** Consent given and withdrawn, newest first: what shows the contact agreed (GDPR Art. 7). */
 export function ConsentHistory({ consents }: { consents: Consent[] }) {
@@ -21,7 +13,7 @@ export function ConsentHistory({ consents }: { consents: Consent[] }) {
       {consents.map((c) => (
         <li key={c.id} className="flex flex-wrap items-center gap-2 text-sm">
           <StatusBadge status={c.type} />
-          <span>via {SOURCE_LABELS[c.source] ?? c.source}</span>
+          <span>via {consentSourceWording(c.source)}</span>
           <span className="text-muted-foreground">{formatDateTime(c.createdAt)}</span>
           {c.ip ? <span className="text-xs text-muted-foreground">IP {c.ip}</span> : null}
           {c.detail ? <span className="w-full text-xs text-muted-foreground">{c.detail}</span> : null}

@@ -4,7 +4,8 @@ import { RemoveEnrollmentButton } from "@/components/sequences/remove-enrollment
 import { EmptyState } from "@/components/ui/empty-state";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { EXIT_REASON_DEFINITIONS } from "@/lib/sequences/exit-reasons";
+import type { EXIT_REASON_DEFINITIONS } from "@/lib/sequences/exit-reasons";
+import { enrollmentSourceWording, exitReasonWording } from "@/lib/wordings";
 import { MarkRepliedButton } from "./mark-replied-button";
 
 type Enrollment = {
@@ -59,11 +60,11 @@ export function EnrollmentsTable({ contactId, contactLabel, enrollments, canEdit
               <TableCell className="text-sm">
                 {live
                   ? `Step ${e.currentStepIndex + 1} · due ${formatDateTime(e.nextStepDueAt)}`
-                  : `${e.exitReason ? EXIT_REASON_DEFINITIONS[e.exitReason].label : "Exited"} · ${formatDateTime(e.exitedAt)}`}
+                  : `${exitReasonWording(e.exitReason)} · ${formatDateTime(e.exitedAt)}`}
               </TableCell>
               <TableCell className="text-sm">
                 {formatDateTime(e.enrolledAt)}
-                <div className="text-xs text-muted-foreground">{e.source}</div>
+                <div className="text-xs text-muted-foreground">{enrollmentSourceWording(e.source)}</div>
               </TableCell>
               <TableCell>
                 {canEdit && live ? (

@@ -8,6 +8,7 @@ import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/select";
 import { Switch } from "@/components/ui/switch";
 import { Textarea } from "@/components/ui/textarea";
+import { useUnsavedChangesGuard } from "@/components/ui/use-unsaved-changes-guard";
 import { createSequenceAction } from "@/lib/actions/sequences/create-sequence-action";
 import { updateSequenceSettingsAction } from "@/lib/actions/sequences/update-sequence-settings-action";
 import type { FieldErrors } from "@/lib/errors";
@@ -29,6 +30,10 @@ export function SequenceSettingsForm({ mode, initial, sequenceId, replyDetection
   const [values, setValues] = useState<TSequenceSettings>(initial ?? EMPTY);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [pending, startTransition] = useTransition();
+  const saved = initial ?? EMPTY;
+  // Compared as saved: the schema trims text, so trailing spaces are no unsaved change.
+  const same = (a: unknown, b: unknown) => (typeof a === "string" && typeof b === "string" ? a.trim() === b.trim() : a === b);
+  useUnsavedChangesGuard((Object.keys(saved) as (keyof TSequenceSettings)[]).some((key) => !same(values[key], saved[key])));
   const set = <K extends keyof TSequenceSettings>(key: K, value: TSequenceSettings[K]) => setValues((v) => ({ ...v, [key]: value }));
 
   function submit(event: React.FormEvent) {

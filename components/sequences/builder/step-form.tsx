@@ -6,6 +6,7 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
+import { useUnsavedChangesGuard } from "@/components/ui/use-unsaved-changes-guard";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import type { FieldErrors } from "@/lib/errors";
 import { DELAY_UNITS, MAX_DELAY, ZStepInput, type TDelayUnit, type TStepInput } from "@/lib/validations/sequence";
@@ -32,10 +33,12 @@ export function StepForm({ initial, isFirst, preview, onSave, onDone, successMes
   const [unit, setUnit] = useState<TDelayUnit>(initial.delayUnit);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [pending, startTransition] = useTransition();
+  useUnsavedChangesGuard(subject !== initial.subject || body !== initial.body || delay !== String(initial.delayAmount) || unit !== initial.delayUnit);
 
   function submit(event: React.FormEvent) {
     event.preventDefault();
-    const checked = validateInput(ZStepInput, { subject, body, delayAmount: delay.trim() === "" ? Number.NaN : Number(delay), delayUnit: unit });
+    // The field's text goes to the schema as typed: it alone decides what a delay may look like.
+    const checked = validateInput(ZStepInput, { subject, body, delayAmount: delay, delayUnit: unit });
     if (!checked.ok) return setErrors(checked.fieldErrors);
     startTransition(async () => {
       const result = await onSave(checked.data);
@@ -52,9 +55,9 @@ export function StepForm({ initial, isFirst, preview, onSave, onDone, successMes
             label="Delay"
             htmlFor={`${id}-delay`}
             error={errors.delayAmount}
-            hint={isFirst ? "After enrollment" : "After the previous step"}
+            hint={`${isFirst ? "After enrollment" : "After the previous step"}; 0 to ${MAX_DELAY[unit].toLocaleString("en")} ${unit}`}
           >
-            <Input type="number" inputMode="numeric" min={0} max={MAX_DELAY[unit]} step={1} value={delay} onChange={(e) => setDelay(e.target.value)} />
+            <Input inputMode="numeric" pattern="[0-9]*" value={delay} onChange={(e) => setDelay(e.target.value)} />
           </Field>
           <Field label="Delay unit" htmlFor={`${id}-unit`} error={errors.delayUnit}>
             <NativeSelect value={unit} onChange={(e) => setUnit(e.target.value as TDelayUnit)}>

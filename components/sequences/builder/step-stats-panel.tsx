@@ -5,6 +5,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { EXIT_REASON_DEFINITIONS, EXIT_REASONS } from "@/lib/sequences/exit-reasons";
 import type { SequenceStats } from "@/lib/sequences/stats";
+import { sequenceStatsKey } from "./sequence-stats-query";
 
 const POLL_MS = 5_000;
 
@@ -22,7 +23,7 @@ const fmt = (n: number) => n.toLocaleString("en");
 /** Per-step and exit numbers, refreshed every few seconds while the page is open. */
 export function StepStatsPanel({ sequenceId }: { sequenceId: string }) {
   const { data, error, isPending, isFetching } = useQuery({
-    queryKey: ["sequence-stats", sequenceId],
+    queryKey: sequenceStatsKey(sequenceId),
     queryFn: () => fetchStats(sequenceId),
     refetchInterval: POLL_MS,
   });

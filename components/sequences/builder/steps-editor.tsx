@@ -12,6 +12,7 @@ import { updateStepAction } from "@/lib/actions/sequences/update-step-action";
 import { describeDelay } from "@/lib/sequences/schedule";
 import { cn } from "@/lib/utils/cn";
 import type { TStepInput } from "@/lib/validations/sequence";
+import { useRefreshSequenceStats } from "./sequence-stats-query";
 import { StepForm } from "./step-form";
 import type { PreviewContext } from "./step-preview";
 
@@ -35,6 +36,7 @@ function delayText(step: TStepInput, isFirst: boolean): string {
  */
 export function StepsEditor({ sequenceId, steps, preview }: Props) {
   const router = useRouter();
+  const refreshStats = useRefreshSequenceStats(sequenceId);
   const serverOrder = steps.map((s) => s.id);
   const serverKey = serverOrder.join(",");
   // The order shown while a move is saved; dropped once the page's data changes.
@@ -81,12 +83,14 @@ export function StepsEditor({ sequenceId, steps, preview }: Props) {
       }
       setAnnouncement(`Moved "${subject}" to position ${to + 1} of ${next.length}.`);
       router.refresh();
+      refreshStats();
     });
   }
 
   function finishEditing() {
     setEditing(null);
     router.refresh();
+    refreshStats();
   }
 
   return (
@@ -194,6 +198,7 @@ export function StepsEditor({ sequenceId, steps, preview }: Props) {
                           if (!result.ok) throw new Error(result.message);
                           toast({ title: `Step ${number} deleted`, variant: "success" });
                           router.refresh();
+                          refreshStats();
                         }}
                       />
                     </div>

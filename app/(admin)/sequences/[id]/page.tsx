@@ -24,6 +24,7 @@ import { replyDetectionConfigured } from "@/lib/replies/detection";
 import { describeTrigger, getPreviewContact, getSequenceDetail, listTagOptions } from "@/lib/sequences/queries";
 import { REENTRY_POLICY_LABELS } from "@/lib/sequences/reentry";
 import { ZListParams } from "@/lib/validations/common";
+import { enrollmentSourceWording, exitReasonWording } from "@/lib/wordings";
 
 export const metadata: Metadata = { title: "Sequence" };
 
@@ -174,10 +175,10 @@ export default async function SequencePage({ params, searchParams }: Props) {
                         <StatusBadge status={e.status} />
                       </TableCell>
                       <TableCell className="text-sm">
-                        {live ? `Step ${e.currentStepIndex + 1} · due ${formatDateTime(e.nextStepDueAt)}` : `Exited ${formatDateTime(e.exitedAt)}`}
+                        {live ? `Step ${e.currentStepIndex + 1} · due ${formatDateTime(e.nextStepDueAt)}` : `${exitReasonWording(e.exitReason)} ${formatDateTime(e.exitedAt)}`}
                       </TableCell>
                       <TableCell className="text-sm">{formatDateTime(e.enrolledAt)}</TableCell>
-                      <TableCell className="text-sm">{e.source}</TableCell>
+                      <TableCell className="text-sm">{enrollmentSourceWording(e.source)}</TableCell>
                       <TableCell className="text-right">
                         {canEdit && live ? (
                           <RemoveEnrollmentButton
