@@ -275,6 +275,25 @@ describe("Test connection", () => {
     expect(await testMailboxConnection(db)).toEqual({ ok: false, error: expect.stringMatching(/refused the user name or password/) });
   });
 
+  it("saving with a blank secret keeps the stored one; another server restarts the cursor", async () => {
+    await db.mailbox.update({ where: { id: "default" }, data: { lastSeenUid: 42, uidValidity: 7n } });
+    await saveMailbox(db, { host: imap.host, port: imap.port, tls: false, username: imap.user, authMethod: "password", secret: undefined, folder: "INBOX" });
+    expect(await testMailboxConnection(db)).toMatchObject({ ok: true });
+    expect(await db.mailbox.findUniqueOrThrow({ where: { id: "default" } })).toMatchObject({ lastSeenUid: 42n, uidValidity: 7n });
+
+    await saveMailbox(db, { host: "localhost", port: imap.port, tls: false, username: imap.user, authMethod: "password", secret: undefined, folder: "INBOX" });
+    expect(await db.mailbox.findUniqueOrThrow({ where: { id: "default" } })).toMatchObject({ lastSeenUid: 0n, uidValidity: null });
+  });
+
+  it("a first save without a secret is a field error", async () => {
+    await db.mailbox.deleteMany();
+    await expect(saveMailbox(db, { host: imap.host, port: imap.port, tls: false, username: imap.user, authMethod: "password", folder: "INBOX" })).rejects.toMatchObject({
+      code: "validation",
+      fieldErrors: { secret: ["Enter the password or access token"] },
+    });
+    expect(await db.mailbox.count()).toBe(0);
+  });
+
   it("stores the password encrypted, never in the clear", async () => {
     const row = await db.mailbox.findUniqueOrThrow({ where: { id: "default" } });
     expect(row.secretEncrypted).not.toContain(imap.password);
