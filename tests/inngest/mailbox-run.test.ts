@@ -66,3 +66,9 @@ it("a reply read from the mailbox by the cron ends the run: step 2 is never sent
   expect(mailbox).toMatchObject({ repliesMatched: 1, lastError: null });
   expect(h.executor.runs({ functionId: "stepwise-read-mailbox" }).length).toBeGreaterThanOrEqual(2);
 });
+
+it("is registered as a one-minute cron with one run at a time", () => {
+  const fn = h.executor.functions().find((f) => f.id === "stepwise-read-mailbox");
+  expect(fn?.triggers).toEqual([{ cron: "* * * * *" }]);
+  expect(JSON.stringify(fn?.concurrency)).toContain('"limit":1');
+});
