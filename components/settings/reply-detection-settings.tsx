@@ -13,13 +13,14 @@ export function ReplyDetectionSettings({ configured }: { configured: boolean }) 
         </div>
         <CardDescription>
           Sequences with &ldquo;Exit when the contact replies&rdquo; end when a reply is detected. Replies arrive through the signed webhook{" "}
-          <code>POST /api/webhooks/replies</code>.
+          <code>POST /api/webhooks/replies</code> or are read from a connected mailbox.
         </CardDescription>
       </CardHeader>
       <CardContent>
         {configured ? (
           <p className="text-sm">
-            <code>WEBHOOK_SECRET</code> is set: replies your mail provider posts to the webhook, signed with it, end those sequences.
+            Replies end those sequences when they arrive through the webhook (signed with <code>WEBHOOK_SECRET</code>, when set) or in the
+            connected mailbox (when one is connected below).
           </p>
         ) : (
           <ReplyDetectionNotice />

@@ -1,4 +1,5 @@
 import { healOverdue } from "./heal-overdue-enrollments";
+import { readMailboxFn } from "./read-mailbox";
 import { runEnrollment } from "./run-enrollment";
 
-export const functions = [runEnrollment, healOverdue];
+export const functions = [runEnrollment, healOverdue, readMailboxFn];

@@ -135,6 +135,15 @@ export const ACTION_CATALOG: CatalogEntry[] = [
 
   { file: "lib/actions/settings/create-api-key-action.ts", exportName: "createApiKeyAction", access: role("admin"), input: () => ({ name: "Zapier" }) },
   { file: "lib/actions/settings/revoke-api-key-action.ts", exportName: "revokeApiKeyAction", access: role("admin"), input: (fx) => ({ id: fx.apiKey.id }) },
+  // Port 1 on loopback: the connection test is refused at once, offline.
+  {
+    file: "lib/actions/settings/save-mailbox-action.ts",
+    exportName: "saveMailboxAction",
+    access: role("admin"),
+    input: (fx) => ({ host: "127.0.0.1", port: 1, tls: false, username: `inbox-${fx.suffix}@example.com`, authMethod: "password", secret: "app-password", folder: "INBOX" }),
+  },
+  { file: "lib/actions/settings/test-mailbox-action.ts", exportName: "testMailboxAction", access: role("admin"), input: () => ({}) },
+  { file: "lib/actions/settings/remove-mailbox-action.ts", exportName: "removeMailboxAction", access: role("admin"), input: () => ({}) },
 ];
 
 function filesUnder(dir: string): string[] {

@@ -10,13 +10,17 @@ const text = (html: string) => html.replace(/<[^>]+>/g, "").replace(/&ldquo;|&rd
 describe("reply detection", () => {
   afterEach(() => vi.unstubAllEnvs());
 
-  it("is configured only with a usable WEBHOOK_SECRET (the replies webhook refuses everything without one)", () => {
+  // Only the mailbox count is read; a stand-in keeps this a unit test.
+  const withMailboxes = (n: number) => ({ mailbox: { count: async () => n } }) as unknown as Parameters<typeof replyDetectionConfigured>[0];
+
+  it("is configured only with a usable WEBHOOK_SECRET (the replies webhook refuses everything without one) or a connected mailbox", async () => {
     vi.stubEnv("WEBHOOK_SECRET", "");
-    expect(replyDetectionConfigured()).toBe(false);
+    expect(await replyDetectionConfigured(withMailboxes(0))).toBe(false);
     vi.stubEnv("WEBHOOK_SECRET", "short");
-    expect(replyDetectionConfigured()).toBe(false);
+    expect(await replyDetectionConfigured(withMailboxes(0))).toBe(false);
+    expect(await replyDetectionConfigured(withMailboxes(1))).toBe(true);
     vi.stubEnv("WEBHOOK_SECRET", "a-long-enough-secret-0123456789");
-    expect(replyDetectionConfigured()).toBe(true);
+    expect(await replyDetectionConfigured(withMailboxes(0))).toBe(true);
   });
 
   it("exit-on-reply does not read plain 'On' while nothing can detect a reply, and says how to configure it", () => {

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { PageHeader } from "@/components/admin-shell/page-header";
 import { ReplyDetectionSettings } from "@/components/settings/reply-detection-settings";
 import { ApiKeys } from "@/components/settings/api-keys";
+import { MailboxSettings } from "@/components/settings/mailbox-settings";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -10,6 +11,7 @@ import { listApiKeysForAdmin } from "@/lib/api-keys/queries";
 import { hasRole, ROLE_LABELS } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
 import { replyDetectionConfigured } from "@/lib/replies/detection";
+import { getMailboxView } from "@/lib/mailbox/settings";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -19,6 +21,7 @@ export default async function SettingsPage() {
     ? await getDb().user.findMany({ orderBy: { createdAt: "asc" }, select: { id: true, name: true, email: true, role: true } })
     : null;
   const apiKeys = hasRole(user.role, "admin") ? await listApiKeysForAdmin() : null;
+  const mailbox = hasRole(user.role, "admin") ? { current: await getMailboxView(getDb()) } : null;
   return (
     <>
       <PageHeader title="Settings" />
@@ -31,7 +34,7 @@ export default async function SettingsPage() {
             </CardDescription>
           </CardHeader>
         </Card>
-        <ReplyDetectionSettings configured={replyDetectionConfigured()} />
+        <ReplyDetectionSettings configured={await replyDetectionConfigured(getDb())} />
         {users ? (
           <Card>
             <CardHeader>
@@ -72,6 +75,19 @@ export default async function SettingsPage() {
             </CardHeader>
             <CardContent>
               <ApiKeys keys={apiKeys} />
+            </CardContent>
+          </Card>
+        ) : null}
+        {mailbox ? (
+          <Card>
+            <CardHeader>
+              <CardTitle>Mailbox for replies and bounces</CardTitle>
+              <CardDescription>
+                Connect the mailbox replies to your sequence emails arrive in: a reply ends exit-on-reply sequences, a bounce stops mail to the address. Read every minute over IMAP. See docs/mailbox.md.
+              </CardDescription>
+            </CardHeader>
+            <CardContent>
+              <MailboxSettings mailbox={mailbox.current} />
             </CardContent>
           </Card>
         ) : null}

@@ -1,44 +1,110 @@
-import nodemailer from "nodemailer";
+import { PassThrough } from "node:stream";
+import MailComposer from "nodemailer/lib/mail-composer";
+import { parseConnectionUrl } from "nodemailer/lib/shared";
+import SMTPConnection from "nodemailer/lib/smtp-connection";
+import { classifySmtpFailure, SMTP_DEFAULT_TIMEOUTS } from "./smtp-outcome";
 import type { MailTransport, OutgoingMessage } from "./types";
 import { TransientDeliveryError } from "./types";
 
-/** Errors that mean the server never accepted the message. */
-const NOT_ACCEPTED_CODES = new Set(["ECONNREFUSED", "ECONNECTION", "ETIMEDOUT", "EDNS", "ESOCKET", "EAUTH"]);
-
 /**
- * Any SMTP provider, configured by SMTP_URL (smtp[s]://user:pass@host:port).
- * SMTP has no idempotency key: the deterministic Message-ID lets providers
- * and recipients' servers spot a duplicate, and Stepwise itself never
- * re-sends a message whose outcome is unknown.
+ * Any SMTP provider, configured by SMTP_URL (smtp[s]://user:pass@host:port,
+ * with nodemailer's query options: ?requireTLS=true,
+ * ?tls.rejectUnauthorized=false for a self-signed certificate,
+ * ?socketTimeout=60000 ...).
+ *
+ * One connection per message, driven through nodemailer's SMTPConnection
+ * rather than its transport, because the send path needs to know one thing
+ * the transport hides: whether the message content had started to go out
+ * when the connection failed. Before that the server cannot have the
+ * message and a retry is safe; after it the outcome is unknown and Stepwise
+ * never re-sends (an explicit 4xx/5xx reply is still definite).
  */
 export class SmtpTransport implements MailTransport {
   readonly name = "smtp";
-  private readonly transporter: nodemailer.Transporter;
+  private readonly options: SMTPConnection.Options;
 
   constructor(url: string) {
-    this.transporter = nodemailer.createTransport(url);
+    this.options = { ...SMTP_DEFAULT_TIMEOUTS, ...parseConnectionUrl(url) };
   }
 
   async deliver(message: OutgoingMessage): Promise<{ messageId: string }> {
+    const raw = await compose(message);
+    const attempt = { contentStarted: false };
     try {
-      await this.transporter.sendMail({
-        from: message.from,
-        to: message.to,
-        subject: message.subject,
-        text: message.text,
-        html: message.html,
-        headers: { ...message.headers, "X-Stepwise-Idempotency-Key": message.idempotencyKey },
-        messageId: `<${message.messageId}>`,
-      });
+      await sendOnce(this.options, message, raw, attempt);
       return { messageId: message.messageId };
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      const responseCode = (error as { responseCode?: number }).responseCode;
-      const beforeData = (error as { command?: string }).command !== "DATA";
-      if ((code && NOT_ACCEPTED_CODES.has(code)) || (responseCode && responseCode >= 400 && responseCode < 500 && beforeData)) {
-        throw new TransientDeliveryError(`SMTP delivery not accepted: ${(error as Error).message}`, { cause: error });
-      }
-      throw error;
+      const verdict = classifySmtpFailure(error, attempt);
+      const text = error instanceof Error ? error.message : String(error);
+      if (verdict === "not_accepted") throw new TransientDeliveryError(`SMTP delivery not accepted: ${text}`, { cause: error });
+      if (verdict === "rejected") throw new Error(`SMTP server rejected the message: ${text}`, { cause: error });
+      throw new Error(`SMTP connection failed while the message was being sent; outcome unknown, not re-sent: ${text}`, { cause: error });
     }
   }
+}
+
+function compose(message: OutgoingMessage): Promise<Buffer> {
+  const mail = new MailComposer({
+    from: message.from,
+    to: message.to,
+    subject: message.subject,
+    text: message.text,
+    html: message.html,
+    headers: { ...message.headers, "X-Stepwise-Idempotency-Key": message.idempotencyKey },
+    messageId: `<${message.messageId}>`,
+  });
+  return mail.compile().build();
+}
+
+/**
+ * The message as a stream that notes when SMTPConnection starts sending it:
+ * it pipes the content only after the server answered DATA with 354 (or, to
+ * drain it, after an envelope error, which carries the server's reply).
+ */
+function trackedContent(raw: Buffer, attempt: { contentStarted: boolean }): PassThrough {
+  const stream = new PassThrough();
+  stream.end(raw);
+  const pipe = stream.pipe.bind(stream);
+  stream.pipe = ((destination: NodeJS.WritableStream, options?: { end?: boolean }) => {
+    attempt.contentStarted = true;
+    return pipe(destination, options);
+  }) as typeof stream.pipe;
+  return stream;
+}
+
+function sendOnce(options: SMTPConnection.Options, message: OutgoingMessage, raw: Buffer, attempt: { contentStarted: boolean }): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const connection = new SMTPConnection(options);
+    let settled = false;
+    const finish = (error?: unknown) => {
+      if (settled) return;
+      settled = true;
+      if (error) {
+        connection.close();
+        reject(error);
+      } else {
+        connection.quit();
+        resolve();
+      }
+    };
+    // SMTPConnection reports socket failures as events, not to the callbacks.
+    connection.on("error", (error) => finish(error));
+    connection.on("end", () => finish(Object.assign(new Error("Connection closed unexpectedly"), { code: "ECONNECTION" })));
+    connection.connect(() => {
+      const send = () =>
+        connection.send({ from: envelopeAddress(message.from), to: [message.to] }, trackedContent(raw, attempt), (error, info) => {
+          if (error) return finish(error);
+          if (info.rejected.length > 0) return finish(Object.assign(new Error(`Recipient rejected: ${info.rejected.join(", ")}`), { responseCode: 550 }));
+          finish();
+        });
+      if (!options.auth) return send();
+      connection.login(options.auth as SMTPConnection.AuthenticationCredentials, (error) => (error ? finish(error) : send()));
+    });
+  });
+}
+
+/** "Name <a@b>" -> "a@b" for MAIL FROM. */
+function envelopeAddress(from: string): string {
+  const bracketed = from.match(/<([^<>]+)>\s*$/);
+  return (bracketed ? bracketed[1] : from).trim();
 }

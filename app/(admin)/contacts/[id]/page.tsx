@@ -19,6 +19,7 @@ import { hasRole } from "@/lib/auth/roles";
 import { getContactDetail, listContactFilterOptions } from "@/lib/contacts/queries";
 import { isAppError } from "@/lib/errors";
 import { replyDetectionConfigured } from "@/lib/replies/detection";
+import { getDb } from "@/lib/db/client";
 import { ZListParams } from "@/lib/validations/common";
 
 export const metadata: Metadata = { title: "Contact" };
@@ -123,7 +124,7 @@ export default async function ContactPage({ params, searchParams }: Props) {
         <h2 id="enrollments-heading" className="mb-3 text-lg font-semibold">
           Sequences
         </h2>
-        <EnrollmentsTable contactId={contact.id} contactLabel={label} enrollments={enrollments} canEdit={canEdit} replyDetection={replyDetectionConfigured()} />
+        <EnrollmentsTable contactId={contact.id} contactLabel={label} enrollments={enrollments} canEdit={canEdit} replyDetection={await replyDetectionConfigured(getDb())} />
       </section>
 
       <section className="mt-8" aria-labelledby="timeline-heading">

@@ -21,6 +21,7 @@ import { hasRole } from "@/lib/auth/roles";
 import { isAppError } from "@/lib/errors";
 import { mailConfig } from "@/lib/email/config";
 import { replyDetectionConfigured } from "@/lib/replies/detection";
+import { getDb } from "@/lib/db/client";
 import { describeTrigger, getPreviewContact, getSequenceDetail, listTagOptions } from "@/lib/sequences/queries";
 import { REENTRY_POLICY_LABELS } from "@/lib/sequences/reentry";
 import { ZListParams } from "@/lib/validations/common";
@@ -45,7 +46,7 @@ export default async function SequencePage({ params, searchParams }: Props) {
   // Only editors see forms: viewers are sent no tags or sample contact.
   const [tags, previewContact] = editable ? await Promise.all([listTagOptions(), getPreviewContact()]) : [[], null];
   const { senderName, postalAddress } = mailConfig();
-  const replyDetection = replyDetectionConfigured();
+  const replyDetection = await replyDetectionConfigured(getDb());
 
   return (
     <>

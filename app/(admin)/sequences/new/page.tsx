@@ -7,6 +7,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { hasRole } from "@/lib/auth/roles";
 import { getCurrentUser } from "@/lib/auth/session";
 import { replyDetectionConfigured } from "@/lib/replies/detection";
+import { getDb } from "@/lib/db/client";
 
 export const metadata: Metadata = { title: "New sequence" };
 
@@ -26,7 +27,7 @@ export default async function NewSequencePage() {
       <PageHeader title="New sequence" description="Name it and set its exit rules; add steps and triggers next." />
       <Card className="max-w-2xl">
         <CardContent className="pt-6">
-          <SequenceSettingsForm mode="create" replyDetection={replyDetectionConfigured()} />
+          <SequenceSettingsForm mode="create" replyDetection={await replyDetectionConfigured(getDb())} />
         </CardContent>
       </Card>
     </>

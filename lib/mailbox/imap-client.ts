@@ -1,0 +1,77 @@
+/**
+ * The one module that speaks IMAP (imapflow). Everything else sees plain
+ * objects: folders, a folder's state, raw messages by UID.
+ */
+import { ImapFlow } from "imapflow";
+
+export type ImapSettings = {
+  host: string;
+  port: number;
+  /** Implicit TLS; otherwise STARTTLS when the server offers it. */
+  tls: boolean;
+  username: string;
+  auth: { kind: "password"; password: string } | { kind: "oauth2"; accessToken: string };
+};
+
+export type FolderState = { uidValidity: bigint; uidNext: number; messages: number };
+export type RawMessage = { uid: number; source: Buffer };
+
+/** Short enough that a dead server fails a read (or the settings page's test) quickly. */
+const TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 60_000 };
+
+export async function withImap<T>(settings: ImapSettings, work: (session: ImapSession) => Promise<T>): Promise<T> {
+  const client = new ImapFlow({
+    host: settings.host,
+    port: settings.port,
+    secure: settings.tls,
+    auth:
+      settings.auth.kind === "password"
+        ? { user: settings.username, pass: settings.auth.password }
+        : { user: settings.username, accessToken: settings.auth.accessToken },
+    logger: false,
+    disableAutoIdle: true,
+    ...TIMEOUTS,
+  });
+  // imapflow reports a dropped socket as an event as well as a failed command.
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    return await work(new ImapSession(client));
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+}
+
+export class ImapSession {
+  constructor(private readonly client: ImapFlow) {}
+
+  async folders(): Promise<string[]> {
+    return (await this.client.list()).map((folder) => folder.path);
+  }
+
+  /** Selects the folder (read-only: reading marks nothing as seen) and returns its state. */
+  async open(folder: string): Promise<FolderState> {
+    const box = await this.client.mailboxOpen(folder, { readOnly: true });
+    return { uidValidity: BigInt(box.uidValidity), uidNext: box.uidNext, messages: box.exists };
+  }
+
+  /** UIDs above `afterUid` in the open folder, ascending. */
+  async uidsAfter(afterUid: number): Promise<number[]> {
+    const found = await this.client.search({ uid: `${afterUid + 1}:*` }, { uid: true });
+    // "n:*" always matches the highest message, even below n (RFC 3501 6.4.8).
+    return (found || []).filter((uid) => uid > afterUid).sort((a, b) => a - b);
+  }
+
+  /**
+   * These messages' first MAX_SOURCE bytes: headers, the reply's text and a
+   * bounce's delivery-status part come first; a large attachment is not
+   * worth downloading to decide whether a message is a reply.
+   */
+  async fetch(uids: number[]): Promise<RawMessage[]> {
+    if (uids.length === 0) return [];
+    const messages = await this.client.fetchAll(uids.join(","), { uid: true, source: { maxLength: MAX_SOURCE } }, { uid: true });
+    return messages.filter((m) => m.source).map((m) => ({ uid: m.uid, source: m.source! })).sort((a, b) => a.uid - b.uid);
+  }
+}
+
+const MAX_SOURCE = 256 * 1024;

@@ -1,0 +1,17 @@
+import { z } from "zod";
+
+/** A DNS name or an IPv4/IPv6 literal: no scheme, path, port or spaces. */
+const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$|^[0-9a-f:.]+$/i;
+
+export const ZMailboxSettings = z.object({
+  host: z.string().trim().min(1, "Enter the IMAP server's host name").max(253, "At most 253 characters").regex(HOST, "A host name like imap.example.com, or an IP address"),
+  port: z.coerce.number().int("A whole number").min(1, "Between 1 and 65535").max(65535, "Between 1 and 65535"),
+  tls: z.boolean(),
+  username: z.string().trim().min(1, "Enter the user name (usually the address)").max(320, "At most 320 characters"),
+  authMethod: z.enum(["password", "oauth2"], { message: "Password or OAuth2 access token" }),
+  /** Blank on an update keeps the stored password or token. */
+  secret: z.string().max(8192, "At most 8192 characters").optional(),
+  folder: z.string().trim().min(1, "Enter a folder, usually INBOX").max(200, "At most 200 characters").default("INBOX"),
+});
+export type TMailboxSettings = z.infer<typeof ZMailboxSettings>;
+export type TMailboxSettingsInput = z.input<typeof ZMailboxSettings>;

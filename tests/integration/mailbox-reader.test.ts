@@ -1,0 +1,302 @@
+/**
+ * The mailbox reader against a real IMAP server (dovecot on loopback) and
+ * real sent mail (the SMTP transport to a loopback SMTP server): replies
+ * and bounces APPENDed to the mailbox end enrollments through the same
+ * paths as the webhooks; everything else changes nothing.
+ */
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { setTransport } from "../../lib/email/transports";
+import { SmtpTransport } from "../../lib/email/transports/smtp";
+import { readMailbox } from "../../lib/mailbox/read-mailbox";
+import { saveMailbox, testMailboxConnection } from "../../lib/mailbox/settings";
+import { enrollContact } from "../../lib/sequences/enroll-contact";
+import { sendStep } from "../../lib/sequences/run-step";
+import { resetDb, testDb } from "../support/db";
+import { startDovecot, type Dovecot } from "../support/dovecot";
+import { recordEvents } from "../support/events";
+import { makeContact, makeSequence } from "../support/factories";
+import { startSmtpServer, type LoopbackSmtp } from "../support/smtp-server";
+
+process.env.STEPWISE_SIGNING_SECRET ??= "mailbox-reader-signing-secret-0123";
+
+const db = testDb();
+const events = recordEvents();
+let imap: Dovecot;
+let smtp: LoopbackSmtp;
+
+beforeAll(async () => {
+  imap = await startDovecot();
+  smtp = await startSmtpServer({ disabledCommands: ["STARTTLS"] });
+  setTransport(new SmtpTransport(smtp.url));
+}, 60_000);
+afterAll(async () => {
+  setTransport(null);
+  events.restore();
+  await smtp?.close();
+  await imap?.stop();
+});
+
+// Each test reads only what it appended: the cursor starts at the folder's
+// current end, as if every earlier message had been read.
+beforeEach(async () => {
+  await resetDb();
+  await db.mailbox.deleteMany();
+  await connectMailbox();
+  await readMailbox(db);
+  smtp.accepted.length = 0;
+});
+
+async function connectMailbox(password = imap.password) {
+  await saveMailbox(db, { host: imap.host, port: imap.port, tls: false, username: imap.user, authMethod: "password", secret: password, folder: "INBOX" });
+}
+
+/** A contact enrolled in an exit-on-reply sequence, sent step 1 over SMTP; the Message-ID as sent. */
+async function sentStepOne() {
+  const contact = await makeContact(db);
+  const sequence = await makeSequence(db, { exitOnReply: true, steps: [{ delayAmount: 0 }, { delayAmount: 1 }] });
+  const enrolled = await enrollContact(db, { contactId: contact.id, sequenceId: sequence.id, source: "manual" });
+  if (enrolled.outcome !== "enrolled") throw new Error(enrolled.outcome);
+  const outcome = await sendStep(db, { enrollmentId: enrolled.enrollmentId, stepId: sequence.steps[0].id });
+  if (outcome.outcome !== "sent") throw new Error(JSON.stringify(outcome));
+  const raw = smtp.accepted.at(-1)!.raw.replace(/\r\n[ \t]+/g, " ");
+  const messageId = raw.match(/^Message-ID:\s*(<[^>]+>)/im)![1];
+  return { contact, sequence, enrollmentId: enrolled.enrollmentId, messageId };
+}
+
+function reply(opts: { from: string; inReplyTo: string; extraHeaders?: string[]; subject?: string }): string {
+  return [
+    `From: Someone <${opts.from}>`,
+    "To: sender@example.test",
+    `Subject: ${opts.subject ?? "Re: Step 1"}`,
+    `Message-ID: <${randomUUID()}@client.test>`,
+    `In-Reply-To: ${opts.inReplyTo}`,
+    `References: ${opts.inReplyTo}`,
+    "Date: Mon, 05 Jan 2026 10:00:00 +0000",
+    ...(opts.extraHeaders ?? []),
+    "Content-Type: text/plain; charset=utf-8",
+    "",
+    "Thanks, let's talk.",
+    "",
+  ].join("\r\n");
+}
+
+function dsn(opts: { recipient: string; returnedMessageId: string; status: string; action: string }): string {
+  const boundary = `b-${randomUUID()}`;
+  return [
+    "From: Mail Delivery System <MAILER-DAEMON@mx.example.test>",
+    "To: sender@example.test",
+    "Subject: Undelivered Mail Returned to Sender",
+    `Message-ID: <${randomUUID()}@mx.example.test>`,
+    "Auto-Submitted: auto-replied",
+    "MIME-Version: 1.0",
+    `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
+    "",
+    `--${boundary}`,
+    "Content-Type: text/plain; charset=us-ascii",
+    "",
+    "This is the mail system. Your message could not be delivered.",
+    "",
+    `--${boundary}`,
+    "Content-Type: message/delivery-status",
+    "",
+    "Reporting-MTA: dns; mx.example.test",
+    "",
+    `Final-Recipient: rfc822; ${opts.recipient}`,
+    `Original-Recipient: rfc822; ${opts.recipient}`,
+    `Action: ${opts.action}`,
+    `Status: ${opts.status}`,
+    "Diagnostic-Code: smtp; 550 5.1.1 User unknown",
+    "",
+    `--${boundary}`,
+    "Content-Type: text/rfc822-headers",
+    "",
+    "From: Stepwise Demo <hello@stepwise.local>",
+    `To: ${opts.recipient}`,
+    "Subject: Step 1",
+    `Message-ID: ${opts.returnedMessageId}`,
+    "",
+    `--${boundary}--`,
+    "",
+  ].join("\r\n");
+}
+
+async function enrollmentOf(id: string) {
+  return db.enrollment.findUniqueOrThrow({ where: { id }, select: { status: true, exitReason: true } });
+}
+
+describe("reading replies", () => {
+  it("a reply to our message ends the exit-on-reply enrollment, once", async () => {
+    const sent = await sentStepOne();
+    await imap.append(reply({ from: sent.contact.email, inReplyTo: sent.messageId }));
+
+    expect(await readMailbox(db)).toMatchObject({ outcome: "read", messages: 1, replies: 1, bounces: 0 });
+    expect(await enrollmentOf(sent.enrollmentId)).toEqual({ status: "replied", exitReason: "replied" });
+    const stored = await db.inboundReply.findMany({ where: { contactId: sent.contact.id } });
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ provider: "imap", isAutoReply: false });
+
+    expect(await readMailbox(db)).toMatchObject({ outcome: "read", messages: 0 });
+    const mailbox = await db.mailbox.findUniqueOrThrow({ where: { id: "default" } });
+    expect(mailbox).toMatchObject({ repliesMatched: 1, lastError: null });
+  });
+
+  it("matches through References when In-Reply-To names someone else's message", async () => {
+    const sent = await sentStepOne();
+    const raw = reply({ from: sent.contact.email, inReplyTo: "<other@client.test>" }).replace(/^References: .*$/m, `References: ${sent.messageId} <other@client.test>`);
+    await imap.append(raw);
+    expect(await readMailbox(db)).toMatchObject({ replies: 1 });
+    expect(await enrollmentOf(sent.enrollmentId)).toEqual({ status: "replied", exitReason: "replied" });
+  });
+
+  it("an out-of-office auto-reply ends nothing", async () => {
+    const sent = await sentStepOne();
+    await imap.append(reply({ from: sent.contact.email, inReplyTo: sent.messageId, subject: "Automatic reply: Step 1", extraHeaders: ["Auto-Submitted: auto-replied"] }));
+    expect(await readMailbox(db)).toMatchObject({ outcome: "read", messages: 1, replies: 0 });
+    expect(await enrollmentOf(sent.enrollmentId)).toEqual({ status: "active", exitReason: null });
+    expect(await db.inboundReply.findFirst({ where: { contactId: sent.contact.id } })).toMatchObject({ isAutoReply: true });
+  });
+
+  it("mail that answers none of our messages ends nothing, even from a contact's address", async () => {
+    const sent = await sentStepOne();
+    await imap.append(reply({ from: sent.contact.email, inReplyTo: `<${randomUUID()}@elsewhere.test>` }));
+    await imap.append(reply({ from: sent.contact.email, inReplyTo: `<${sent.enrollmentId}.forged@localhost>` }));
+    expect(await readMailbox(db)).toMatchObject({ outcome: "read", messages: 2, replies: 0 });
+    expect(await enrollmentOf(sent.enrollmentId)).toEqual({ status: "active", exitReason: null });
+    expect(await db.inboundReply.count()).toBe(0);
+  });
+});
+
+describe("reading bounces (RFC 3464 delivery status notifications)", () => {
+  it("a hard bounce of our message bounces the contact and ends their enrollments", async () => {
+    const sent = await sentStepOne();
+    await imap.append(dsn({ recipient: sent.contact.email, returnedMessageId: sent.messageId, status: "5.1.1", action: "failed" }));
+    expect(await readMailbox(db)).toMatchObject({ outcome: "read", messages: 1, bounces: 1, replies: 0 });
+    expect(await db.contact.findUniqueOrThrow({ where: { id: sent.contact.id } })).toMatchObject({ status: "bounced" });
+    expect(await enrollmentOf(sent.enrollmentId)).toEqual({ status: "bounced", exitReason: "bounced" });
+    const consent = await db.consentEvent.findFirstOrThrow({ where: { contactId: sent.contact.id, type: "bounced" } });
+    expect(consent.detail).toContain("5.1.1");
+  });
+
+  it("a delayed (4.x.x) notice changes nothing", async () => {
+    const sent = await sentStepOne();
+    await imap.append(dsn({ recipient: sent.contact.email, returnedMessageId: sent.messageId, status: "4.4.1", action: "delayed" }));
+    expect(await readMailbox(db)).toMatchObject({ messages: 1, bounces: 0 });
+    expect(await db.contact.findUniqueOrThrow({ where: { id: sent.contact.id } })).toMatchObject({ status: "subscribed" });
+  });
+
+  it("a forged bounce (not returning our Message-ID, or naming another address) changes nothing", async () => {
+    const sent = await sentStepOne();
+    const other = await makeContact(db);
+    await imap.append(dsn({ recipient: sent.contact.email, returnedMessageId: `<${randomUUID()}@localhost>`, status: "5.1.1", action: "failed" }));
+    await imap.append(dsn({ recipient: other.email, returnedMessageId: sent.messageId, status: "5.1.1", action: "failed" }));
+    expect(await readMailbox(db)).toMatchObject({ messages: 2, bounces: 0 });
+    expect(await db.contact.count({ where: { status: "bounced" } })).toBe(0);
+  });
+});
+
+describe("the cursor, the lease and failures", () => {
+  it("a renumbered folder (UIDVALIDITY changed) is read again without doubling anything", async () => {
+    const sent = await sentStepOne();
+    await imap.append(reply({ from: sent.contact.email, inReplyTo: sent.messageId }));
+    expect(await readMailbox(db)).toMatchObject({ replies: 1 });
+
+    await db.mailbox.update({ where: { id: "default" }, data: { uidValidity: 1n, lastSeenUid: 999_999 } });
+    const again = await readMailbox(db);
+    expect(again).toMatchObject({ outcome: "read", uidValidityReset: true });
+    expect((again as { messages: number }).messages).toBeGreaterThanOrEqual(1);
+    expect(await db.inboundReply.count({ where: { contactId: sent.contact.id } })).toBe(1);
+    const mailbox = await db.mailbox.findUniqueOrThrow({ where: { id: "default" } });
+    expect(mailbox.uidValidity).not.toBe(1n);
+    expect(Number(mailbox.lastSeenUid)).toBeLessThan(999_999);
+  });
+
+  it("a message handled but not yet passed (a crash) is handled again without doubling anything", async () => {
+    const sent = await sentStepOne();
+    await imap.append(reply({ from: sent.contact.email, inReplyTo: sent.messageId }));
+    const before = await db.mailbox.findUniqueOrThrow({ where: { id: "default" } });
+    await readMailbox(db);
+    await db.mailbox.update({ where: { id: "default" }, data: { lastSeenUid: before.lastSeenUid } });
+    expect(await readMailbox(db)).toMatchObject({ messages: 1 });
+    expect(await db.inboundReply.count()).toBe(1);
+    expect(await enrollmentOf(sent.enrollmentId)).toEqual({ status: "replied", exitReason: "replied" });
+  });
+
+  it("the IMAP server down: the read fails in words, moves nothing, and the next read catches up", async () => {
+    const sent = await sentStepOne();
+    await imap.append(reply({ from: sent.contact.email, inReplyTo: sent.messageId }));
+    const before = await db.mailbox.findUniqueOrThrow({ where: { id: "default" } });
+    await imap.pause();
+    try {
+      const failed = await readMailbox(db);
+      expect(failed).toMatchObject({ outcome: "failed" });
+      expect((failed as { error: string }).error).toMatch(/Nothing accepted a connection|closed the connection/);
+      const mailbox = await db.mailbox.findUniqueOrThrow({ where: { id: "default" } });
+      expect(mailbox.lastSeenUid).toBe(before.lastSeenUid);
+      expect(mailbox.lastError).toBe((failed as { error: string }).error);
+      expect(mailbox.leaseUntil).toBeNull();
+    } finally {
+      await imap.resume();
+    }
+    expect(await readMailbox(db)).toMatchObject({ outcome: "read", messages: 1, replies: 1 });
+    expect(await db.mailbox.findUniqueOrThrow({ where: { id: "default" } })).toMatchObject({ lastError: null });
+  });
+
+  it("one reader at a time: a concurrent read finds the mailbox busy", async () => {
+    const results = await Promise.all([readMailbox(db), readMailbox(db)]);
+    expect(results.map((r) => r.outcome).sort()).toEqual(["busy", "read"]);
+  });
+
+  it("a wrong password is reported in words", async () => {
+    await connectMailbox("not-the-password");
+    const result = await readMailbox(db);
+    expect(result).toMatchObject({ outcome: "failed" });
+    expect((result as { error: string }).error).toMatch(/refused the user name or password/);
+  });
+
+  it("no mailbox connected: nothing to do", async () => {
+    await db.mailbox.deleteMany();
+    expect(await readMailbox(db)).toEqual({ outcome: "not_configured" });
+  });
+});
+
+describe("Test connection", () => {
+  it("shows the folders and the message count", async () => {
+    await imap.append(reply({ from: "x@example.test", inReplyTo: "<a@b>" }));
+    const result = await testMailboxConnection(db);
+    expect(result).toMatchObject({ ok: true, folder: "INBOX" });
+    if (!result.ok) throw new Error(result.error);
+    expect(result.folders).toContain("INBOX");
+    expect(result.messages).toBeGreaterThanOrEqual(1);
+  });
+
+  it("reports a wrong password in words", async () => {
+    await connectMailbox("wrong");
+    expect(await testMailboxConnection(db)).toEqual({ ok: false, error: expect.stringMatching(/refused the user name or password/) });
+  });
+
+  it("saving with a blank secret keeps the stored one; another server restarts the cursor", async () => {
+    await db.mailbox.update({ where: { id: "default" }, data: { lastSeenUid: 42, uidValidity: 7n } });
+    await saveMailbox(db, { host: imap.host, port: imap.port, tls: false, username: imap.user, authMethod: "password", secret: undefined, folder: "INBOX" });
+    expect(await testMailboxConnection(db)).toMatchObject({ ok: true });
+    expect(await db.mailbox.findUniqueOrThrow({ where: { id: "default" } })).toMatchObject({ lastSeenUid: 42n, uidValidity: 7n });
+
+    await saveMailbox(db, { host: "localhost", port: imap.port, tls: false, username: imap.user, authMethod: "password", secret: undefined, folder: "INBOX" });
+    expect(await db.mailbox.findUniqueOrThrow({ where: { id: "default" } })).toMatchObject({ lastSeenUid: 0n, uidValidity: null });
+  });
+
+  it("a first save without a secret is a field error", async () => {
+    await db.mailbox.deleteMany();
+    await expect(saveMailbox(db, { host: imap.host, port: imap.port, tls: false, username: imap.user, authMethod: "password", folder: "INBOX" })).rejects.toMatchObject({
+      code: "validation",
+      fieldErrors: { secret: ["Enter the password or access token"] },
+    });
+    expect(await db.mailbox.count()).toBe(0);
+  });
+
+  it("stores the password encrypted, never in the clear", async () => {
+    const row = await db.mailbox.findUniqueOrThrow({ where: { id: "default" } });
+    expect(row.secretEncrypted).not.toContain(imap.password);
+    expect(row.secretEncrypted).toMatch(/^v1\./);
+  });
+});
