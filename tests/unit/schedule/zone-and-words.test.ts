@@ -51,3 +51,21 @@ describe("holidays", () => {
     expect(holidayCalendar(null)).toBeNull();
   });
 });
+
+describe("stored fields", () => {
+  it("reads a stored schedule with the sequence's zone, and any time for null or a broken value", async () => {
+    const { scheduleOf, delayOf } = await import("@/lib/schedule/stored");
+    const stored = { days: [1, 2], window: { start: "08:00", end: "12:00" }, holidayCountry: "FR" };
+    expect(scheduleOf({ schedule: stored, timezone: "Europe/Paris" })).toEqual({ ...stored, timezone: "Europe/Paris" });
+    expect(scheduleOf({ schedule: null, timezone: "Europe/Paris" })).toBeNull();
+    expect(scheduleOf({ schedule: { days: [] }, timezone: "Europe/Paris" })).toBeNull();
+    expect(delayOf({ delayAmount: 2, delayUnit: "business_days", waitUntil: null })).toEqual({ amount: 2, unit: "business_days" });
+    expect(delayOf({ delayAmount: 2, delayUnit: "days", waitUntil: "2026-12-24T09:00" })).toEqual({ until: { local: "2026-12-24T09:00" } });
+  });
+
+  it("words business-day delays", async () => {
+    const { describeDelay } = await import("@/lib/sequences/schedule");
+    expect(describeDelay(1, "business_days")).toBe("1 business day");
+    expect(describeDelay(3, "business_days")).toBe("3 business days");
+  });
+});
