@@ -12,7 +12,9 @@ const db = testDb();
 const validationError = (fieldErrors: Record<string, unknown>) =>
   expect.objectContaining({ code: "validation", fieldErrors: expect.objectContaining(fieldErrors) });
 
-const WINDOW = { anyTime: false, days: [1, 2, 3, 4, 5], windowStart: "09:00", windowEnd: "17:00", holidayCountry: null, timezone: "Europe/Berlin" };
+import type { Weekday } from "../../lib/schedule/types";
+
+const WINDOW = { anyTime: false, days: [1, 2, 3, 4, 5] as Weekday[], windowStart: "09:00", windowEnd: "17:00", holidayCountry: null as string | null, timezone: "Europe/Berlin" };
 
 describe("sequence schedules", () => {
   beforeEach(() => resetDb());
