@@ -1,9 +1,11 @@
 import { beforeEach, describe, expect, inject, it } from "vitest";
+import type { Weekday } from "../../lib/schedule/types";
 import { updateSequenceSchedule } from "../../lib/sequences/schedule-mutations";
+import { contactSendPlans, previewSequenceForContact } from "../../lib/sequences/send-plans";
 import { createSequence, duplicateSequence } from "../../lib/sequences/sequence-mutations";
 import { addStep, updateStep } from "../../lib/sequences/step-mutations";
 import { resetDb, testDb } from "../support/db";
-import { makeSequence } from "../support/factories";
+import { makeContact, makeSequence } from "../support/factories";
 
 process.env.DATABASE_URL ??= inject("databaseUrl");
 
@@ -11,8 +13,6 @@ const db = testDb();
 
 const validationError = (fieldErrors: Record<string, unknown>) =>
   expect.objectContaining({ code: "validation", fieldErrors: expect.objectContaining(fieldErrors) });
-
-import type { Weekday } from "../../lib/schedule/types";
 
 const WINDOW = { anyTime: false, days: [1, 2, 3, 4, 5] as Weekday[], windowStart: "09:00", windowEnd: "17:00", holidayCountry: null as string | null, timezone: "Europe/Berlin" };
 
@@ -102,5 +102,44 @@ describe("step delays", () => {
     expect(row.timezone).toBe("Asia/Kathmandu");
     expect(row.schedule).toEqual({ days: [1, 2, 3, 4, 5], window: { start: "09:00", end: "17:00" }, holidayCountry: null });
     expect(row.steps[0].waitUntil).toBe("2026-12-24T09:00");
+  });
+});
+
+describe("send plans (contact page and preview as contact)", () => {
+  beforeEach(() => resetDb());
+
+  it("plans a waiting contact's remaining steps in their zone, each after the one before", async () => {
+    const sequence = await makeSequence(db, {
+      timezone: "Europe/Berlin",
+      schedule: { days: [1, 2, 3, 4, 5], window: { start: "09:00", end: "17:00" }, holidayCountry: null },
+      steps: [{ delayAmount: 0, delayUnit: "minutes" }, { delayAmount: 1, delayUnit: "business_days" }, { delayAmount: 1, delayUnit: "days" }],
+    });
+    const contact = await makeContact(db, { timezone: "America/New_York" });
+    // Step 1 went out on Friday 2026-03-06 at 15:00 New York time; step 2 is next.
+    const enrollment = await db.enrollment.create({
+      data: { contactId: contact.id, sequenceId: sequence.id, source: "manual", currentStepIndex: 1, enrolledAt: new Date("2026-03-06T19:00:00Z") },
+    });
+    await db.stepSend.create({ data: { enrollmentId: enrollment.id, stepId: sequence.steps[0].id, status: "sent", sentAt: new Date("2026-03-06T20:00:00Z") } });
+
+    const [plan] = await contactSendPlans(db, contact.id, new Date("2026-03-06T21:00:00Z"));
+    expect(plan.zone).toEqual({ zone: "America/New_York", fallback: false });
+    expect(plan.steps.map((s) => [s.number, s.at.toISOString()])).toEqual([
+      [2, "2026-03-09T19:00:00.000Z"], // Monday 15:00 EDT (the clocks changed on Sunday)
+      [3, "2026-03-10T19:00:00.000Z"], // a day later, same wall time
+    ]);
+  });
+
+  it("previews a sequence for a contact without a zone in the sequence's zone, and says so", async () => {
+    const sequence = await makeSequence(db, {
+      timezone: "Europe/Berlin",
+      schedule: { days: [1, 2, 3, 4, 5], window: { start: "09:00", end: "17:00" }, holidayCountry: "DE" },
+      steps: [{ delayAmount: 0, delayUnit: "minutes" }],
+    });
+    const contact = await makeContact(db, {}); // stored default "UTC": no zone given
+    const plan = await previewSequenceForContact(db, sequence.id, contact.id, new Date("2026-12-24T20:00:00Z"));
+    expect(plan.zone).toMatchObject({ zone: "Europe/Berlin", fallback: true, reason: "missing" });
+    expect(plan.steps[0].at.toISOString()).toBe("2026-12-28T08:00:00.000Z");
+    expect(plan.steps[0].explanation).toBe("Thu 24 Dec 21:00 is after the 9:00–17:00 window → Mon 28 Dec 09:00 Europe/Berlin");
+    expect(plan.scheduleText).toMatch(/except public holidays in Germany/);
   });
 });

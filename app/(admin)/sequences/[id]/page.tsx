@@ -5,7 +5,9 @@ import { PageHeader } from "@/components/admin-shell/page-header";
 import { contactName, formatDateTime } from "@/components/format";
 import { EnrollContactForm } from "@/components/sequences/enroll-contact-form";
 import { RemoveEnrollmentButton } from "@/components/sequences/remove-enrollment-button";
+import { PreviewAsContact } from "@/components/schedule/preview-as-contact";
 import { ExitRulesList } from "@/components/sequences/builder/exit-rules-list";
+import { ScheduleForm } from "@/components/sequences/builder/schedule-form";
 import { SequenceSettingsForm } from "@/components/sequences/builder/sequence-settings-form";
 import { StatusControls } from "@/components/sequences/builder/status-controls";
 import { StepStatsPanel } from "@/components/sequences/builder/step-stats-panel";
@@ -22,7 +24,13 @@ import { isAppError } from "@/lib/errors";
 import { mailConfig } from "@/lib/email/config";
 import { describeTrigger, getPreviewContact, getSequenceDetail, listTagOptions } from "@/lib/sequences/queries";
 import { REENTRY_POLICY_LABELS } from "@/lib/sequences/reentry";
+import { describeSchedule } from "@/lib/schedule/describe";
+import { holidayCountries } from "@/lib/schedule/holidays";
+import { scheduleOf } from "@/lib/schedule/stored";
+import { getSequencePreviewForContact, listPreviewContacts } from "@/lib/sequences/schedule-preview";
 import { ZListParams } from "@/lib/validations/common";
+import { ZId } from "@/lib/validations/enrollment";
+import { ZStoredSchedule } from "@/lib/validations/schedule";
 
 export const metadata: Metadata = { title: "Sequence" };
 
@@ -43,6 +51,12 @@ export default async function SequencePage({ params, searchParams }: Props) {
   // Only editors see forms: viewers are sent no tags or sample contact.
   const [tags, previewContact] = editable ? await Promise.all([listTagOptions(), getPreviewContact()]) : [[], null];
   const { senderName, postalAddress } = mailConfig();
+  const previewContactId = ZId.safeParse(raw.previewContact).data ?? null;
+  const [previewContacts, sendPreview] = await Promise.all([
+    listPreviewContacts(),
+    previewContactId ? getSequencePreviewForContact(sequence.id, previewContactId).catch(() => null) : null,
+  ]);
+  const storedSchedule = ZStoredSchedule.safeParse(sequence.schedule).data ?? null;
 
   return (
     <>
@@ -72,7 +86,7 @@ export default async function SequencePage({ params, searchParams }: Props) {
               key={sequence.id}
               sequenceId={sequence.id}
               preview={previewContact ? { contact: previewContact, senderName, postalAddress } : null}
-              steps={sequence.steps.map(({ id, subject, body, delayAmount, delayUnit }) => ({ id, subject, body, delayAmount, delayUnit }))}
+              steps={sequence.steps.map(({ id, subject, body, delayAmount, delayUnit, waitUntil }) => ({ id, subject, body, delayAmount, delayUnit, waitUntil }))}
             />
           </CardContent>
         </Card>
@@ -111,6 +125,26 @@ export default async function SequencePage({ params, searchParams }: Props) {
                 </div>
               </>
             )}
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Sending schedule</CardTitle>
+          </CardHeader>
+          <CardContent className="text-sm">
+            {editable ? (
+              <ScheduleForm key={sequence.id} sequenceId={sequence.id} initial={{ timezone: sequence.timezone, schedule: storedSchedule }} countries={holidayCountries()} />
+            ) : (
+              <p>{describeSchedule(scheduleOf(sequence))}</p>
+            )}
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Preview as contact</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <PreviewAsContact contacts={previewContacts} selected={previewContactId} plan={sendPreview} />
           </CardContent>
         </Card>
         <Card className="lg:col-span-2">
