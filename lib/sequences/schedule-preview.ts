@@ -17,12 +17,12 @@ export async function getSequencePreviewForContact(sequenceId: string, contactId
   return previewSequenceForContact(getDb(), sequenceId, contactId, clockNow());
 }
 
-/** Contacts to pick from in "preview as contact": the first 100, with their zones. */
+/** Contacts to pick from in "preview as contact": the 100 newest, with their zones. */
 export async function listPreviewContacts(): Promise<{ id: string; label: string }[]> {
   await requirePageUser("viewer");
   const contacts = await getDb().contact.findMany({
     where: { deletedAt: null },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    orderBy: [{ createdAt: "desc" }, { id: "asc" }],
     take: 100,
     select: { id: true, email: true, timezone: true },
   });

@@ -54,6 +54,11 @@ describe("business days", () => {
     expect(result.reasons).toEqual([{ code: "business_clock", local: "2026-03-06T20:00", countedFrom: "17:00" }]);
   });
 
+  it("before hours counts from the window's opening", () => {
+    const result = plan("2026-03-10T06:00:00Z", { amount: 1, unit: "business_days" }); // Tue 07:00 Berlin
+    expect(result.at.toISOString()).toBe("2026-03-11T08:00:00.000Z"); // Wed 09:00
+  });
+
   it("a Saturday start counts from Friday's close", () => {
     const result = plan("2026-03-07T09:00:00Z", { amount: 1, unit: "business_days" });
     expect(result.at.toISOString()).toBe("2026-03-09T16:00:00.000Z");
@@ -120,6 +125,12 @@ describe("DST rules", () => {
   it("gap: 1 day after 02:30 lands on a 02:30 that does not exist and sends at 03:00", () => {
     const result = plan("2026-03-07T07:30:00Z", { amount: 1, unit: "days" }, { zone: "America/New_York", schedule: null });
     expect(result.at.toISOString()).toBe("2026-03-08T07:00:00.000Z");
+  });
+
+  it("gap: a window that lies entirely in the gap does not open that day", () => {
+    const window: SendSchedule = { ...smallHours, window: { start: "02:10", end: "02:40" } };
+    const result = plan("2026-03-08T05:00:00Z", { amount: 0, unit: "minutes" }, { zone: "America/New_York", schedule: window });
+    expect(result.at.toISOString()).toBe("2026-03-09T06:10:00.000Z"); // Monday 02:10 EDT
   });
 
   it("overlap: a 01:30 that happens twice means the first one", () => {
