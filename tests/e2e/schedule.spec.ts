@@ -13,6 +13,7 @@ test.describe("sending schedules", () => {
   useRole("marketer");
 
   test("set a schedule in the builder, then see a contact's planned send times", async ({ page }) => {
+    test.setTimeout(180_000); // three page loads and a save on a shared, loaded machine
     const stamp = Date.now();
     const db = e2eDb();
     // Paused, so that no run sends while the test looks at plans.
