@@ -121,6 +121,20 @@ export const ACTION_CATALOG: CatalogEntry[] = [
   { file: "lib/actions/sequences/reorder-steps-action.ts", exportName: "reorderStepsAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.draft.id, stepIds: [...fx.draft.stepIds].reverse() }) },
   { file: "lib/actions/sequences/resume-sequence-action.ts", exportName: "resumeSequenceAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.paused.id }) },
   {
+    file: "lib/actions/sequences/update-sequence-schedule-action.ts",
+    exportName: "updateSequenceScheduleAction",
+    access: role("marketer"),
+    input: (fx) => ({
+      sequenceId: fx.draft.id,
+      timezone: "Europe/Berlin",
+      anyTime: false,
+      days: [1, 2, 3, 4, 5],
+      windowStart: "09:00",
+      windowEnd: "17:00",
+      holidayCountry: "DE",
+    }),
+  },
+  {
     file: "lib/actions/sequences/update-sequence-settings-action.ts",
     exportName: "updateSequenceSettingsAction",
     access: role("marketer"),

@@ -42,7 +42,8 @@ export function SequenceSettingsForm({ mode, initial, sequenceId, replyDetection
     if (!checked.ok) return setErrors(checked.fieldErrors);
     startTransition(async () => {
       if (mode === "create") {
-        const result = await createSequenceAction(checked.data);
+        // The creator's zone becomes the sequence's fallback zone (changeable in the schedule form).
+        const result = await createSequenceAction({ ...checked.data, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone });
         setErrors(result.ok ? {} : (result.fieldErrors ?? {}));
         if (toastResult(result, "Sequence created")) router.push(`/sequences/${result.data.id}`);
       } else {

@@ -9,10 +9,11 @@ import { Textarea } from "@/components/ui/textarea";
 import { useUnsavedChangesGuard } from "@/components/ui/use-unsaved-changes-guard";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import type { FieldErrors } from "@/lib/errors";
-import { DELAY_UNITS, MAX_DELAY, ZStepInput, type TDelayUnit, type TStepInput } from "@/lib/validations/sequence";
+import { DELAY_UNIT_LABEL, DELAY_UNITS, MAX_DELAY, ZStepInput, type TDelayUnit, type TStepInput } from "@/lib/validations/sequence";
 import { toastResult, validateInput } from "./action-feedback";
 import { MergeTagHelp } from "./merge-tag-help";
 import { StepPreview, type PreviewContext } from "./step-preview";
+import { WaitUntilField } from "./wait-until-field";
 
 type Props = {
   initial: TStepInput;
@@ -31,14 +32,15 @@ export function StepForm({ initial, isFirst, preview, onSave, onDone, successMes
   const [body, setBody] = useState(initial.body);
   const [delay, setDelay] = useState(String(initial.delayAmount));
   const [unit, setUnit] = useState<TDelayUnit>(initial.delayUnit);
+  const [waitUntil, setWaitUntil] = useState<string | null>(initial.waitUntil ?? null);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [pending, startTransition] = useTransition();
-  useUnsavedChangesGuard(subject !== initial.subject || body !== initial.body || delay !== String(initial.delayAmount) || unit !== initial.delayUnit);
+  useUnsavedChangesGuard(subject !== initial.subject || body !== initial.body || delay !== String(initial.delayAmount) || unit !== initial.delayUnit || waitUntil !== (initial.waitUntil ?? null));
 
   function submit(event: React.FormEvent) {
     event.preventDefault();
     // The field's text goes to the schema as typed: it alone decides what a delay may look like.
-    const checked = validateInput(ZStepInput, { subject, body, delayAmount: delay, delayUnit: unit });
+    const checked = validateInput(ZStepInput, { subject, body, delayAmount: delay, delayUnit: unit, waitUntil });
     if (!checked.ok) return setErrors(checked.fieldErrors);
     startTransition(async () => {
       const result = await onSave(checked.data);
@@ -63,12 +65,13 @@ export function StepForm({ initial, isFirst, preview, onSave, onDone, successMes
             <NativeSelect value={unit} onChange={(e) => setUnit(e.target.value as TDelayUnit)}>
               {DELAY_UNITS.map((u) => (
                 <option key={u} value={u}>
-                  {u}
+                  {DELAY_UNIT_LABEL[u]}
                 </option>
               ))}
             </NativeSelect>
           </Field>
         </div>
+        <WaitUntilField id={`${id}-wait-until`} value={waitUntil} onChange={setWaitUntil} error={errors.waitUntil} />
         <Field label="Subject" htmlFor={`${id}-subject`} error={errors.subject}>
           <Input value={subject} onChange={(e) => setSubject(e.target.value)} maxLength={200} />
         </Field>

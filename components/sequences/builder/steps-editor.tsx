@@ -24,6 +24,7 @@ type Props = { sequenceId: string; steps: BuilderStep[]; preview: PreviewContext
 const NEW_STEP: TStepInput = { subject: "", body: "", delayAmount: 1, delayUnit: "days" };
 
 function delayText(step: TStepInput, isFirst: boolean): string {
+  if (step.waitUntil) return `Sent at ${step.waitUntil.replace("T", " ")} in each contact's time zone`;
   const delay = describeDelay(step.delayAmount, step.delayUnit);
   const after = isFirst ? "enrollment" : "the previous step";
   return delay === "immediately" ? `Sent immediately after ${after}` : `Sent ${delay} after ${after}`;

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/admin-shell/page-header";
+import { ContactSendPlans } from "@/components/schedule/contact-send-plans";
 import { ConsentHistory } from "@/components/contacts/detail/consent-history";
 import { ContactTagsEditor } from "@/components/contacts/detail/contact-tags-editor";
 import { ContactTimeline } from "@/components/contacts/detail/contact-timeline";
@@ -125,6 +126,7 @@ export default async function ContactPage({ params, searchParams }: Props) {
           Sequences
         </h2>
         <EnrollmentsTable contactId={contact.id} contactLabel={label} enrollments={enrollments} canEdit={canEdit} replyDetection={await replyDetectionConfigured(getDb())} />
+        <ContactSendPlans contactId={contact.id} />
       </section>
 
       <section className="mt-8" aria-labelledby="timeline-heading">

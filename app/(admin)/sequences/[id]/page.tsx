@@ -5,7 +5,9 @@ import { PageHeader } from "@/components/admin-shell/page-header";
 import { contactName, formatDateTime } from "@/components/format";
 import { EnrollContactForm } from "@/components/sequences/enroll-contact-form";
 import { RemoveEnrollmentButton } from "@/components/sequences/remove-enrollment-button";
+import { PreviewAsContact } from "@/components/schedule/preview-as-contact";
 import { ExitRulesList } from "@/components/sequences/builder/exit-rules-list";
+import { ScheduleForm } from "@/components/sequences/builder/schedule-form";
 import { SequenceSettingsForm } from "@/components/sequences/builder/sequence-settings-form";
 import { StatusControls } from "@/components/sequences/builder/status-controls";
 import { StepStatsPanel } from "@/components/sequences/builder/step-stats-panel";
@@ -24,8 +26,14 @@ import { replyDetectionConfigured } from "@/lib/replies/detection";
 import { getDb } from "@/lib/db/client";
 import { describeTrigger, getPreviewContact, getSequenceDetail, listTagOptions } from "@/lib/sequences/queries";
 import { REENTRY_POLICY_LABELS } from "@/lib/sequences/reentry";
+import { describeSchedule } from "@/lib/schedule/describe";
+import { holidayCountries } from "@/lib/schedule/holidays";
+import { scheduleOf } from "@/lib/schedule/stored";
+import { getSequencePreviewForContact, listPreviewContacts } from "@/lib/sequences/schedule-preview";
 import { ZListParams } from "@/lib/validations/common";
 import { enrollmentSourceWording, exitReasonWording } from "@/lib/wordings";
+import { ZId } from "@/lib/validations/enrollment";
+import { ZStoredSchedule } from "@/lib/validations/schedule";
 
 export const metadata: Metadata = { title: "Sequence" };
 
@@ -47,6 +55,12 @@ export default async function SequencePage({ params, searchParams }: Props) {
   const [tags, previewContact] = editable ? await Promise.all([listTagOptions(), getPreviewContact()]) : [[], null];
   const { senderName, postalAddress } = mailConfig();
   const replyDetection = await replyDetectionConfigured(getDb());
+  const previewContactId = ZId.safeParse(raw.previewContact).data ?? null;
+  const [previewContacts, sendPreview] = await Promise.all([
+    listPreviewContacts(),
+    previewContactId ? getSequencePreviewForContact(sequence.id, previewContactId).catch(() => null) : null,
+  ]);
+  const storedSchedule = ZStoredSchedule.safeParse(sequence.schedule).data ?? null;
 
   return (
     <>
@@ -83,7 +97,7 @@ export default async function SequencePage({ params, searchParams }: Props) {
               key={sequence.id}
               sequenceId={sequence.id}
               preview={previewContact ? { contact: previewContact, senderName, postalAddress } : null}
-              steps={sequence.steps.map(({ id, subject, body, delayAmount, delayUnit }) => ({ id, subject, body, delayAmount, delayUnit }))}
+              steps={sequence.steps.map(({ id, subject, body, delayAmount, delayUnit, waitUntil }) => ({ id, subject, body, delayAmount, delayUnit, waitUntil }))}
             />
           </CardContent>
         </Card>
@@ -123,6 +137,26 @@ export default async function SequencePage({ params, searchParams }: Props) {
                 </div>
               </>
             )}
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Sending schedule</CardTitle>
+          </CardHeader>
+          <CardContent className="text-sm">
+            {editable ? (
+              <ScheduleForm key={sequence.id} sequenceId={sequence.id} initial={{ timezone: sequence.timezone, schedule: storedSchedule }} countries={holidayCountries()} />
+            ) : (
+              <p>{describeSchedule(scheduleOf(sequence))}</p>
+            )}
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Preview as contact</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <PreviewAsContact contacts={previewContacts} selected={previewContactId} plan={sendPreview} />
           </CardContent>
         </Card>
         <Card className="lg:col-span-2">

@@ -1,0 +1,13 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { authedAction } from "@/lib/actions/safe-action";
+import { updateSequenceSchedule } from "@/lib/sequences/schedule-mutations";
+import { ZUpdateSequenceSchedule } from "@/lib/validations/schedule";
+
+/** Saves when a sequence may send (days, window, holidays) and its fallback zone. */
+export const updateSequenceScheduleAction = authedAction({ role: "marketer", schema: ZUpdateSequenceSchedule }, async (input, { db }) => {
+  await updateSequenceSchedule(db, input);
+  revalidatePath(`/sequences/${input.sequenceId}`);
+  return { saved: true };
+});
