@@ -26,7 +26,6 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 30_000,
           hookTimeout: 60_000,
-          env: { INNGEST_DEV: "1" },
         },
       },
       {
@@ -42,7 +41,6 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          env: { INNGEST_DEV: "1" },
           // next-auth imports "next/server" without an extension, which only
           // a bundler resolves: inline it so the real Auth.js route can run.
           server: { deps: { inline: ["next-auth"] } },

@@ -1,7 +1,9 @@
 import { isManualClock, systemClock, type Clock } from "./clock";
+import { applyAsyncCheckpoint } from "./checkpoint";
 import { CronTable } from "./cron";
-import { handleEventApiRequest, startEventApiServer, type EventApiServer } from "./event-api";
-import { ulid } from "./ids";
+import { handleEventApiRequest, json, startEventApiServer, type EventApiServer } from "./event-api";
+import { functionUuid, ulid } from "./ids";
+import { generateEventKey, generateSigningKey, hashSigningKey, sameSecret } from "./keys";
 import { EventLedger } from "./ledger";
 import { RealTimeLoop } from "./loop";
 import { applyOp, type OpContext } from "./ops";
@@ -17,6 +19,7 @@ import {
   type CallOutcome,
 } from "./protocol";
 import { CallQueue, TimerIndex } from "./queues";
+import { logSafe, type Refusal } from "./request-guard";
 import { routeEvent, type RoutingContext } from "./routing";
 import { DISCOVERY, Run, type PendingCall } from "./run";
 import { createTransport, type AppTransport } from "./transport";
@@ -35,8 +38,20 @@ export interface LocalExecutorOptions {
   /** Parallel requests to the app. Default 4. */
   concurrency?: number;
   log?: (msg: string) => void;
-  /** Signs requests for an app in cloud mode. Not needed with INNGEST_DEV=1 / isDev. */
+  /**
+   * Signs every request to the app, which serves in cloud mode with the same
+   * key (INNGEST_SIGNING_KEY), and authenticates the SDK's checkpoint calls.
+   * Default: a fresh `signkey-local-<64 hex>` (see `signingKey`).
+   */
   signingKey?: string;
+  /** The key `inngest.send()` must use on the event API (`/e/<key>`). Default: a fresh random one. */
+  eventKey?: string;
+  /**
+   * Send `ctx.fn_id` as the real server always does, so that the SDK runs in
+   * async checkpointing mode, production's code path (checkpoint.ts). Default
+   * true; false gives the SDK's classic mode (one step per request).
+   */
+  checkpointing?: boolean;
   /**
    * Delay before retry `attempt` (1-based). Default with a ManualClock: 0, so
    * tests need not advance time for retries; with the real clock: 1s, 2s,
@@ -54,6 +69,14 @@ export interface LocalExecutorOptions {
  */
 export class LocalExecutor {
   readonly clock: Clock;
+  readonly signingKey: string;
+  readonly eventKey: string;
+  readonly checkpointing: boolean;
+  private readonly hashedSigningKey: string;
+  /** Requests made to the app's serve endpoint, and checkpoints the SDK made. */
+  readonly stats = { requests: 0, checkpoints: 0 };
+  /** Requests to the app in flight, by the `qi_id` they carry. */
+  private readonly callsInFlight = new Map<string, { run: Run; call: PendingCall }>();
   private appId?: string;
   private readonly transport: AppTransport;
   private readonly concurrency: number;
@@ -103,11 +126,15 @@ export class LocalExecutor {
   constructor(opts: LocalExecutorOptions) {
     this.appId = opts.appId;
     this.clock = opts.clock ?? systemClock;
+    this.signingKey = opts.signingKey ?? generateSigningKey();
+    this.hashedSigningKey = hashSigningKey(this.signingKey);
+    this.eventKey = opts.eventKey ?? generateEventKey();
+    this.checkpointing = opts.checkpointing ?? true;
     this.concurrency = Math.max(1, opts.concurrency ?? 4);
     this.log = opts.log ?? (() => {});
     this.retryDelayMs =
       opts.retryDelayMs ?? (isManualClock(this.clock) ? () => 0 : (attempt) => Math.min(60_000, 1000 * 2 ** (attempt - 1)));
-    this.transport = createTransport(opts);
+    this.transport = createTransport({ ...opts, signingKey: this.signingKey });
     this.loop = new RealTimeLoop({
       tick: () => this.tick(),
       nextDueTime: () => this.nextDueTime(true),
@@ -180,9 +207,55 @@ export class LocalExecutor {
     return handleEventApiRequest(this, req);
   }
 
-  /** Serves the event API (`POST /e/:key`) so the app's client can `inngest.send()` here. */
+  /** Serves the event API (`POST /e/:key`) and the checkpoint API so the app's client can reach them. */
   listen(port: number, host = "127.0.0.1"): Promise<EventApiServer> {
     return startEventApiServer(this, port, host);
+  }
+
+  /**
+   * What the app's Inngest client needs to talk to this executor in cloud
+   * mode: the keys, and the base URL of `listen()` for events and checkpoints.
+   */
+  appEnv(baseUrl: string): Record<string, string> {
+    return { INNGEST_SIGNING_KEY: this.signingKey, INNGEST_EVENT_KEY: this.eventKey, INNGEST_BASE_URL: baseUrl };
+  }
+
+  /** The event API's key check (`/e/<key>`). */
+  refuseEventKey(key: string): Refusal | undefined {
+    return sameSecret(key, this.eventKey) ? undefined : { status: 401, error: "event key not found" };
+  }
+
+  /**
+   * The Inngest API under `/v1/`, authenticated as the SDK does it
+   * (`Authorization: Bearer <hashed signing key>`, SDK helpers/net.js). Only
+   * async checkpoints are implemented; anything else is refused loudly, so
+   * that an SDK feature the executor lacks shows instead of degrading.
+   */
+  async apiRequest(req: Request, url: URL): Promise<Response> {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.get("authorization") ?? "")?.[1] ?? "";
+    if (!sameSecret(bearer, this.hashedSigningKey)) return json(401, { error: "Unauthorized", status: 401 });
+    const checkpoint = /^\/v1\/checkpoint\/([^/]+)\/async\/?$/.exec(url.pathname);
+    if (req.method !== "POST" || !checkpoint) {
+      this.log(`NOT IMPLEMENTED: the app called the Inngest API ${logSafe(`${req.method} ${url.pathname}`)}`);
+      return json(501, { error: `the local executor does not implement ${req.method} ${url.pathname}`, status: 501 });
+    }
+    let body: unknown;
+    try {
+      body = await req.json();
+    } catch {
+      return json(400, { error: "invalid request body", status: 400 });
+    }
+    const answer = applyAsyncCheckpoint(
+      {
+        log: (msg) => this.log(msg),
+        findRun: (id) => this.runMap.get(id),
+        findCall: (qi) => this.callsInFlight.get(qi),
+      },
+      decodeURIComponent(checkpoint[1]),
+      body,
+    );
+    if (answer.status === 200) this.stats.checkpoints++;
+    return json(answer.status, answer.body);
   }
 
   private ingest(event: StoredEvent): void {
@@ -195,7 +268,7 @@ export class LocalExecutor {
     const now = this.clock.now();
     const run = new Run({ id: ulid(now), fn, event, startedAt: now, index: this.runMap.size, parent });
     this.runMap.set(run.id, run);
-    this.log(`run ${run.id} started: ${fn.id} for ${event.name}`);
+    this.log(`run ${run.id} started: ${fn.id} for ${logSafe(event.name)}`);
     this.scheduleCall(run, DISCOVERY, 0, now);
     return run;
   }
@@ -247,7 +320,7 @@ export class LocalExecutor {
    */
   private cancelRun(run: Run, cause: StoredEvent): void {
     run.finish("cancelled", this.clock.now());
-    this.log(`run ${run.id} cancelled by ${cause.name} ${cause.id}`);
+    this.log(`run ${run.id} cancelled by ${logSafe(cause.name)} ${logSafe(cause.id)}`);
     this.afterFinish(run);
     this.emitInternal(INTERNAL_EVENTS.cancelled, { function_id: run.fn.id, run_id: run.id, event: run.event });
   }
@@ -278,9 +351,12 @@ export class LocalExecutor {
 
   private dispatch(run: Run, call: PendingCall): void {
     run.inFlight.add(call.stepId);
+    const queueItemId = this.queueItemId(run, call);
+    this.callsInFlight.set(queueItemId, { run, call });
     const done = this.execute(run, call)
       .catch((error: unknown) => this.log(`run ${run.id}: internal error ${describeError(error)}`))
       .finally(() => {
+        this.callsInFlight.delete(queueItemId);
         this.inFlight.delete(done);
         this.requestFinished?.();
         this.waiters.notify();
@@ -311,8 +387,15 @@ export class LocalExecutor {
   private async callApp(run: Run, call: PendingCall): Promise<CallOutcome> {
     this.log(`run ${run.id}: calling ${run.fn.id} (${describeCall(run, call)}, attempt ${call.attempt})`);
     const query = { fnId: run.fn.id, stepId: call.stepId };
-    const res = await this.transport.request("POST", query, buildCallBody(run, call));
+    this.stats.requests++;
+    const ids = this.checkpointing ? { fnId: functionUuid(run.fn.id), queueItemId: this.queueItemId(run, call) } : undefined;
+    const res = await this.transport.request("POST", query, buildCallBody(run, call, ids));
     return readCallResponse(res, this.clock.now());
+  }
+
+  /** `ctx.qi_id`: names the request, so a checkpoint can reset its attempts. */
+  private queueItemId(run: Run, call: PendingCall): string {
+    return `${run.id}:${call.seq}`;
   }
 
   private applyOutcome(run: Run, call: PendingCall, outcome: CallOutcome): void {

@@ -48,3 +48,13 @@ export function hashStepId(name: string, index = 0): string {
   const id = index > 0 ? `${name}:${index}` : name;
   return createHash("sha1").update(id).digest("hex");
 }
+
+/**
+ * `ctx.fn_id`: the server's UUID for a function (driver/request.go:78). Derived
+ * from the function's id (UUID v5 layout over SHA-1), so it is stable per app.
+ */
+export function functionUuid(functionId: string): string {
+  const hex = createHash("sha1").update(`stepwise-local-executor:${functionId}`).digest("hex");
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

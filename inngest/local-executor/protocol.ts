@@ -35,10 +35,14 @@ export const INTERNAL_EVENTS = {
  */
 export const RUN_COMPLETE_ID = hashStepId("complete");
 
-export function buildCallBody(run: Run, call: PendingCall): string {
-  // `fn_id` is left out on purpose: with it, inngest v4 switches to async
-  // checkpointing against the Inngest API (/v1/checkpoint), which we do not serve.
+/**
+ * `checkpoint` present: send `fn_id` and `qi_id` as the real server does
+ * (pkg/execution/driver/request.go:78, :103), so that the SDK checkpoints
+ * (checkpoint.ts); absent: the SDK's classic one-step-per-request mode.
+ */
+export function buildCallBody(run: Run, call: PendingCall, checkpoint?: { fnId: string; queueItemId: string }): string {
   const ctx = JSON.stringify({
+    ...(checkpoint ? { fn_id: checkpoint.fnId, qi_id: checkpoint.queueItemId } : {}),
     run_id: run.id,
     attempt: call.attempt,
     // Lets the SDK itself answer StepFailed (not StepError) on the last attempt.

@@ -2,6 +2,7 @@ import { celKey } from "./cel";
 import type { EventLedger } from "./ledger";
 import { cancelDecision, functionTriggeredBy, waitMatches } from "./matching";
 import { INTERNAL_EVENTS } from "./protocol";
+import { logSafe } from "./request-guard";
 import type { Run } from "./run";
 import type { FunctionConfig, StoredEvent } from "./types";
 
@@ -25,10 +26,10 @@ export interface RoutingContext {
 export function routeEvent(ctx: RoutingContext, event: StoredEvent): void {
   const now = ctx.now();
   if (!ctx.ledger.markSeen(event.id, now)) {
-    ctx.log(`event ${event.name} ${event.id}: duplicate id within 24h, ignored`);
+    ctx.log(`event ${logSafe(event.name)} ${logSafe(event.id)}: duplicate id within 24h, ignored`);
     return;
   }
-  ctx.log(`event ${event.name} ${event.id}`);
+  ctx.log(`event ${logSafe(event.name)} ${logSafe(event.id)}`);
   deliverToRuns(ctx, event, now);
   if (event.name === INTERNAL_EVENTS.invoked) return; // only started by step.invoke
   for (const fn of ctx.functions()) {
@@ -45,7 +46,7 @@ function deliverToRuns(ctx: RoutingContext, event: StoredEvent, now: number): vo
     for (const rule of run.fn.cancel ?? []) {
       const decision = cancelDecision(rule, run, event, now, ctx.log);
       if (decision === "stale") {
-        ctx.log(`run ${run.id}: cancel event ${event.id} is older than the trigger, ignored`);
+        ctx.log(`run ${run.id}: cancel event ${logSafe(event.id)} is older than the trigger, ignored`);
       } else if (decision === "cancel") {
         ctx.cancelRun(run, event);
         break;

@@ -2,7 +2,7 @@ import { Inngest } from "inngest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LocalExecutor, ManualClock, hashStepId, nextCronTime, type RunInfo } from "@/inngest/local-executor";
 import { Gate } from "./fixtures/gate";
-import { attempts, cronTicks, effects, gates, handlers, resetFixtureState, routeEventsTo } from "./fixtures/app";
+import { attempts, cronTicks, effects, gates, handlers, resetFixtureState, routeEventsTo, useExecutor } from "./fixtures/app";
 import { serveOverHttp } from "./fixtures/http-server";
 
 const MINUTE = 60_000;
@@ -19,6 +19,7 @@ beforeEach(async () => {
   logs.length = 0;
   clock = new ManualClock(START);
   executor = new LocalExecutor({ handlers, clock, log: (msg) => logs.push(msg) });
+  useExecutor(executor);
   await executor.sync();
 });
 
@@ -315,7 +316,7 @@ describe("event API", () => {
       const status = await fetch(server.url);
       expect(await status.json()).toMatchObject({ status: "ok" });
 
-      const client = new Inngest({ id: "executor-test-sender", isDev: true, baseUrl: server.url });
+      const client = new Inngest({ id: "executor-test-sender", isDev: false, baseUrl: server.url, eventKey: executor.eventKey });
       const { ids } = await client.send([
         { name: "test/multi.start", data: { who: "api" } },
         { name: "test/dedupe", data: { n: 7 } },
@@ -331,13 +332,21 @@ describe("event API", () => {
 
   it("answers the event API in-process and rejects an event without a name", async () => {
     const ok = await executor.eventApiHandler(
-      new Request("http://local/e/NO_EVENT_KEY_SET", { method: "POST", body: JSON.stringify([{ name: "test/dedupe", data: { n: 1 } }]) }),
+      new Request(`http://127.0.0.1/e/${executor.eventKey}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify([{ name: "test/dedupe", data: { n: 1 } }]),
+      }),
     );
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ status: 200, ids: [expect.any(String)] });
 
     const bad = await executor.eventApiHandler(
-      new Request("http://local/e/key", { method: "POST", body: JSON.stringify([{ data: {} }]) }),
+      new Request(`http://127.0.0.1/e/${executor.eventKey}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify([{ data: {} }]),
+      }),
     );
     expect(bad.status).toBe(400);
   });
@@ -358,6 +367,7 @@ describe("HTTP mode", () => {
     const app = await serveOverHttp(handlers);
     try {
       const overHttp = new LocalExecutor({ serveUrl: app.url, clock });
+      useExecutor(overHttp);
       const fns = await overHttp.sync();
       expect(fns.find((fn) => fn.id === "executor-test-multi-step")?.steps.step.runtime.url).toContain(app.url);
       await overHttp.send({ name: "test/multi.start", data: { who: "http" } });
@@ -373,6 +383,7 @@ describe("HTTP mode", () => {
 describe("real-clock mode", () => {
   it("start() runs sent events without explicit ticks", async () => {
     const live = new LocalExecutor({ handlers });
+    useExecutor(live);
     await live.sync();
     live.start();
     try {
