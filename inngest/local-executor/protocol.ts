@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { parseDuration } from "./duration";
 import { hashStepId } from "./ids";
 import { DISCOVERY, type PendingCall, type Run } from "./run";
@@ -44,6 +45,9 @@ export function buildCallBody(run: Run, call: PendingCall, checkpoint?: { fnId: 
   const ctx = JSON.stringify({
     ...(checkpoint ? { fn_id: checkpoint.fnId, qi_id: checkpoint.queueItemId } : {}),
     run_id: run.id,
+    // Unique per request, as the real server's (driver/request.go:105-106): no
+    // two requests are the same bytes, so the app can refuse a replayed one.
+    request_id: randomUUID(),
     attempt: call.attempt,
     // Lets the SDK itself answer StepFailed (not StepError) on the last attempt.
     max_attempts: run.maxAttempts,
