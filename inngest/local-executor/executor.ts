@@ -1,8 +1,9 @@
 import { isManualClock, systemClock, type Clock } from "./clock";
 import { applyAsyncCheckpoint } from "./checkpoint";
+import { ConcurrencyCounter, concurrencyBuckets } from "./concurrency";
 import { CronTable } from "./cron";
 import { handleEventApiRequest, json, startEventApiServer, type EventApiServer } from "./event-api";
-import { functionUuid, ulid } from "./ids";
+import { MonotonicUlid, functionUuid, ulid } from "./ids";
 import { generateEventKey, generateSigningKey, hashSigningKey, sameSecret } from "./keys";
 import { EventLedger } from "./ledger";
 import { RealTimeLoop } from "./loop";
@@ -24,6 +25,7 @@ import { routeEvent, type RoutingContext } from "./routing";
 import { DISCOVERY, Run, type PendingCall } from "./run";
 import { createTransport, type AppTransport } from "./transport";
 import type { EventPayload, FunctionConfig, RunInfo, ServeHandlers, StoredEvent } from "./types";
+import { checkFunctionConfig, type ConcurrencyLimit } from "./validate";
 import { RunWaiters } from "./waiters";
 
 export interface LocalExecutorOptions {
@@ -84,6 +86,10 @@ export class LocalExecutor {
   private readonly retryDelayMs: (attempt: number) => number;
 
   private readonly fns = new Map<string, FunctionConfig>();
+  /** Run ids and the ids events get on receipt, in one order (D1). */
+  private readonly ids = new MonotonicUlid();
+  private readonly fnConcurrency = new Map<string, ConcurrencyLimit[]>();
+  private readonly slots = new ConcurrencyCounter();
   private readonly crons = new CronTable();
   private readonly ledger = new EventLedger();
   private readonly runMap = new Map<string, Run>();
@@ -150,9 +156,20 @@ export class LocalExecutor {
     const body = JSON.stringify({ url: this.transport.serveUrl });
     const res = await this.transport.request("PUT", {}, body, { "x-inngest-sync-kind": "in_band" });
     const { appId, functions } = await readSyncResponse(res);
+    const checks = functions.map((fn) => ({ fn, check: checkFunctionConfig(fn) }));
+    const refused = checks.flatMap(({ fn, check }) => check.errors.map((error) => `${fn.id}: ${error}`));
+    if (refused.length > 0) {
+      // The real server refuses the sync (function.go:419-543); so do we, listing every reason.
+      throw new Error(`sync refused:\n  ${refused.join("\n  ")}`);
+    }
+    for (const { fn, check } of checks) for (const warning of check.warnings) this.log(`WARNING ${fn.id} ${warning}`);
     this.appId ??= appId;
     this.fns.clear();
-    for (const fn of functions) this.fns.set(fn.id, fn);
+    this.fnConcurrency.clear();
+    for (const { fn, check } of checks) {
+      this.fns.set(fn.id, fn);
+      this.fnConcurrency.set(fn.id, check.concurrency);
+    }
     const crons = functions.flatMap((fn) =>
       fn.triggers.flatMap((trigger) => ("cron" in trigger ? [{ functionId: fn.id, cron: trigger.cron }] : [])),
     );
@@ -187,6 +204,8 @@ export class LocalExecutor {
   /** `send()` with optional id derivation (the event API's id seed). */
   acceptEvents(payloads: EventPayload[], idFor?: (index: number) => string | undefined): { ids: string[] } {
     const now = this.clock.now();
+    // Received (and so ordered against run ids) now, before any of them is routed.
+    const received = payloads.map(() => this.ids.next(now));
     const stored = payloads.map((payload, index): StoredEvent => {
       if (!payload || typeof payload.name !== "string" || payload.name === "") {
         throw new Error(`event ${index} has no name`);
@@ -198,7 +217,7 @@ export class LocalExecutor {
         ts: typeof payload.ts === "number" ? payload.ts : now,
       };
     });
-    for (const event of stored) this.ingest(event);
+    stored.forEach((event, index) => this.ingest(event, received[index]));
     this.loop.wake();
     return { ids: stored.map((event) => event.id) };
   }
@@ -258,15 +277,16 @@ export class LocalExecutor {
     return json(answer.status, answer.body);
   }
 
-  private ingest(event: StoredEvent): void {
-    routeEvent(this.routing, event);
+  private ingest(event: StoredEvent, receivedId = this.ids.next(this.clock.now())): void {
+    routeEvent(this.routing, event, receivedId);
   }
 
   // ---------------------------------------------------------------- runs
 
   private startRun(fn: FunctionConfig, event: StoredEvent, parent?: Run["parent"]): Run {
     const now = this.clock.now();
-    const run = new Run({ id: ulid(now), fn, event, startedAt: now, index: this.runMap.size, parent });
+    const run = new Run({ id: this.ids.next(now), fn, event, startedAt: now, index: this.runMap.size, parent });
+    run.concurrency = concurrencyBuckets(fn.id, this.fnConcurrency.get(fn.id) ?? [], event);
     this.runMap.set(run.id, run);
     this.log(`run ${run.id} started: ${fn.id} for ${logSafe(event.name)}`);
     this.scheduleCall(run, DISCOVERY, 0, now);
@@ -353,10 +373,12 @@ export class LocalExecutor {
     run.inFlight.add(call.stepId);
     const queueItemId = this.queueItemId(run, call);
     this.callsInFlight.set(queueItemId, { run, call });
+    this.slots.acquire(run);
     const done = this.execute(run, call)
       .catch((error: unknown) => this.log(`run ${run.id}: internal error ${describeError(error)}`))
       .finally(() => {
         this.callsInFlight.delete(queueItemId);
+        this.slots.release(run);
         this.inFlight.delete(done);
         this.requestFinished?.();
         this.waiters.notify();
@@ -445,7 +467,7 @@ export class LocalExecutor {
       const now = this.clock.now();
       this.processTimers(now);
       while (this.inFlight.size < this.concurrency) {
-        const next = this.calls.takeDue(now);
+        const next = this.calls.takeDue(now, (run) => this.slots.hasSlot(run));
         if (!next) break;
         this.dispatch(next.run, next.call);
       }

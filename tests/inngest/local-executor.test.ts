@@ -189,13 +189,33 @@ describe("cancelOn", () => {
     expect(effects).toEqual(["cancellable-first:u1"]); // finished, and nothing after it
   });
 
-  it("ignores a cancel event older than the run's trigger event", async () => {
+  it("cuts off at the run's creation, not the event's ts: an older ts received later still cancels", async () => {
     await executor.send({ name: "test/cancellable", data: { userId: "u1" }, ts: START });
     await executor.runUntilIdle();
+    // The pre-2024 rule (ts before the trigger's = ignored) is gone from the server.
     await executor.send({ name: "test/cancel", data: { userId: "u1" }, ts: START - 1000 });
     await executor.advance(10 * MINUTE);
+    expect(onlyRun("cancellable").status).toBe("cancelled");
+  });
+
+  it("ignores a cancel received before its run was scheduled (same batch as the trigger)", async () => {
+    await executor.send([
+      { name: "test/cancellable", data: { userId: "u1" } },
+      { name: "test/cancel", data: { userId: "u1" } },
+    ]);
+    await executor.advance(10 * MINUTE);
     expect(onlyRun("cancellable").status).toBe("completed");
-    expect(logs.some((line) => line.includes("older than the trigger"))).toBe(true);
+    expect(logs.some((line) => line.includes("received before the run was scheduled"))).toBe(true);
+  });
+
+  it("a cancel rule without timeout expires 365 days after the run started", async () => {
+    await executor.send({ name: "test/cancellable", data: { userId: "u1" } });
+    await executor.runUntilIdle();
+    // Still sleeping its 10 minutes; the clock jumps past the rule's lifetime.
+    clock.advance(365 * DAY + MINUTE);
+    await executor.send({ name: "test/cancel", data: { userId: "u1" } });
+    await executor.runUntilIdle();
+    expect(onlyRun("cancellable").status).toBe("completed");
   });
 });
 
@@ -395,5 +415,48 @@ describe("real-clock mode", () => {
     } finally {
       await live.stop();
     }
+  });
+});
+
+describe("function concurrency", () => {
+  it("runs one request at a time per key; the others wait, none is dropped", async () => {
+    const gate = new Gate();
+    gates.set("a1", gate);
+    await executor.send([
+      { name: "test/limited", data: { k: "a", name: "a1" } },
+      { name: "test/limited", data: { k: "a", name: "a2" } },
+      { name: "test/limited", data: { k: "b", name: "b1" } },
+    ]);
+    const idle = executor.runUntilIdle();
+    await gate.entered;
+    // a1 holds key a's slot: a2 waits, b1 (another key) runs.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(effects).toEqual(expect.arrayContaining(["start:a1", "start:b1", "end:b1"]));
+    expect(effects).not.toContain("start:a2");
+    gate.open();
+    await idle;
+    expect(effects.indexOf("start:a2")).toBeGreaterThan(effects.indexOf("end:a1"));
+    expect(executor.runs({ functionId: "limited" }).map((r) => r.status)).toEqual(["completed", "completed", "completed"]);
+  });
+});
+
+describe("a user step named `complete` (the SDK's run-complete id)", () => {
+  it("is retried as a step, not as the function's result", async () => {
+    await executor.send({ name: "test/complete-step" });
+    await executor.advance(HOUR);
+    const run = onlyRun("step-named-complete");
+    expect(run).toMatchObject({ status: "completed", output: "done" });
+    expect(effects).toEqual(["complete:1", "complete:2"]);
+    expect(run.steps.map((s) => [s.name, s.op])).toEqual([["complete", "StepRun"]]);
+  });
+
+  it("that fails on every attempt is memoized as StepFailed, then the run fails", async () => {
+    await executor.send({ name: "test/complete-step", data: { always: true } });
+    await executor.advance(HOUR);
+    const run = onlyRun("step-named-complete");
+    expect(run.status).toBe("failed");
+    expect(effects).toEqual(["complete:1", "complete:2"]);
+    // The real server memoizes the step's failure by id (executor.go:3918); the SDK then rethrows it.
+    expect(run.steps.map((s) => [s.name, s.op])).toEqual([["complete", "StepFailed"]]);
   });
 });
