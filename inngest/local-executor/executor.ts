@@ -1,4 +1,5 @@
 import { isManualClock, systemClock, type Clock } from "./clock";
+import { tableBackoffMs } from "./backoff";
 import { applyAsyncCheckpoint } from "./checkpoint";
 import { ConcurrencyCounter, concurrencyBuckets } from "./concurrency";
 import { CronTable } from "./cron";
@@ -55,9 +56,9 @@ export interface LocalExecutorOptions {
    */
   checkpointing?: boolean;
   /**
-   * Delay before retry `attempt` (1-based). Default with a ManualClock: 0, so
-   * tests need not advance time for retries; with the real clock: 1s, 2s,
-   * 4s... capped at 1 minute, a gentler stand-in for Inngest's backoff.
+   * Delay before retry `attempt` (1-based). Default: the real server's table,
+   * 15 s, 30 s, 1 m, 2 m, 5 m... plus 0-30 s of jitter (backoff.ts), with a
+   * ManualClock too: tests advance the clock through it.
    */
   retryDelayMs?: (attempt: number) => number;
   /** HTTP mode only. Default 5 minutes. */
@@ -138,8 +139,7 @@ export class LocalExecutor {
     this.checkpointing = opts.checkpointing ?? true;
     this.concurrency = Math.max(1, opts.concurrency ?? 4);
     this.log = opts.log ?? (() => {});
-    this.retryDelayMs =
-      opts.retryDelayMs ?? (isManualClock(this.clock) ? () => 0 : (attempt) => Math.min(60_000, 1000 * 2 ** (attempt - 1)));
+    this.retryDelayMs = opts.retryDelayMs ?? ((attempt) => tableBackoffMs(attempt));
     this.transport = createTransport({ ...opts, signingKey: this.signingKey });
     this.loop = new RealTimeLoop({
       tick: () => this.tick(),

@@ -1,6 +1,6 @@
 import { Inngest } from "inngest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { LocalExecutor, ManualClock, hashStepId, nextCronTime, type RunInfo } from "@/inngest/local-executor";
+import { LocalExecutor, ManualClock, hashStepId, nextCronTime, worstCaseBackoffMs, type RunInfo } from "@/inngest/local-executor";
 import { Gate } from "./fixtures/gate";
 import { attempts, cronTicks, effects, gates, handlers, resetFixtureState, routeEventsTo, useExecutor } from "./fixtures/app";
 import { serveOverHttp } from "./fixtures/http-server";
@@ -113,18 +113,25 @@ describe("steps and sleeps", () => {
 });
 
 describe("retries", () => {
-  it("retries a failing step and memoizes its eventual success", async () => {
+  it("retries a failing step after the real backoff and memoizes its eventual success", async () => {
     await executor.send({ name: "test/flaky" });
     await executor.runUntilIdle();
+    // The first retry waits 15 s plus up to 30 s of jitter, as on the real server.
+    expect(effects).toEqual(["flaky:1"]);
+    await executor.advance(15_000 - 1);
+    expect(effects).toEqual(["flaky:1"]);
+    await executor.advance(worstCaseBackoffMs(2));
     const run = onlyRun("flaky");
     expect(run.status).toBe("completed");
     expect(run.output).toEqual({ succeededOnAttempt: 3 });
     expect(effects).toEqual(["flaky:1", "flaky:2", "flaky:3"]);
   });
 
-  it("fails the run after the configured attempts and fires onFailure", async () => {
+  it("fails the run after the configured attempts and their backoff, and fires onFailure", async () => {
     await executor.send({ name: "test/doomed" });
     await executor.runUntilIdle();
+    expect(onlyRun("always-fails").status).not.toBe("failed");
+    await executor.advance(worstCaseBackoffMs(2));
     const run = onlyRun("always-fails");
     expect(run.status).toBe("failed");
     // retries: 2 => 3 attempts in all, then the error is memoized and thrown
@@ -140,6 +147,8 @@ describe("retries", () => {
   it("retries the whole request after a function-level error (HTTP 500)", async () => {
     await executor.send({ name: "test/fn-flaky" });
     await executor.runUntilIdle();
+    expect(attempts.get("fn-flaky")).toBe(1);
+    await executor.advance(worstCaseBackoffMs(1));
     expect(onlyRun("function-level-flaky")).toMatchObject({ status: "completed", output: { attempt: 2 } });
     expect(attempts.get("fn-flaky")).toBe(2);
   });

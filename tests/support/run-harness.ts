@@ -30,7 +30,7 @@ export type HarnessOptions = {
   databaseUrl?: string;
   /** The manual clock's start. */
   start?: number;
-  /** Delay before retry `attempt`, in manual-clock time. Default 0 (retries at once). */
+  /** Delay before retry `attempt`, in manual-clock time. Default: the real server's backoff (15 s, 30 s, 1 m... + jitter). */
   retryDelayMs?: (attempt: number) => number;
   /** Parallel calls to the app. Default: the executor's (4). */
   concurrency?: number;
