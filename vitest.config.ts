@@ -18,7 +18,7 @@ export default defineConfig({
         resolve,
         test: {
           name: "integration",
-          include: ["tests/integration/**/*.test.ts", "tests/inngest/**/*.test.ts"],
+          include: ["tests/integration/**/*.test.ts", "tests/inngest/**/*.test.ts", "tests/conformance/**/*.test.ts"],
           environment: "node",
           globalSetup: ["tests/support/global-setup.ts"],
           // One database for the project: files run one at a time so that
