@@ -170,7 +170,8 @@ async function main() {
  * otherwise the local executor.
  */
 function chooseInngestServer(): "dev-server" | "configured" | "local-executor" {
-  if (process.env.INNGEST_DEV) return "dev-server";
+  // INNGEST_DEV=0 / false is the SDK's explicit cloud mode, not a dev server.
+  if (process.env.INNGEST_DEV && !/^(0|false)$/i.test(process.env.INNGEST_DEV)) return "dev-server";
   if (process.env.INNGEST_EVENT_KEY || process.env.INNGEST_SIGNING_KEY) return "configured";
   return "local-executor";
 }
