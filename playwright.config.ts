@@ -49,6 +49,7 @@ export default defineConfig({
       STEPWISE_DATA_DIR: process.env.E2E_DATA_DIR ?? ".data/e2e",
       STEPWISE_EXECUTOR_PORT: process.env.E2E_EXECUTOR_PORT ?? "8390",
       STEPWISE_E2E_CONTROL_PORT: process.env.E2E_CONTROL_PORT ?? "8391",
+      STEPWISE_E2E_CONTROL_KEY: process.env.E2E_CONTROL_KEY ?? "",
       WEBHOOK_SECRET: process.env.WEBHOOK_SECRET ?? "e2e-webhook-secret-0123456789",
     },
   },

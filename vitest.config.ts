@@ -18,7 +18,7 @@ export default defineConfig({
         resolve,
         test: {
           name: "integration",
-          include: ["tests/integration/**/*.test.ts", "tests/inngest/**/*.test.ts"],
+          include: ["tests/integration/**/*.test.ts", "tests/inngest/**/*.test.ts", "tests/conformance/**/*.test.ts"],
           environment: "node",
           globalSetup: ["tests/support/global-setup.ts"],
           // One database for the project: files run one at a time so that
@@ -26,7 +26,6 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 30_000,
           hookTimeout: 60_000,
-          env: { INNGEST_DEV: "1" },
         },
       },
       {
@@ -42,7 +41,6 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          env: { INNGEST_DEV: "1" },
           // next-auth imports "next/server" without an extension, which only
           // a bundler resolves: inline it so the real Auth.js route can run.
           server: { deps: { inline: ["next-auth"] } },

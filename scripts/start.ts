@@ -11,9 +11,10 @@
  * 3. Migrations, the first admin and (embedded default, or STEPWISE_DEMO=1)
  *    demo data, once. Passwords nobody supplied are generated, kept in the
  *    data directory (0600) and printed once; an operator's never are.
- * 4. Inngest: INNGEST_EVENT_KEY (Inngest Cloud / self-hosted) as configured;
- *    else the Inngest dev server if one answers on :8288; else the repo's
- *    local executor (offline development), which says so in the log.
+ * 4. Inngest: the dev server when the operator sets INNGEST_DEV; Inngest
+ *    Cloud / self-hosted when INNGEST_EVENT_KEY / INNGEST_SIGNING_KEY are set;
+ *    else the repo's local executor (offline development), with a signing
+ *    key and an event key generated per start.
  * 5. Next.js on HOST (127.0.0.1 unless set). SIGINT, SIGTERM, SIGHUP or the
  *    parent's death stop the executor, Next.js and PostgreSQL, in that order.
  *
@@ -25,7 +26,7 @@ import path from "node:path";
 import { migrateDeploy } from "../lib/db/migrate";
 import { createPrismaClient } from "../lib/db/prisma";
 import { createLogger, oneLine } from "../lib/log";
-import { LocalExecutor } from "../inngest/local-executor";
+import { LocalExecutor, generateEventKey, generateSigningKey } from "../inngest/local-executor";
 import { retirePublishedPassword, seedAdmin, seedDemo } from "../prisma/seed";
 import { appDatabase } from "./lib/database";
 import { OffsetClock, startExecutorControl } from "./lib/executor-control";
@@ -177,33 +178,45 @@ async function main() {
   }
 
   let executor: LocalExecutor | undefined;
-  if (process.env.INNGEST_EVENT_KEY) {
-    log("[inngest] using the Inngest server configured by INNGEST_EVENT_KEY / INNGEST_BASE_URL");
-  } else if (await reachable("http://127.0.0.1:8288/")) {
-    env.INNGEST_DEV = "1";
-    env.INNGEST_BASE_URL = "http://127.0.0.1:8288";
-    log(`[inngest] Inngest dev server found on :8288; point it at ${appUrl}/api/inngest`);
+  const inngest = chooseInngestServer();
+  if (inngest === "dev-server") {
+    // Only when the operator asked for it: the SDK's dev mode checks no signatures.
+    log(`[inngest] INNGEST_DEV is set: using the Inngest dev server at ${devServerUrl()} (unsigned requests are accepted); point it at ${appUrl}/api/inngest`);
+  } else if (inngest === "configured") {
+    log("[inngest] using the Inngest server configured by INNGEST_EVENT_KEY / INNGEST_SIGNING_KEY / INNGEST_BASE_URL");
   } else {
+    if (await reachable("http://127.0.0.1:8288/")) {
+      log("[inngest] an Inngest dev server answers on :8288 but is NOT used; to use it, start with INNGEST_DEV=http://127.0.0.1:8288");
+    }
     const executorPort = Number(process.env.STEPWISE_EXECUTOR_PORT ?? 8289);
     const controlPort = Number(process.env.STEPWISE_E2E_CONTROL_PORT ?? 0);
     const clock = new OffsetClock();
     const verbose = process.env.STEPWISE_EXECUTOR_LOG === "verbose";
+    // Per start: the app serves /api/inngest in cloud mode and accepts only
+    // requests signed with this key; events need this event key.
+    const signingKey = generateSigningKey();
+    const eventKey = generateEventKey();
     executor = new LocalExecutor({
       serveUrl: `${appUrl}/api/inngest`,
       clock,
+      signingKey,
+      eventKey,
       log: verbose ? (m) => log(`[executor] ${oneLine(m)}`) : executorLog(),
     });
     const server = await executor.listen(executorPort, host);
-    const control = controlPort ? startExecutorControl(controlPort, executor, clock, host) : undefined;
+    const controlKey = process.env.STEPWISE_E2E_CONTROL_KEY ?? "";
+    if (controlPort && !controlKey) log("[executor] STEPWISE_E2E_CONTROL_PORT needs STEPWISE_E2E_CONTROL_KEY: no clock control");
+    const control = controlPort && controlKey ? startExecutorControl(controlPort, executor, clock, controlKey, host) : undefined;
+    await control?.listening;
     if (control) log(`[executor] test clock control on ${host}:${controlPort}`);
     cleanups.push(async () => {
       await executor?.stop();
       await server.close();
       await control?.close();
     });
-    env.INNGEST_DEV = "1";
-    env.INNGEST_BASE_URL = server.url;
-    log(`[inngest] no Inngest dev server on :8288: running the local executor (offline mode) on ${server.url}`);
+    delete env.INNGEST_DEV;
+    Object.assign(env, executor.appEnv(server.url));
+    log(`[inngest] running the local executor (offline mode) on ${server.url}; requests to the app are signed`);
   }
 
   const next = path.resolve("node_modules", "next", "dist", "bin", "next");
@@ -224,9 +237,9 @@ async function main() {
 
   await waitFor(`${localUrl}/api/inngest`, server);
   if (executor) {
-    const functions = await executor.sync();
+    // sync() logs "synced N function(s)" itself.
+    await executor.sync();
     executor.start();
-    log(`[executor] synced ${functions.length} functions`);
   }
   log(`\nStepwise is running at ${appUrl}`);
   for (const line of reachability(host, port)) log(`  ${line}`);
@@ -251,6 +264,25 @@ function passwords(): string {
   const file = new FirstLoginPasswords(dataDir).file;
   const relative = path.relative(process.cwd(), file);
   return relative.startsWith("..") ? file : relative;
+}
+
+/**
+ * Which Inngest server the app talks to. The SDK's unsigned dev mode only
+ * when the operator sets INNGEST_DEV (never because something answers on
+ * :8288); a configured Inngest (Cloud or self-hosted) when its keys are set;
+ * otherwise the local executor.
+ */
+function chooseInngestServer(): "dev-server" | "configured" | "local-executor" {
+  // INNGEST_DEV=0 / false is the SDK's explicit cloud mode, not a dev server.
+  if (process.env.INNGEST_DEV && !/^(0|false)$/i.test(process.env.INNGEST_DEV)) return "dev-server";
+  if (process.env.INNGEST_EVENT_KEY || process.env.INNGEST_SIGNING_KEY) return "configured";
+  return "local-executor";
+}
+
+/** Where the SDK looks for a dev server: INNGEST_BASE_URL, INNGEST_DEV when a URL, else :8288. */
+function devServerUrl(): string {
+  const dev = process.env.INNGEST_DEV ?? "";
+  return process.env.INNGEST_BASE_URL ?? (/^https?:\/\//.test(dev) ? dev : "http://localhost:8288");
 }
 
 main().catch(async (error) => {

@@ -4,6 +4,7 @@
  *   npm run test:e2e [-- tests/e2e/auth.spec.ts]
  */
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -24,6 +25,8 @@ export async function runE2e(args: string[] = []): Promise<number> {
       E2E_PORT: String(await freePort()),
       E2E_EXECUTOR_PORT: String(await freePort()),
       E2E_CONTROL_PORT: String(await freePort()),
+      // The executor's clock control answers only with this key.
+      E2E_CONTROL_KEY: randomBytes(24).toString("hex"),
     };
     const cli = path.resolve("node_modules", "@playwright", "test", "cli.js");
     const child = spawn(process.execPath, [cli, "test", ...args], { env, stdio: "inherit" });

@@ -2,15 +2,24 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { idFromSeed } from "./ids";
 import type { LocalExecutor } from "./executor";
+import { firstRefusal, refuseCrossSite, refuseForeignHost, refuseNonJson, type Refusal } from "./request-guard";
 import type { EventPayload } from "./types";
 
 /**
- * The slice of Inngest's event API that `inngest.send()` uses:
- * `POST <base>/e/<event key>` with a JSON array, answered by `{ids, status: 200}`.
- * The key is not checked (dev mode sends "NO_EVENT_KEY_SET").
+ * The executor's HTTP API, for programs on this machine only (loopback Host,
+ * no browser origin):
+ * - `GET /`: status;
+ * - `POST <base>/e/<event key>` with a JSON array, answered by `{ids, status: 200}`:
+ *   the slice of Inngest's event API that `inngest.send()` uses. The key must
+ *   be the executor's (real Inngest requires an event key outside dev mode);
+ * - `POST /v1/checkpoint/<run id>/async`: the SDK's async checkpoints
+ *   (see checkpoint.ts), authenticated by the hashed signing key.
  */
 export async function handleEventApiRequest(executor: LocalExecutor, req: Request): Promise<Response> {
   const url = new URL(req.url);
+  // In-process callers build a Request without a Host header: its URL's host is the one asked for.
+  const local = firstRefusal(refuseForeignHost(req.headers.get("host") ?? url.host), refuseCrossSite(req.headers));
+  if (local) return refuse(local);
   if (req.method === "GET" && (url.pathname === "/" || url.pathname === "")) {
     return json(200, {
       status: "ok",
@@ -19,8 +28,12 @@ export async function handleEventApiRequest(executor: LocalExecutor, req: Reques
       runs: executor.runs().length,
     });
   }
-  if (!/\/e\/[^/]+\/?$/.test(url.pathname)) return json(404, { error: "not found", status: 404 });
+  if (url.pathname.startsWith("/v1/")) return executor.apiRequest(req, url);
+  const match = /\/e\/([^/]+)\/?$/.exec(url.pathname);
+  if (!match) return json(404, { error: "not found", status: 404 });
   if (req.method !== "POST") return json(405, { error: "method not allowed", status: 405 });
+  const refusal = firstRefusal(refuseNonJson(req.headers), executor.refuseEventKey(decodeURIComponent(match[1])));
+  if (refusal) return refuse(refusal);
 
   let payloads: EventPayload[];
   try {
@@ -37,6 +50,10 @@ export async function handleEventApiRequest(executor: LocalExecutor, req: Reques
   } catch (error) {
     return json(400, { error: error instanceof Error ? error.message : String(error), status: 400 });
   }
+}
+
+function refuse(refusal: Refusal): Response {
+  return json(refusal.status, { error: refusal.error, status: refusal.status });
 }
 
 export interface EventApiServer {
@@ -91,6 +108,6 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
   res.end(Buffer.from(await response.arrayBuffer()));
 }
 
-function json(status: number, body: unknown): Response {
+export function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 }

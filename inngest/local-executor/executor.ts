@@ -1,7 +1,11 @@
 import { isManualClock, systemClock, type Clock } from "./clock";
+import { tableBackoffMs } from "./backoff";
+import { applyAsyncCheckpoint } from "./checkpoint";
+import { ConcurrencyCounter, concurrencyBuckets } from "./concurrency";
 import { CronTable } from "./cron";
-import { handleEventApiRequest, startEventApiServer, type EventApiServer } from "./event-api";
-import { ulid } from "./ids";
+import { handleEventApiRequest, json, startEventApiServer, type EventApiServer } from "./event-api";
+import { MonotonicUlid, functionUuid, ulid } from "./ids";
+import { generateEventKey, generateSigningKey, hashSigningKey, sameSecret } from "./keys";
 import { EventLedger } from "./ledger";
 import { RealTimeLoop } from "./loop";
 import { applyOp, type OpContext } from "./ops";
@@ -17,10 +21,12 @@ import {
   type CallOutcome,
 } from "./protocol";
 import { CallQueue, TimerIndex } from "./queues";
+import { logSafe, type Refusal } from "./request-guard";
 import { routeEvent, type RoutingContext } from "./routing";
 import { DISCOVERY, Run, type PendingCall } from "./run";
 import { createTransport, type AppTransport } from "./transport";
 import type { EventPayload, FunctionConfig, RunInfo, ServeHandlers, StoredEvent } from "./types";
+import { checkFunctionConfig, type ConcurrencyLimit } from "./validate";
 import { RunWaiters } from "./waiters";
 
 export interface LocalExecutorOptions {
@@ -35,12 +41,24 @@ export interface LocalExecutorOptions {
   /** Parallel requests to the app. Default 4. */
   concurrency?: number;
   log?: (msg: string) => void;
-  /** Signs requests for an app in cloud mode. Not needed with INNGEST_DEV=1 / isDev. */
-  signingKey?: string;
   /**
-   * Delay before retry `attempt` (1-based). Default with a ManualClock: 0, so
-   * tests need not advance time for retries; with the real clock: 1s, 2s,
-   * 4s... capped at 1 minute, a gentler stand-in for Inngest's backoff.
+   * Signs every request to the app, which serves in cloud mode with the same
+   * key (INNGEST_SIGNING_KEY), and authenticates the SDK's checkpoint calls.
+   * Default: a fresh `signkey-local-<64 hex>` (see `signingKey`).
+   */
+  signingKey?: string;
+  /** The key `inngest.send()` must use on the event API (`/e/<key>`). Default: a fresh random one. */
+  eventKey?: string;
+  /**
+   * Send `ctx.fn_id` as the real server always does, so that the SDK runs in
+   * async checkpointing mode, production's code path (checkpoint.ts). Default
+   * true; false gives the SDK's classic mode (one step per request).
+   */
+  checkpointing?: boolean;
+  /**
+   * Delay before retry `attempt` (1-based). Default: the real server's table,
+   * 15 s, 30 s, 1 m, 2 m, 5 m... plus 0-30 s of jitter (backoff.ts), with a
+   * ManualClock too: tests advance the clock through it.
    */
   retryDelayMs?: (attempt: number) => number;
   /** HTTP mode only. Default 5 minutes. */
@@ -54,6 +72,14 @@ export interface LocalExecutorOptions {
  */
 export class LocalExecutor {
   readonly clock: Clock;
+  readonly signingKey: string;
+  readonly eventKey: string;
+  readonly checkpointing: boolean;
+  private readonly hashedSigningKey: string;
+  /** Requests made to the app's serve endpoint, and checkpoints the SDK made. */
+  readonly stats = { requests: 0, checkpoints: 0 };
+  /** Requests to the app in flight, by the `qi_id` they carry. */
+  private readonly callsInFlight = new Map<string, { run: Run; call: PendingCall }>();
   private appId?: string;
   private readonly transport: AppTransport;
   private readonly concurrency: number;
@@ -61,6 +87,10 @@ export class LocalExecutor {
   private readonly retryDelayMs: (attempt: number) => number;
 
   private readonly fns = new Map<string, FunctionConfig>();
+  /** Run ids and the ids events get on receipt, in one order (D1). */
+  private readonly ids = new MonotonicUlid();
+  private readonly fnConcurrency = new Map<string, ConcurrencyLimit[]>();
+  private readonly slots = new ConcurrencyCounter();
   private readonly crons = new CronTable();
   private readonly ledger = new EventLedger();
   private readonly runMap = new Map<string, Run>();
@@ -103,11 +133,14 @@ export class LocalExecutor {
   constructor(opts: LocalExecutorOptions) {
     this.appId = opts.appId;
     this.clock = opts.clock ?? systemClock;
+    this.signingKey = opts.signingKey ?? generateSigningKey();
+    this.hashedSigningKey = hashSigningKey(this.signingKey);
+    this.eventKey = opts.eventKey ?? generateEventKey();
+    this.checkpointing = opts.checkpointing ?? true;
     this.concurrency = Math.max(1, opts.concurrency ?? 4);
     this.log = opts.log ?? (() => {});
-    this.retryDelayMs =
-      opts.retryDelayMs ?? (isManualClock(this.clock) ? () => 0 : (attempt) => Math.min(60_000, 1000 * 2 ** (attempt - 1)));
-    this.transport = createTransport(opts);
+    this.retryDelayMs = opts.retryDelayMs ?? ((attempt) => tableBackoffMs(attempt));
+    this.transport = createTransport({ ...opts, signingKey: this.signingKey });
     this.loop = new RealTimeLoop({
       tick: () => this.tick(),
       nextDueTime: () => this.nextDueTime(true),
@@ -123,9 +156,20 @@ export class LocalExecutor {
     const body = JSON.stringify({ url: this.transport.serveUrl });
     const res = await this.transport.request("PUT", {}, body, { "x-inngest-sync-kind": "in_band" });
     const { appId, functions } = await readSyncResponse(res);
+    const checks = functions.map((fn) => ({ fn, check: checkFunctionConfig(fn) }));
+    const refused = checks.flatMap(({ fn, check }) => check.errors.map((error) => `${fn.id}: ${error}`));
+    if (refused.length > 0) {
+      // The real server refuses the sync (function.go:419-543); so do we, listing every reason.
+      throw new Error(`sync refused:\n  ${refused.join("\n  ")}`);
+    }
+    for (const { fn, check } of checks) for (const warning of check.warnings) this.log(`WARNING ${fn.id} ${warning}`);
     this.appId ??= appId;
     this.fns.clear();
-    for (const fn of functions) this.fns.set(fn.id, fn);
+    this.fnConcurrency.clear();
+    for (const { fn, check } of checks) {
+      this.fns.set(fn.id, fn);
+      this.fnConcurrency.set(fn.id, check.concurrency);
+    }
     const crons = functions.flatMap((fn) =>
       fn.triggers.flatMap((trigger) => ("cron" in trigger ? [{ functionId: fn.id, cron: trigger.cron }] : [])),
     );
@@ -160,6 +204,8 @@ export class LocalExecutor {
   /** `send()` with optional id derivation (the event API's id seed). */
   acceptEvents(payloads: EventPayload[], idFor?: (index: number) => string | undefined): { ids: string[] } {
     const now = this.clock.now();
+    // Received (and so ordered against run ids) now, before any of them is routed.
+    const received = payloads.map(() => this.ids.next(now));
     const stored = payloads.map((payload, index): StoredEvent => {
       if (!payload || typeof payload.name !== "string" || payload.name === "") {
         throw new Error(`event ${index} has no name`);
@@ -171,7 +217,7 @@ export class LocalExecutor {
         ts: typeof payload.ts === "number" ? payload.ts : now,
       };
     });
-    for (const event of stored) this.ingest(event);
+    stored.forEach((event, index) => this.ingest(event, received[index]));
     this.loop.wake();
     return { ids: stored.map((event) => event.id) };
   }
@@ -180,22 +226,69 @@ export class LocalExecutor {
     return handleEventApiRequest(this, req);
   }
 
-  /** Serves the event API (`POST /e/:key`) so the app's client can `inngest.send()` here. */
+  /** Serves the event API (`POST /e/:key`) and the checkpoint API so the app's client can reach them. */
   listen(port: number, host = "127.0.0.1"): Promise<EventApiServer> {
     return startEventApiServer(this, port, host);
   }
 
-  private ingest(event: StoredEvent): void {
-    routeEvent(this.routing, event);
+  /**
+   * What the app's Inngest client needs to talk to this executor in cloud
+   * mode: the keys, and the base URL of `listen()` for events and checkpoints.
+   */
+  appEnv(baseUrl: string): Record<string, string> {
+    return { INNGEST_SIGNING_KEY: this.signingKey, INNGEST_EVENT_KEY: this.eventKey, INNGEST_BASE_URL: baseUrl };
+  }
+
+  /** The event API's key check (`/e/<key>`). */
+  refuseEventKey(key: string): Refusal | undefined {
+    return sameSecret(key, this.eventKey) ? undefined : { status: 401, error: "event key not found" };
+  }
+
+  /**
+   * The Inngest API under `/v1/`, authenticated as the SDK does it
+   * (`Authorization: Bearer <hashed signing key>`, SDK helpers/net.js). Only
+   * async checkpoints are implemented; anything else is refused loudly, so
+   * that an SDK feature the executor lacks shows instead of degrading.
+   */
+  async apiRequest(req: Request, url: URL): Promise<Response> {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.get("authorization") ?? "")?.[1] ?? "";
+    if (!sameSecret(bearer, this.hashedSigningKey)) return json(401, { error: "Unauthorized", status: 401 });
+    const checkpoint = /^\/v1\/checkpoint\/([^/]+)\/async\/?$/.exec(url.pathname);
+    if (req.method !== "POST" || !checkpoint) {
+      this.log(`NOT IMPLEMENTED: the app called the Inngest API ${logSafe(`${req.method} ${url.pathname}`)}`);
+      return json(501, { error: `the local executor does not implement ${req.method} ${url.pathname}`, status: 501 });
+    }
+    let body: unknown;
+    try {
+      body = await req.json();
+    } catch {
+      return json(400, { error: "invalid request body", status: 400 });
+    }
+    const answer = applyAsyncCheckpoint(
+      {
+        log: (msg) => this.log(msg),
+        findRun: (id) => this.runMap.get(id),
+        findCall: (qi) => this.callsInFlight.get(qi),
+      },
+      decodeURIComponent(checkpoint[1]),
+      body,
+    );
+    if (answer.status === 200) this.stats.checkpoints++;
+    return json(answer.status, answer.body);
+  }
+
+  private ingest(event: StoredEvent, receivedId = this.ids.next(this.clock.now())): void {
+    routeEvent(this.routing, event, receivedId);
   }
 
   // ---------------------------------------------------------------- runs
 
   private startRun(fn: FunctionConfig, event: StoredEvent, parent?: Run["parent"]): Run {
     const now = this.clock.now();
-    const run = new Run({ id: ulid(now), fn, event, startedAt: now, index: this.runMap.size, parent });
+    const run = new Run({ id: this.ids.next(now), fn, event, startedAt: now, index: this.runMap.size, parent });
+    run.concurrency = concurrencyBuckets(fn.id, this.fnConcurrency.get(fn.id) ?? [], event);
     this.runMap.set(run.id, run);
-    this.log(`run ${run.id} started: ${fn.id} for ${event.name}`);
+    this.log(`run ${run.id} started: ${fn.id} for ${logSafe(event.name)}`);
     this.scheduleCall(run, DISCOVERY, 0, now);
     return run;
   }
@@ -247,7 +340,7 @@ export class LocalExecutor {
    */
   private cancelRun(run: Run, cause: StoredEvent): void {
     run.finish("cancelled", this.clock.now());
-    this.log(`run ${run.id} cancelled by ${cause.name} ${cause.id}`);
+    this.log(`run ${run.id} cancelled by ${logSafe(cause.name)} ${logSafe(cause.id)}`);
     this.afterFinish(run);
     this.emitInternal(INTERNAL_EVENTS.cancelled, { function_id: run.fn.id, run_id: run.id, event: run.event });
   }
@@ -278,9 +371,14 @@ export class LocalExecutor {
 
   private dispatch(run: Run, call: PendingCall): void {
     run.inFlight.add(call.stepId);
+    const queueItemId = this.queueItemId(run, call);
+    this.callsInFlight.set(queueItemId, { run, call });
+    this.slots.acquire(run);
     const done = this.execute(run, call)
       .catch((error: unknown) => this.log(`run ${run.id}: internal error ${describeError(error)}`))
       .finally(() => {
+        this.callsInFlight.delete(queueItemId);
+        this.slots.release(run);
         this.inFlight.delete(done);
         this.requestFinished?.();
         this.waiters.notify();
@@ -311,8 +409,15 @@ export class LocalExecutor {
   private async callApp(run: Run, call: PendingCall): Promise<CallOutcome> {
     this.log(`run ${run.id}: calling ${run.fn.id} (${describeCall(run, call)}, attempt ${call.attempt})`);
     const query = { fnId: run.fn.id, stepId: call.stepId };
-    const res = await this.transport.request("POST", query, buildCallBody(run, call));
+    this.stats.requests++;
+    const ids = this.checkpointing ? { fnId: functionUuid(run.fn.id), queueItemId: this.queueItemId(run, call) } : undefined;
+    const res = await this.transport.request("POST", query, buildCallBody(run, call, ids));
     return readCallResponse(res, this.clock.now());
+  }
+
+  /** `ctx.qi_id`: names the request, so a checkpoint can reset its attempts. */
+  private queueItemId(run: Run, call: PendingCall): string {
+    return `${run.id}:${call.seq}`;
   }
 
   private applyOutcome(run: Run, call: PendingCall, outcome: CallOutcome): void {
@@ -362,7 +467,7 @@ export class LocalExecutor {
       const now = this.clock.now();
       this.processTimers(now);
       while (this.inFlight.size < this.concurrency) {
-        const next = this.calls.takeDue(now);
+        const next = this.calls.takeDue(now, (run) => this.slots.hasSlot(run));
         if (!next) break;
         this.dispatch(next.run, next.call);
       }

@@ -48,3 +48,42 @@ export function hashStepId(name: string, index = 0): string {
   const id = index > 0 ? `${name}:${index}` : name;
   return createHash("sha1").update(id).digest("hex");
 }
+
+/**
+ * `ctx.fn_id`: the server's UUID for a function (driver/request.go:78). Derived
+ * from the function's id (UUID v5 layout over SHA-1), so it is stable per app.
+ */
+export function functionUuid(functionId: string): string {
+  const hex = createHash("sha1").update(`stepwise-local-executor:${functionId}`).digest("hex");
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * ULIDs that sort in the order they were made, also within one millisecond
+ * and if the clock steps back (the e2e clock control resets to real time):
+ * run ids and the ids events get on receipt are compared to decide whether
+ * a cancel event came after its run was scheduled (matching.ts, D1).
+ */
+export class MonotonicUlid {
+  private lastTime = -1;
+  private last = new Uint8Array(10);
+
+  next(timeMs: number): string {
+    const time = Math.max(Math.floor(timeMs), this.lastTime);
+    if (time === this.lastTime) {
+      const entropy = new Uint8Array(this.last);
+      for (let i = entropy.length - 1; i >= 0; i--) {
+        entropy[i] = (entropy[i] + 1) & 0xff;
+        if (entropy[i] !== 0) break;
+      }
+      this.last = entropy;
+    } else {
+      this.lastTime = time;
+      // Leave headroom so increments within the millisecond do not overflow.
+      this.last = new Uint8Array(randomBytes(10));
+      this.last[0] &= 0x7f;
+    }
+    return ulid(time, this.last);
+  }
+}

@@ -9,6 +9,9 @@ export { nextCronTime, parseCron } from "./cron";
 export { parseDuration } from "./duration";
 export { evaluateCel, celMatches, celKey } from "./cel";
 export { hashStepId } from "./ids";
+export { tableBackoffMs, worstCaseBackoffMs } from "./backoff";
+export { generateEventKey, generateSigningKey, hashSigningKey, sameSecret } from "./keys";
+export { firstRefusal, logSafe, refuseCrossSite, refuseForeignHost, refuseNonJson, type Refusal } from "./request-guard";
 export { handleEventApiRequest, type EventApiServer } from "./event-api";
 export type {
   CancelRule,

@@ -27,19 +27,32 @@ export function functionTriggeredBy(fn: FunctionConfig, event: StoredEvent, log:
 
 export type CancelDecision = "cancel" | "no-match" | "stale" | "expired";
 
+/** A cancel rule without `timeout` lives this long (pkg/consts/consts.go:169-170 `CancelTimeout`). */
+const CANCEL_TIMEOUT_MS = 365 * 24 * 3_600_000;
+
 /**
- * Whether `incoming` cancels `run` under `rule`. As on Inngest, an event
- * older than the run's trigger is ignored ("stale"), so an opt-out sent
- * before a run started does not cancel it.
+ * Whether `incoming` cancels `run` under `rule`, as the real server decides:
+ * - the cut-off is the run's creation, not the trigger's `ts`: an event
+ *   whose id (a ULID from when it was received) sorts at or before the run's
+ *   id is ignored (executor.go:2933, :3053 `bytes.Compare(evtID, RunID) <= 0`;
+ *   the `ts` comparison was removed in 2024). Here that is an event received
+ *   before the run was scheduled, e.g. sent in the same batch as its trigger;
+ * - without `timeout`, a rule expires 365 days after the run was scheduled
+ *   (executor.go:705; D3).
  */
-export function cancelDecision(rule: CancelRule, run: Run, incoming: StoredEvent, now: number, log: Log): CancelDecision {
+export function cancelDecision(
+  rule: CancelRule,
+  run: Run,
+  incoming: StoredEvent,
+  receivedId: string,
+  now: number,
+  log: Log,
+): CancelDecision {
   if (rule.event !== incoming.name) return "no-match";
   if (rule.if && !celMatches(rule.if, { event: run.event, async: incoming }, log)) return "no-match";
-  if (incoming.ts < run.event.ts) return "stale";
-  if (rule.timeout) {
-    const window = parseDuration(rule.timeout);
-    if (window !== undefined && now > run.startedAt + window) return "expired";
-  }
+  if (receivedId <= run.id) return "stale";
+  const window = rule.timeout ? parseDuration(rule.timeout) : CANCEL_TIMEOUT_MS;
+  if (window !== undefined && now > run.startedAt + window) return "expired";
   return "cancel";
 }
 

@@ -30,10 +30,10 @@ export function applyOp(ctx: OpContext, run: Run, call: PendingCall, op: Outgoin
       return ctx.scheduleDiscovery(run);
     case "StepError":
       // A function-level error in op form (sent with lazy ops): retry the request.
-      if (op.id === RUN_COMPLETE_ID) return ctx.retryOrFail(run, call, { error: op.error, retriable: true });
+      if (isFunctionLevel(op)) return ctx.retryOrFail(run, call, { error: op.error, retriable: true });
       return onStepError(ctx, run, op);
     case "StepFailed":
-      if (op.id === RUN_COMPLETE_ID) return ctx.failRun(run, op.error);
+      if (isFunctionLevel(op)) return ctx.failRun(run, op.error);
       run.memoize(op.id, op.op, { error: op.error });
       return ctx.scheduleDiscovery(run);
     case "StepPlanned":
@@ -58,6 +58,17 @@ export function applyOp(ctx: OpContext, run: Run, call: PendingCall, op: Outgoin
     default:
       ctx.failRun(run, { name: "UnsupportedOpError", message: `the local executor does not support the ${op.op} op` });
   }
+}
+
+/**
+ * The SDK reports a function-level error under sha1("complete") (engine.js:61,
+ * 1109-1140), the same id as a user step named `complete` (D8). The server
+ * handles both by id (executor.go:3895-3919); what tells them apart is that a
+ * user step carries its name (`displayName`, `userland`), the SDK's own op
+ * does not.
+ */
+function isFunctionLevel(op: OutgoingOp): boolean {
+  return op.id === RUN_COMPLETE_ID && op.userland === undefined && op.displayName === undefined;
 }
 
 /** Retriable step error: call the step again until its attempts run out. */

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { parseDuration } from "./duration";
 import { hashStepId } from "./ids";
 import { DISCOVERY, type PendingCall, type Run } from "./run";
@@ -35,11 +36,18 @@ export const INTERNAL_EVENTS = {
  */
 export const RUN_COMPLETE_ID = hashStepId("complete");
 
-export function buildCallBody(run: Run, call: PendingCall): string {
-  // `fn_id` is left out on purpose: with it, inngest v4 switches to async
-  // checkpointing against the Inngest API (/v1/checkpoint), which we do not serve.
+/**
+ * `checkpoint` present: send `fn_id` and `qi_id` as the real server does
+ * (pkg/execution/driver/request.go:78, :103), so that the SDK checkpoints
+ * (checkpoint.ts); absent: the SDK's classic one-step-per-request mode.
+ */
+export function buildCallBody(run: Run, call: PendingCall, checkpoint?: { fnId: string; queueItemId: string }): string {
   const ctx = JSON.stringify({
+    ...(checkpoint ? { fn_id: checkpoint.fnId, qi_id: checkpoint.queueItemId } : {}),
     run_id: run.id,
+    // Unique per request, as the real server's (driver/request.go:105-106): no
+    // two requests are the same bytes, so the app can refuse a replayed one.
+    request_id: randomUUID(),
     attempt: call.attempt,
     // Lets the SDK itself answer StepFailed (not StepError) on the last attempt.
     max_attempts: run.maxAttempts,

@@ -64,14 +64,15 @@ export class CallQueue {
 
   /**
    * Takes the earliest call due at `now` whose step is not already in flight
-   * for its run, and removes it from the run's pending calls.
+   * for its run and whose run `canStart` (a free concurrency slot), and
+   * removes it from the run's pending calls.
    */
-  takeDue(now: number): QueuedCall | undefined {
+  takeDue(now: number, canStart: (run: Run) => boolean = () => true): QueuedCall | undefined {
     const blocked: QueuedCall[] = [];
     let taken: QueuedCall | undefined;
     for (let top = this.peekPending(); top && top.call.dueAt <= now; top = this.peekPending()) {
       this.heap.pop();
-      if (top.run.inFlight.has(top.call.stepId)) {
+      if (top.run.inFlight.has(top.call.stepId) || !canStart(top.run)) {
         blocked.push(top);
         continue;
       }

@@ -2,6 +2,7 @@ import { celKey } from "./cel";
 import type { EventLedger } from "./ledger";
 import { cancelDecision, functionTriggeredBy, waitMatches } from "./matching";
 import { INTERNAL_EVENTS } from "./protocol";
+import { logSafe } from "./request-guard";
 import type { Run } from "./run";
 import type { FunctionConfig, StoredEvent } from "./types";
 
@@ -22,14 +23,14 @@ export interface RoutingContext {
  * else it cancels or resumes the running runs it matches, then starts the
  * functions it triggers (unless their idempotency key was used).
  */
-export function routeEvent(ctx: RoutingContext, event: StoredEvent): void {
+export function routeEvent(ctx: RoutingContext, event: StoredEvent, receivedId: string): void {
   const now = ctx.now();
   if (!ctx.ledger.markSeen(event.id, now)) {
-    ctx.log(`event ${event.name} ${event.id}: duplicate id within 24h, ignored`);
+    ctx.log(`event ${logSafe(event.name)} ${logSafe(event.id)}: duplicate id within 24h, ignored`);
     return;
   }
-  ctx.log(`event ${event.name} ${event.id}`);
-  deliverToRuns(ctx, event, now);
+  ctx.log(`event ${logSafe(event.name)} ${logSafe(event.id)}`);
+  deliverToRuns(ctx, event, receivedId, now);
   if (event.name === INTERNAL_EVENTS.invoked) return; // only started by step.invoke
   for (const fn of ctx.functions()) {
     if (!functionTriggeredBy(fn, event, ctx.log)) continue;
@@ -39,13 +40,13 @@ export function routeEvent(ctx: RoutingContext, event: StoredEvent): void {
 }
 
 /** Cancellations first, then waitForEvent: a cancelled run resumes nothing. */
-function deliverToRuns(ctx: RoutingContext, event: StoredEvent, now: number): void {
+function deliverToRuns(ctx: RoutingContext, event: StoredEvent, receivedId: string, now: number): void {
   for (const run of ctx.runs()) {
     if (!run.isActive) continue;
     for (const rule of run.fn.cancel ?? []) {
-      const decision = cancelDecision(rule, run, event, now, ctx.log);
+      const decision = cancelDecision(rule, run, event, receivedId, now, ctx.log);
       if (decision === "stale") {
-        ctx.log(`run ${run.id}: cancel event ${event.id} is older than the trigger, ignored`);
+        ctx.log(`run ${run.id}: cancel event ${logSafe(event.id)} was received before the run was scheduled, ignored`);
       } else if (decision === "cancel") {
         ctx.cancelRun(run, event);
         break;

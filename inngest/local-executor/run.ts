@@ -1,3 +1,4 @@
+import type { ConcurrencyBucket } from "./concurrency";
 import type { FunctionConfig, RunInfo, RunStatus, StepRecord, StepResult, StoredEvent } from "./types";
 
 /** The discovery "step id": asks the SDK to run the function and report new ops. */
@@ -74,6 +75,8 @@ export class Run {
   readonly sleeps = new Map<string, SleepState>();
   readonly waits = new Map<string, WaitState>();
   readonly invokes = new Map<string, InvokeState>();
+  /** Function concurrency buckets, keys evaluated when the run was scheduled (concurrency.ts). */
+  concurrency: ConcurrencyBucket[] = [];
   /** A step finished while a discovery was in flight: discover again after it. */
   rediscover = false;
   /**

@@ -33,6 +33,8 @@ const SENDS = ENROLLMENTS * STEPS;
 const EXECUTOR_CONCURRENCY = Number(process.env.BENCH_EXECUTOR_CONCURRENCY ?? 16);
 const POOL_SIZE = Number(process.env.BENCH_POOL_SIZE ?? 10);
 const DAY = 86_400_000;
+/** BENCH_CHECKPOINTING=0: the SDK's classic one-step-per-request mode, for comparison. */
+const CHECKPOINTING = process.env.BENCH_CHECKPOINTING !== "0";
 
 async function prepare(cluster: BenchCluster, name: string) {
   const url = await cluster.createDatabase(name);
@@ -55,7 +57,17 @@ async function runProduct(cluster: BenchCluster, name: string) {
   setClock(clock);
   setTransport(new CatcherTransport(db));
   const route = await import("../../app/api/inngest/route");
-  const executor = new LocalExecutor({ handlers: route, clock, concurrency: EXECUTOR_CONCURRENCY, serveUrl: "http://localhost:3000/api/inngest" });
+  const executor = new LocalExecutor({
+    handlers: route,
+    clock,
+    concurrency: EXECUTOR_CONCURRENCY,
+    serveUrl: "http://localhost:3000/api/inngest",
+    checkpointing: CHECKPOINTING,
+  });
+  // As in production: cloud mode (signed requests), the SDK checkpointing its steps to the executor's API.
+  const api = await executor.listen(0);
+  const { inngest } = await import("../../inngest/client");
+  inngest.setEnvVars({ ...process.env, ...executor.appEnv(api.url), INNGEST_DEV: undefined });
   try {
     await executor.sync();
     setEventSender(async (events) => {
@@ -76,6 +88,7 @@ async function runProduct(cluster: BenchCluster, name: string) {
     return { ms, runs: runs.length, failedRuns: runs.filter((r) => r.status !== "completed").length };
   } finally {
     await executor.stop();
+    await api.close();
     setEventSender(null);
     setTransport(null);
     setClock(null);

@@ -1,10 +1,24 @@
 /**
- * For end-to-end tests only (enabled by STEPWISE_E2E_CONTROL_PORT): lets a
- * test move the local executor's clock forward, so that "three days later"
- * takes a second. The app keeps real time; only sleeps end early.
+ * For end-to-end tests only (enabled by STEPWISE_E2E_CONTROL_PORT with
+ * STEPWISE_E2E_CONTROL_KEY): lets a test move the local executor's clock
+ * forward, so that "three days later" takes a second. The app keeps real
+ * time; only sleeps end early.
+ *
+ * It ends waits early for every run, so it answers only a caller that has the
+ * key (`Authorization: Bearer <key>`), on a loopback Host, with a JSON
+ * content type, and never a web page (no Origin, no cross-site fetch).
  */
 import http from "node:http";
-import type { Clock, LocalExecutor } from "../../inngest/local-executor";
+import {
+  firstRefusal,
+  refuseCrossSite,
+  refuseForeignHost,
+  refuseNonJson,
+  sameSecret,
+  type Clock,
+  type LocalExecutor,
+  type Refusal,
+} from "../../inngest/local-executor";
 
 export class OffsetClock implements Clock {
   offsetMs = 0;
@@ -13,8 +27,34 @@ export class OffsetClock implements Clock {
   }
 }
 
-export function startExecutorControl(port: number, executor: LocalExecutor, clock: OffsetClock, host = "127.0.0.1") {
+function headersOf(req: http.IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (typeof value === "string") headers.set(key, value);
+    else if (Array.isArray(value)) headers.set(key, value.join(", "));
+  }
+  return headers;
+}
+
+function refuseWrongKey(headers: Headers, key: string): Refusal | undefined {
+  const bearer = /^Bearer (.+)$/.exec(headers.get("authorization") ?? "")?.[1] ?? "";
+  return sameSecret(bearer, key) ? undefined : { status: 401, error: "a valid control key is required" };
+}
+
+export function startExecutorControl(port: number, executor: LocalExecutor, clock: OffsetClock, key: string, host = "127.0.0.1") {
+  if (key.length < 16) throw new Error("the executor control port needs a key of at least 16 characters");
   const server = http.createServer((req, res) => {
+    const headers = headersOf(req);
+    const refusal = firstRefusal(
+      refuseForeignHost(headers.get("host")),
+      refuseCrossSite(headers),
+      refuseNonJson(headers),
+      refuseWrongKey(headers, key),
+    );
+    if (refusal) {
+      res.writeHead(refusal.status, { "content-type": "application/json" }).end(JSON.stringify(refusal));
+      return;
+    }
     const url = new URL(req.url ?? "/", "http://localhost");
     if (req.method === "POST" && url.pathname === "/advance") {
       const ms = Number(url.searchParams.get("ms"));
@@ -38,6 +78,16 @@ export function startExecutorControl(port: number, executor: LocalExecutor, cloc
     }
     res.writeHead(404).end();
   });
-  server.listen(port, host);
-  return { close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const listening = new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  return {
+    listening,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

@@ -215,7 +215,8 @@ describe("Inngest (/api/inngest) outside dev mode", () => {
       }
       expect(await dataFingerprint(db)).toEqual(before);
     } finally {
-      process.env.INNGEST_DEV = saved.dev;
+      if (saved.dev === undefined) delete process.env.INNGEST_DEV;
+      else process.env.INNGEST_DEV = saved.dev;
       if (saved.key === undefined) delete process.env.INNGEST_SIGNING_KEY;
       else process.env.INNGEST_SIGNING_KEY = saved.key;
     }

@@ -20,6 +20,7 @@ import { resetDb } from "../support/db";
 import { makeContact, makeSequence } from "../support/factories";
 import { connectionLost, instrumentDb } from "../support/fault-db";
 import { duplicates, recordingTransport, type RecordingTransport } from "../support/fault-transport";
+import { worstCaseBackoffMs } from "../../inngest/local-executor";
 import { startHarness, type Harness } from "../support/run-harness";
 
 const MINUTE = 60_000;
@@ -165,6 +166,9 @@ describe("runs crashing at each point, with the executor's retries and self-heal
     const { enrollmentId, stepIds } = await enrolled(3);
     arm(point, 1_000);
     await h.executor.runUntilIdle();
+    // Inngest's retries take their backoff (15 s, 30 s, 1 m, 2 m, 5 m + jitter: under 12 minutes).
+    expect(h.executor.runs({ functionId: "stepwise-run-enrollment" }).map((r) => r.status)).toEqual(["running"]);
+    await h.executor.advance(worstCaseBackoffMs(5));
     expect(h.executor.runs({ functionId: "stepwise-run-enrollment" }).map((r) => r.status)).toEqual(["failed"]);
     expect(deliveriesOf(enrollmentId, stepIds[0])).toBe(0);
 

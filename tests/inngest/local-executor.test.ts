@@ -1,8 +1,8 @@
 import { Inngest } from "inngest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { LocalExecutor, ManualClock, hashStepId, nextCronTime, type RunInfo } from "@/inngest/local-executor";
+import { LocalExecutor, ManualClock, hashStepId, nextCronTime, worstCaseBackoffMs, type RunInfo } from "@/inngest/local-executor";
 import { Gate } from "./fixtures/gate";
-import { attempts, cronTicks, effects, gates, handlers, resetFixtureState, routeEventsTo } from "./fixtures/app";
+import { attempts, cronTicks, effects, gates, handlers, resetFixtureState, routeEventsTo, useExecutor } from "./fixtures/app";
 import { serveOverHttp } from "./fixtures/http-server";
 
 const MINUTE = 60_000;
@@ -19,6 +19,7 @@ beforeEach(async () => {
   logs.length = 0;
   clock = new ManualClock(START);
   executor = new LocalExecutor({ handlers, clock, log: (msg) => logs.push(msg) });
+  useExecutor(executor);
   await executor.sync();
 });
 
@@ -112,18 +113,25 @@ describe("steps and sleeps", () => {
 });
 
 describe("retries", () => {
-  it("retries a failing step and memoizes its eventual success", async () => {
+  it("retries a failing step after the real backoff and memoizes its eventual success", async () => {
     await executor.send({ name: "test/flaky" });
     await executor.runUntilIdle();
+    // The first retry waits 15 s plus up to 30 s of jitter, as on the real server.
+    expect(effects).toEqual(["flaky:1"]);
+    await executor.advance(15_000 - 1);
+    expect(effects).toEqual(["flaky:1"]);
+    await executor.advance(worstCaseBackoffMs(2));
     const run = onlyRun("flaky");
     expect(run.status).toBe("completed");
     expect(run.output).toEqual({ succeededOnAttempt: 3 });
     expect(effects).toEqual(["flaky:1", "flaky:2", "flaky:3"]);
   });
 
-  it("fails the run after the configured attempts and fires onFailure", async () => {
+  it("fails the run after the configured attempts and their backoff, and fires onFailure", async () => {
     await executor.send({ name: "test/doomed" });
     await executor.runUntilIdle();
+    expect(onlyRun("always-fails").status).not.toBe("failed");
+    await executor.advance(worstCaseBackoffMs(2));
     const run = onlyRun("always-fails");
     expect(run.status).toBe("failed");
     // retries: 2 => 3 attempts in all, then the error is memoized and thrown
@@ -139,6 +147,8 @@ describe("retries", () => {
   it("retries the whole request after a function-level error (HTTP 500)", async () => {
     await executor.send({ name: "test/fn-flaky" });
     await executor.runUntilIdle();
+    expect(attempts.get("fn-flaky")).toBe(1);
+    await executor.advance(worstCaseBackoffMs(1));
     expect(onlyRun("function-level-flaky")).toMatchObject({ status: "completed", output: { attempt: 2 } });
     expect(attempts.get("fn-flaky")).toBe(2);
   });
@@ -188,13 +198,33 @@ describe("cancelOn", () => {
     expect(effects).toEqual(["cancellable-first:u1"]); // finished, and nothing after it
   });
 
-  it("ignores a cancel event older than the run's trigger event", async () => {
+  it("cuts off at the run's creation, not the event's ts: an older ts received later still cancels", async () => {
     await executor.send({ name: "test/cancellable", data: { userId: "u1" }, ts: START });
     await executor.runUntilIdle();
+    // The pre-2024 rule (ts before the trigger's = ignored) is gone from the server.
     await executor.send({ name: "test/cancel", data: { userId: "u1" }, ts: START - 1000 });
     await executor.advance(10 * MINUTE);
+    expect(onlyRun("cancellable").status).toBe("cancelled");
+  });
+
+  it("ignores a cancel received before its run was scheduled (same batch as the trigger)", async () => {
+    await executor.send([
+      { name: "test/cancellable", data: { userId: "u1" } },
+      { name: "test/cancel", data: { userId: "u1" } },
+    ]);
+    await executor.advance(10 * MINUTE);
     expect(onlyRun("cancellable").status).toBe("completed");
-    expect(logs.some((line) => line.includes("older than the trigger"))).toBe(true);
+    expect(logs.some((line) => line.includes("received before the run was scheduled"))).toBe(true);
+  });
+
+  it("a cancel rule without timeout expires 365 days after the run started", async () => {
+    await executor.send({ name: "test/cancellable", data: { userId: "u1" } });
+    await executor.runUntilIdle();
+    // Still sleeping its 10 minutes; the clock jumps past the rule's lifetime.
+    clock.advance(365 * DAY + MINUTE);
+    await executor.send({ name: "test/cancel", data: { userId: "u1" } });
+    await executor.runUntilIdle();
+    expect(onlyRun("cancellable").status).toBe("completed");
   });
 });
 
@@ -315,7 +345,7 @@ describe("event API", () => {
       const status = await fetch(server.url);
       expect(await status.json()).toMatchObject({ status: "ok" });
 
-      const client = new Inngest({ id: "executor-test-sender", isDev: true, baseUrl: server.url });
+      const client = new Inngest({ id: "executor-test-sender", isDev: false, baseUrl: server.url, eventKey: executor.eventKey });
       const { ids } = await client.send([
         { name: "test/multi.start", data: { who: "api" } },
         { name: "test/dedupe", data: { n: 7 } },
@@ -331,13 +361,21 @@ describe("event API", () => {
 
   it("answers the event API in-process and rejects an event without a name", async () => {
     const ok = await executor.eventApiHandler(
-      new Request("http://local/e/NO_EVENT_KEY_SET", { method: "POST", body: JSON.stringify([{ name: "test/dedupe", data: { n: 1 } }]) }),
+      new Request(`http://127.0.0.1/e/${executor.eventKey}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify([{ name: "test/dedupe", data: { n: 1 } }]),
+      }),
     );
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ status: 200, ids: [expect.any(String)] });
 
     const bad = await executor.eventApiHandler(
-      new Request("http://local/e/key", { method: "POST", body: JSON.stringify([{ data: {} }]) }),
+      new Request(`http://127.0.0.1/e/${executor.eventKey}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify([{ data: {} }]),
+      }),
     );
     expect(bad.status).toBe(400);
   });
@@ -358,6 +396,7 @@ describe("HTTP mode", () => {
     const app = await serveOverHttp(handlers);
     try {
       const overHttp = new LocalExecutor({ serveUrl: app.url, clock });
+      useExecutor(overHttp);
       const fns = await overHttp.sync();
       expect(fns.find((fn) => fn.id === "executor-test-multi-step")?.steps.step.runtime.url).toContain(app.url);
       await overHttp.send({ name: "test/multi.start", data: { who: "http" } });
@@ -373,6 +412,7 @@ describe("HTTP mode", () => {
 describe("real-clock mode", () => {
   it("start() runs sent events without explicit ticks", async () => {
     const live = new LocalExecutor({ handlers });
+    useExecutor(live);
     await live.sync();
     live.start();
     try {
@@ -384,5 +424,48 @@ describe("real-clock mode", () => {
     } finally {
       await live.stop();
     }
+  });
+});
+
+describe("function concurrency", () => {
+  it("runs one request at a time per key; the others wait, none is dropped", async () => {
+    const gate = new Gate();
+    gates.set("a1", gate);
+    await executor.send([
+      { name: "test/limited", data: { k: "a", name: "a1" } },
+      { name: "test/limited", data: { k: "a", name: "a2" } },
+      { name: "test/limited", data: { k: "b", name: "b1" } },
+    ]);
+    const idle = executor.runUntilIdle();
+    await gate.entered;
+    // a1 holds key a's slot: a2 waits, b1 (another key) runs.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(effects).toEqual(expect.arrayContaining(["start:a1", "start:b1", "end:b1"]));
+    expect(effects).not.toContain("start:a2");
+    gate.open();
+    await idle;
+    expect(effects.indexOf("start:a2")).toBeGreaterThan(effects.indexOf("end:a1"));
+    expect(executor.runs({ functionId: "limited" }).map((r) => r.status)).toEqual(["completed", "completed", "completed"]);
+  });
+});
+
+describe("a user step named `complete` (the SDK's run-complete id)", () => {
+  it("is retried as a step, not as the function's result", async () => {
+    await executor.send({ name: "test/complete-step" });
+    await executor.advance(HOUR);
+    const run = onlyRun("step-named-complete");
+    expect(run).toMatchObject({ status: "completed", output: "done" });
+    expect(effects).toEqual(["complete:1", "complete:2"]);
+    expect(run.steps.map((s) => [s.name, s.op])).toEqual([["complete", "StepRun"]]);
+  });
+
+  it("that fails on every attempt is memoized as StepFailed, then the run fails", async () => {
+    await executor.send({ name: "test/complete-step", data: { always: true } });
+    await executor.advance(HOUR);
+    const run = onlyRun("step-named-complete");
+    expect(run.status).toBe("failed");
+    expect(effects).toEqual(["complete:1", "complete:2"]);
+    // The real server memoizes the step's failure by id (executor.go:3918); the SDK then rethrows it.
+    expect(run.steps.map((s) => [s.name, s.op])).toEqual([["complete", "StepFailed"]]);
   });
 });

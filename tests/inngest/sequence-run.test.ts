@@ -7,6 +7,7 @@ import { exitContact } from "../../lib/sequences/exit-contact";
 import { healOverdueEnrollments } from "../../lib/sequences/heal";
 import { resetDb } from "../support/db";
 import { makeContact, makeSequence } from "../support/factories";
+import { worstCaseBackoffMs } from "../../inngest/local-executor";
 import { scriptedTransport, startHarness, type Harness } from "../support/run-harness";
 
 const MINUTE = 60_000;
@@ -194,6 +195,9 @@ describe("a sequence run", () => {
     const contact = await makeContact(db());
     const sequence = await threeSteps();
     await enroll(contact.id, sequence.id);
+    // Inngest retries after its backoff (15 s + jitter), not at once.
+    expect(scripted.attempts).toHaveLength(1);
+    await h.executor.advance(worstCaseBackoffMs(1));
 
     expect(scripted.attempts).toHaveLength(2);
     expect(await inbox(contact.email)).toHaveLength(1);

@@ -1,6 +1,10 @@
 /**
  * Drives the app's real Inngest functions through its real serve() route
  * with the local executor and a manual clock, on the test database.
+ *
+ * As in production: the route serves in cloud mode (every request signed
+ * with a signing key generated per harness), and the SDK checkpoints its
+ * steps to the executor's API over loopback HTTP.
  */
 import { inject } from "vitest";
 import { LocalExecutor, ManualClock } from "../../inngest/local-executor";
@@ -26,11 +30,25 @@ export type HarnessOptions = {
   databaseUrl?: string;
   /** The manual clock's start. */
   start?: number;
-  /** Delay before retry `attempt`, in manual-clock time. Default 0 (retries at once). */
+  /** Delay before retry `attempt`, in manual-clock time. Default: the real server's backoff (15 s, 30 s, 1 m... + jitter). */
   retryDelayMs?: (attempt: number) => number;
   /** Parallel calls to the app. Default: the executor's (4). */
   concurrency?: number;
+  /** Default true: the SDK's async checkpointing, as against the real server. */
+  checkpointing?: boolean;
 };
+
+/**
+ * Points the app's Inngest client at this executor's keys and API, in cloud
+ * mode. The client reads the environment when it is created (and merges it
+ * again on each serve() request), so it is told explicitly.
+ */
+async function useExecutorKeys(env: Record<string, string>): Promise<void> {
+  delete process.env.INNGEST_DEV;
+  Object.assign(process.env, env);
+  const { inngest } = await import("../../inngest/client");
+  inngest.setEnvVars({ ...process.env, INNGEST_DEV: undefined });
+}
 
 /** Forgets the app's Prisma client, so that the next getDb() connects to DATABASE_URL afresh. */
 export async function resetAppDb(): Promise<void> {
@@ -54,7 +72,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     serveUrl: "http://localhost:3000/api/inngest",
     concurrency: options.concurrency,
     retryDelayMs: options.retryDelayMs,
+    checkpointing: options.checkpointing,
   });
+  const api = await executor.listen(0);
+  await useExecutorKeys(executor.appEnv(api.url));
   await executor.sync();
 
   const published: OutgoingEvent[] = [];
@@ -73,6 +94,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     stop: async () => {
       await executor.stop();
+      await api.close();
       setEventSender(null);
       setTransport(null);
       setClock(null);

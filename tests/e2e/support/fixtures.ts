@@ -35,10 +35,15 @@ export function e2eDb(): Db {
   return db;
 }
 
+/** The executor's clock control answers only with the run's key (scripts/test-e2e.ts). */
+function controlHeaders(): Record<string, string> {
+  return { authorization: `Bearer ${process.env.E2E_CONTROL_KEY ?? ""}`, "content-type": "application/json" };
+}
+
 /** Moves the local executor's clock forward (sleeps end; the app keeps real time). */
 export async function advanceExecutorClock(ms: number) {
   const port = process.env.E2E_CONTROL_PORT ?? "8391";
-  const res = await fetch(`http://127.0.0.1:${port}/advance?ms=${ms}`, { method: "POST" });
+  const res = await fetch(`http://127.0.0.1:${port}/advance?ms=${ms}`, { method: "POST", headers: controlHeaders() });
   expect(res.ok).toBe(true);
 }
 
@@ -64,7 +69,7 @@ export const test = base.extend<{ realTimeExecutorClock: void }>({
     async ({}, use) => {
       await use();
       const port = process.env.E2E_CONTROL_PORT ?? "8391";
-      await fetch(`http://127.0.0.1:${port}/reset`, { method: "POST" });
+      await fetch(`http://127.0.0.1:${port}/reset`, { method: "POST", headers: controlHeaders() });
     },
     { auto: true },
   ],
