@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ZEmail } from "../contacts/email";
 import { fieldErrorsOf, parsedOf, type Parsed } from "../validations/parse";
 import { lowerCaseKeys } from "./auto-reply";
+import { trimChar } from "../utils/trim-char";
 
 export const ZInboundReply = z.object({
   from: ZEmail,
@@ -77,7 +78,7 @@ export function parseInboundReply(body: unknown, provider: ReplyProvider): Parse
 
 /** "<a.b@host>" -> "a.b@host": Message-IDs are stored without brackets. */
 export function stripAngleBrackets(messageId: string): string {
-  return messageId.trim().replace(/^<+/, "").replace(/>+$/, "").trim();
+  return trimChar(trimChar(messageId.trim(), "<", "start"), ">", "end").trim();
 }
 
 /**

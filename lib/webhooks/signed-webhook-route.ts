@@ -8,7 +8,8 @@ import { now } from "../clock";
 import { getDb } from "../db/client";
 import type { Db } from "../db/prisma";
 import type { FieldErrors } from "../errors";
-import { clientIp, rateLimit, RATE_LIMITS, tooManyRequests } from "../security/rate-limit";
+import { clientAddress } from "../security/client-address";
+import { rateLimit, RATE_LIMITS, tooManyRequests } from "../security/rate-limit";
 import { readSignedWebhook } from "../security/webhook-signature";
 import type { Parsed } from "../validations/parse";
 
@@ -29,7 +30,7 @@ export function signedWebhookRoute<P extends string, T>(options: {
       if (!signed.ok) return signed.response;
 
       const db = getDb();
-      const limit = await rateLimit(db, { key: `webhook:${options.name}:${clientIp(request.headers)}`, ...RATE_LIMITS.webhookIp });
+      const limit = await rateLimit(db, { key: `webhook:${options.name}:${clientAddress(request.headers)}`, ...RATE_LIMITS.webhookIp });
       if (!limit.allowed) return tooManyRequests(limit);
 
       const provider = ZProvider.safeParse(new URL(request.url).searchParams.get("provider") ?? options.providers[0]);

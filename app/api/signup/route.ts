@@ -5,7 +5,8 @@
  */
 import { getDb } from "@/lib/db/client";
 import { publicSignUp } from "@/lib/contacts/signup";
-import { clientIp, tooManyRequests } from "@/lib/security/rate-limit";
+import { clientAddress } from "@/lib/security/client-address";
+import { tooManyRequests } from "@/lib/security/rate-limit";
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
@@ -17,7 +18,7 @@ export async function POST(request: Request): Promise<Response> {
     return Response.json({ error: { code: "bad_request", message: "The request body must be JSON." } }, { status: 400, headers: NO_STORE });
   }
   try {
-    const result = await publicSignUp(getDb(), { body, ip: clientIp(request.headers), userAgent: request.headers.get("user-agent") });
+    const result = await publicSignUp(getDb(), { body, ip: clientAddress(request.headers), userAgent: request.headers.get("user-agent") });
     if (result.ok) return Response.json({ ok: true }, { status: 202, headers: NO_STORE });
     if (result.code === "rate_limited") return tooManyRequests({ allowed: false, retryAfterSeconds: result.retryAfterSeconds });
     return Response.json(
