@@ -63,7 +63,8 @@ export function parseInboundReply(body: unknown, provider: ReplyProvider): Parse
   if (!postmark.success) return { ok: false, fieldErrors: fieldErrorsOf(postmark.error) };
   const p = postmark.data;
   const headers: Record<string, string> = {};
-  for (const { Name, Value } of p.Headers ?? []) headers[Name.toLowerCase()] = Value;
+  // The first of a repeated header wins: the receiving provider's own Authentication-Results comes first.
+  for (const { Name, Value } of p.Headers ?? []) headers[Name.toLowerCase()] ??= Value;
   return fromZod(
     ZInboundReply.safeParse({
       from: addressOf(p.FromFull?.Email || p.From),
