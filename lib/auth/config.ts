@@ -3,6 +3,7 @@
  * the proxy (which only reads the session cookie) and the full config.
  */
 import type { NextAuthConfig } from "next-auth";
+import { appOrigin, safeRedirectTarget } from "../security/redirect-target";
 import type { Role } from "./roles";
 
 declare module "next-auth" {
@@ -21,6 +22,10 @@ export const authConfig = {
   trustHost: process.env.AUTH_TRUST_HOST === "true" || process.env.NODE_ENV !== "production",
   providers: [],
   callbacks: {
+    // Auth.js's own callbackUrl handling goes through the app's one redirect check.
+    redirect({ url, baseUrl }) {
+      return safeRedirectTarget(url, "/sequences", appOrigin(baseUrl));
+    },
     jwt({ token, user }) {
       if (user) {
         token.sub = user.id;

@@ -262,6 +262,28 @@ describe("the unsubscribe page", () => {
   });
 });
 
+describe("changes made by a signed-in user", () => {
+  it("through a contact's link are recorded as that user's action, never as the contact's own", async () => {
+    const contact = await makeContact(db);
+    const token = createUnsubscribeToken({ contactId: contact.id, messageRef: "send-7" });
+    const actor = { id: "user-1", email: "viewer@example.com" };
+    expect((await unsubscribeWithToken({ token }, { ...META, actor })).ok).toBe(true);
+    expect((await resubscribeWithToken({ token }, { ...META, actor })).ok).toBe(true);
+    const consent = await db.consentEvent.findMany({ orderBy: { id: "asc" } });
+    expect(consent.map((c) => [c.type, c.source])).toEqual([
+      ["unsubscribed", "admin"],
+      ["resubscribed", "admin"],
+    ]);
+    for (const c of consent) expect(c.detail).toBe("by user viewer@example.com [user-1] (through unsubscribe_page)");
+  });
+
+  it("from the contact page are recorded with the user", async () => {
+    const contact = await makeContact(db);
+    await unsubscribeContact(db, { contactId: contact.id, source: "admin", actor: { id: "user-2", email: "m@example.com" } });
+    expect(await db.consentEvent.findFirstOrThrow()).toMatchObject({ source: "admin", detail: "by user m@example.com [user-2]" });
+  });
+});
+
 describe("unsubscribeContact / resubscribeContact", () => {
   it("record one opt-out for concurrent requests", async () => {
     const contact = await enrolledContact();

@@ -11,7 +11,7 @@ import { unsubscribeLinkKey, verifyUnsubscribeToken } from "../../email/unsubscr
 import { isAppError, type AppErrorCode } from "../../errors";
 import { rateLimit, RATE_LIMITS } from "../../security/rate-limit";
 
-export type RequestMeta = { ip: string; userAgent?: string };
+export type RequestMeta = { ip: string; userAgent?: string; actor?: { id: string; email: string } };
 export type VerifiedLink = { contactId: string; messageRef?: string };
 
 export type PublicActionResult<T> =
