@@ -6,11 +6,13 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { setClock } from "../../lib/clock";
 import { SIGNUP_RATE_LIMIT } from "../../lib/contacts/signup";
 import { resetDb, testDb } from "../support/db";
 
 process.env.STEPWISE_CLIENT_ADDRESS_HOOK = "0"; // installed per server below, with the hops under test
+process.env.STEPWISE_SIGNUP_OPT_IN = "single"; // only the per-IP limit is under test here
 const hook = await import("../../lib/security/client-address-hook.mjs");
 
 const db = testDb();
@@ -21,7 +23,13 @@ beforeAll(async () => {
   process.env.DATABASE_URL = inject("databaseUrl");
   ({ POST } = await import("../../app/api/signup/route"));
 });
-beforeEach(() => resetDb());
+beforeEach(async () => {
+  await resetDb();
+  // One rate-limit window for each test, however slow the machine.
+  const frozen = Date.now();
+  setClock({ now: () => frozen });
+});
+afterEach(() => setClock(null));
 afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
 });
