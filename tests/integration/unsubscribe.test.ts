@@ -1,4 +1,5 @@
-import { afterAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { setClock } from "../../lib/clock";
 import { maskEmail, readUnsubscribeLink, resubscribeContact, unsubscribeContact } from "../../lib/contacts/unsubscribe";
 import { createUnsubscribeToken } from "../../lib/email/unsubscribe-token";
 import { AppError } from "../../lib/errors";
@@ -22,6 +23,7 @@ beforeEach(async () => {
   events.sent.length = 0;
 });
 afterAll(() => events.restore());
+afterEach(() => setClock(null));
 
 const META = { ip: "203.0.113.7", userAgent: "Mozilla/5.0 (test)" };
 
@@ -136,6 +138,9 @@ describe("one-click unsubscribe (RFC 8058)", () => {
   });
 
   it("answers 429 with Retry-After once a link is used too often", async () => {
+    // One fixed-window minute for the whole test, however slow the machine.
+    const frozen = Date.now();
+    setClock({ now: () => frozen });
     const contact = await makeContact(db);
     const token = createUnsubscribeToken({ contactId: contact.id });
     for (let i = 0; i < RATE_LIMITS.oneClickToken.limit; i++) expect((await oneClick(token)).status).toBe(200);
@@ -149,6 +154,8 @@ describe("one-click unsubscribe (RFC 8058)", () => {
   });
 
   it("counts per link on what the token names, not on its spelling", async () => {
+    const frozen = Date.now();
+    setClock({ now: () => frozen });
     const contact = await makeContact(db);
     // Links issued at different times name the same contact and message.
     const spellings = Array.from({ length: RATE_LIMITS.oneClickToken.limit + 1 }, (_, i) =>

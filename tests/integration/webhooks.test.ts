@@ -134,7 +134,7 @@ describe("webhook validation", () => {
     expect(await db.inboundReply.count()).toBe(0);
   });
 
-  it("answers 429 after the per-IP limit", async () => {
+  it("answers 429 after the per-IP limit", { timeout: 180_000 }, async () => {
     // One fixed-window minute for the whole test, however long the loop takes.
     const frozen = Date.now();
     setClock({ now: () => frozen });
