@@ -1,27 +1,45 @@
 /**
- * Redirects signed-out visitors of admin pages to /login. This is a
- * convenience, not the protection: every page, server action and route
- * handler checks the session itself.
+ * Runs before every request. Two jobs:
+ * - Security headers on every response, from lib/security/headers.ts: a
+ *   nonce-based Content-Security-Policy (Next reads the nonce from the
+ *   request's CSP header and puts it on its own scripts, which is why every
+ *   page renders dynamically), framing denied, and the rest.
+ * - Redirects signed-out visitors of admin pages to /login. This is a
+ *   convenience, not the protection: every page, server action and route
+ *   handler checks the session itself.
  */
 import NextAuth from "next-auth";
 import { NextResponse } from "next/server";
 import { authConfig } from "./lib/auth/config";
+import { contentSecurityPolicy, newNonce, securityHeaders, servedOverHttps } from "./lib/security/headers";
 
 const { auth } = NextAuth(authConfig);
 
-const PUBLIC_PREFIXES = ["/login", "/unsubscribe", "/signup", "/api/"];
+const PUBLIC_PREFIXES = ["/login", "/unsubscribe", "/signup", "/api/", "/_next/", "/favicon.ico", "/icon"];
 
 export const proxy = auth((req) => {
   const { pathname } = req.nextUrl;
-  const isPublic = PUBLIC_PREFIXES.some((p) => pathname === p || pathname.startsWith(p.endsWith("/") ? p : `${p}/`) || pathname === p);
+  const https = servedOverHttps();
+  const nonce = newNonce();
+  const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development", https });
+
+  const isPublic = PUBLIC_PREFIXES.some((p) => pathname === p || pathname.startsWith(p.endsWith("/") ? p : `${p}/`));
+  let response: NextResponse;
   if (!req.auth && !isPublic) {
     const url = new URL("/login", req.nextUrl.origin);
     if (pathname !== "/") url.searchParams.set("callbackUrl", pathname + req.nextUrl.search);
-    return NextResponse.redirect(url);
+    response = NextResponse.redirect(url);
+  } else {
+    const requestHeaders = new Headers(req.headers);
+    requestHeaders.set("x-nonce", nonce);
+    requestHeaders.set("Content-Security-Policy", csp);
+    response = NextResponse.next({ request: { headers: requestHeaders } });
   }
-  return NextResponse.next();
+  for (const [name, value] of Object.entries(securityHeaders({ pathname, csp, https }))) response.headers.set(name, value);
+  return response;
 });
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  // Every path, static files included, so that every response carries the headers.
+  matcher: ["/:path*"],
 };

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { Toaster } from "@/components/ui/toaster";
 import { QueryProvider } from "@/components/query-provider";
@@ -9,7 +10,10 @@ export const metadata: Metadata = {
   description: "Email sequences that stop the moment they should.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Rendered per request: the CSP nonce (proxy.ts) differs on every response,
+  // and a prerendered page would carry scripts without it.
+  await connection();
   return (
     <html lang="en">
       <body>

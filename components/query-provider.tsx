@@ -1,5 +1,6 @@
 "use client";
 
+import "@/lib/validations/jitless-zod";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 

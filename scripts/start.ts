@@ -23,6 +23,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { migrateDeploy } from "../lib/db/migrate";
 import { createPrismaClient } from "../lib/db/prisma";
 import { createLogger, oneLine } from "../lib/log";
@@ -227,7 +228,9 @@ async function main() {
     const code = await new Promise<number>((resolve) => build.on("close", (c) => resolve(c ?? 1)));
     if (code !== 0) throw new Error(`next build failed (${code})`);
   }
-  const server = run(process.execPath, [next, dev ? "dev" : "start", "-p", String(port), "-H", host], {
+  // The client-address hook resolves X-Forwarded-For from the socket (and TRUSTED_PROXY_HOPS) before Next sees a request.
+  const clientAddressHook = pathToFileURL(path.resolve("lib", "security", "client-address-hook.mjs")).href;
+  const server = run(process.execPath, ["--import", clientAddressHook, next, dev ? "dev" : "start", "-p", String(port), "-H", host], {
     ...env,
     NODE_ENV: dev ? "development" : "production",
   });

@@ -12,7 +12,7 @@ export function SignupForm({ source }: { source?: string }) {
   if (state.done) {
     return (
       <p role="status" className="text-sm">
-        Thanks for signing up! If this is a new address, our first email is on its way.
+        Thanks! Check your inbox: if this address can receive our email, a message is on its way (to confirm it, if asked).
       </p>
     );
   }

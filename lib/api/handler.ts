@@ -9,12 +9,17 @@ import { authenticateApiKey, type ApiPrincipal } from "../api-keys/authenticate"
 import { getDb } from "../db/client";
 import type { Db } from "../db/prisma";
 import { AppError, httpStatusFor, isAppError, type FieldErrors } from "../errors";
+import { BODY_LIMITS, checkContentLength, readJsonBody } from "../security/body";
 import { parsedOf } from "../validations/parse";
 
 export type ApiContext<P> = { request: Request; db: Db; principal: ApiPrincipal; params: P };
 
-/** A malformed request (not JSON): 400, before any validation. */
-class BadRequest extends Error {}
+/** A body the reader refused (too large, not UTF-8, not JSON): its answer, before any validation. */
+class RefusedBody extends Error {
+  constructor(readonly response: Response) {
+    super("refused body");
+  }
+}
 
 /** Wraps a route handler: nothing runs before the API key is verified. */
 export function apiHandler<P extends Record<string, string> = Record<string, never>>(
@@ -22,6 +27,9 @@ export function apiHandler<P extends Record<string, string> = Record<string, nev
 ): (request: Request, context: { params: Promise<P> }) => Promise<Response> {
   return async (request, context) => {
     try {
+      // A declared oversize body is refused before the key is even looked up.
+      const declared = checkContentLength(request.headers, BODY_LIMITS.api);
+      if (!declared.ok) return declared.response;
       const db = getDb();
       const principal = await authenticateApiKey(db, request.headers.get("authorization"));
       if (!principal) {
@@ -32,7 +40,7 @@ export function apiHandler<P extends Record<string, string> = Record<string, nev
       const params = ((await context?.params) ?? {}) as P;
       return await handler({ request, db, principal, params });
     } catch (error) {
-      if (error instanceof BadRequest) return apiError(400, "bad_request", error.message);
+      if (error instanceof RefusedBody) return error.response;
       if (isAppError(error)) return apiError(httpStatusFor(error.code), error.code, error.message, undefined, error.fieldErrors);
       console.error("[api] unexpected error", error);
       return apiError(500, "internal", "Something went wrong. Please try again.");
@@ -42,13 +50,9 @@ export function apiHandler<P extends Record<string, string> = Record<string, nev
 
 /** The JSON body parsed with `schema`; throws (-> 400 or 422) otherwise. */
 export async function readBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    throw new BadRequest("The request body must be JSON.");
-  }
-  const parsed = parsedOf(schema.safeParse(body));
+  const read = await readJsonBody(request, BODY_LIMITS.api);
+  if (!read.ok) throw new RefusedBody(read.response);
+  const parsed = parsedOf(schema.safeParse(read.value));
   if (!parsed.ok) throw new AppError("validation", "The request is invalid; see fieldErrors.", parsed.fieldErrors);
   return parsed.data;
 }

@@ -4,6 +4,7 @@
  */
 import type { NextAuthConfig } from "next-auth";
 import { authLogger } from "./logger";
+import { appOrigin, safeRedirectTarget } from "../security/redirect-target";
 import type { Role } from "./roles";
 
 declare module "next-auth" {
@@ -37,6 +38,10 @@ export const authConfig = {
   logger: authLogger,
   providers: [],
   callbacks: {
+    // Auth.js's own callbackUrl handling goes through the app's one redirect check.
+    redirect({ url, baseUrl }) {
+      return safeRedirectTarget(url, "/sequences", appOrigin(baseUrl));
+    },
     jwt({ token, user }) {
       if (user) {
         token.sub = user.id;

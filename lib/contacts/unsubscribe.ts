@@ -9,7 +9,18 @@ import { verifyUnsubscribeToken } from "../email/unsubscribe-token";
 import { AppError } from "../errors";
 import { endLiveEnrollments, publishExitEvents, type ExitedEnrollment } from "../sequences/exit-contact";
 
-type ConsentContext = { contactId: string; source: string; ip?: string; userAgent?: string };
+/**
+ * `actor` is the signed-in user who made the change, when one did: the
+ * record then says so (source "admin"), and never reads as the contact's own choice.
+ */
+type ConsentContext = { contactId: string; source: string; ip?: string; userAgent?: string; actor?: { id: string; email: string } };
+
+/** The consent record's source and detail: a signed-in user's change is always theirs. */
+function attribution(input: ConsentContext): { source: string; detail: string | null } {
+  if (!input.actor) return { source: input.source, detail: null };
+  const via = input.source === "admin" ? "" : ` (through ${input.source})`;
+  return { source: "admin", detail: `by user ${input.actor.email} [${input.actor.id}]${via}`.slice(0, 500) };
+}
 type LockedContact = { id: string; status: "subscribed" | "unsubscribed" | "bounced"; unsubscribedAt: Date | null };
 
 export type UnsubscribeOutcome = { outcome: "unsubscribed" | "already_unsubscribed"; exited: ExitedEnrollment[] };
@@ -46,14 +57,14 @@ export async function unsubscribeContact(db: Db, input: ConsentContext & { messa
       data: {
         contactId: contact.id,
         type: "unsubscribed",
-        source: input.source,
+        ...attribution(input),
         ip: clip(input.ip, 64),
         userAgent: clip(input.userAgent, 500),
         messageRef: clip(input.messageRef, 100),
         createdAt: at,
       },
     });
-    const exited = await endLiveEnrollments(tx, { contactId: contact.id, reason: "opted_out", detail: `unsubscribed (${input.source})` });
+    const exited = await endLiveEnrollments(tx, { contactId: contact.id, reason: "opted_out", detail: `unsubscribed (${attribution(input).source})` });
     return { outcome: "unsubscribed", exited };
   });
   await publishExitEvents({ contactId: input.contactId, reason: "opted_out" }, result.exited);
@@ -75,7 +86,7 @@ export async function resubscribeContact(db: Db, input: ConsentContext): Promise
     const at = currentTime();
     await tx.contact.update({ where: { id: contact.id }, data: { status: "subscribed", unsubscribedAt: null } });
     await tx.consentEvent.create({
-      data: { contactId: contact.id, type: "resubscribed", source: input.source, ip: clip(input.ip, 64), userAgent: clip(input.userAgent, 500), createdAt: at },
+      data: { contactId: contact.id, type: "resubscribed", ...attribution(input), ip: clip(input.ip, 64), userAgent: clip(input.userAgent, 500), createdAt: at },
     });
     return { outcome: "resubscribed" };
   });

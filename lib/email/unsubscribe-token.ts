@@ -4,7 +4,7 @@
  * HMAC-SHA256(secret, payload part)). Verified in constant time; a token
  * proves who the link was sent to, so it must not be forgeable or editable.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 
 /** How long a link in a sent email keeps working (CAN-SPAM asks for >= 30 days). */
@@ -45,13 +45,26 @@ export function createUnsubscribeToken(
   return `${data}.${sign(data, options.secret ?? secret()).toString("base64url")}`;
 }
 
+/** base64url of a 32-byte HMAC-SHA256, without padding. */
+const SIGNATURE_LENGTH = 43;
+
+function isCanonicalBase64url(value: string): boolean {
+  return Buffer.from(value, "base64url").toString("base64url") === value;
+}
+
 export function verifyUnsubscribeToken(token: string, options: { now?: Date; secret?: string } = {}): VerifyResult {
   if (typeof token !== "string" || token.length > 1024) return { ok: false, reason: "malformed" };
   const [data, signature, extra] = token.split(".");
   if (!data || !signature || extra !== undefined) return { ok: false, reason: "malformed" };
 
-  const expected = sign(data, options.secret ?? secret());
+  // Only the canonical spelling: Node's base64url decoder skips characters
+  // outside the alphabet and ignores the last character's spare bits, so
+  // "sig~" or a changed last letter would decode to the same bytes and give
+  // one link many spellings (and rate-limit keys).
+  if (signature.length !== SIGNATURE_LENGTH || !isCanonicalBase64url(data)) return { ok: false, reason: "malformed" };
   const given = Buffer.from(signature, "base64url");
+  if (given.toString("base64url") !== signature) return { ok: false, reason: "malformed" };
+  const expected = sign(data, options.secret ?? secret());
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "bad_signature" };
 
   let parsed;
@@ -64,4 +77,12 @@ export function verifyUnsubscribeToken(token: string, options: { now?: Date; sec
   const { c, m, iat, exp } = parsed.data;
   if ((options.now ?? new Date()).getTime() / 1000 > exp) return { ok: false, reason: "expired" };
   return { ok: true, payload: { contactId: c, messageRef: m, issuedAt: new Date(iat * 1000), expiresAt: new Date(exp * 1000) } };
+}
+
+/**
+ * The rate-limit key of a verified link: what it names (contact and message),
+ * not how it is spelled, so re-issued or re-encoded links share one count.
+ */
+export function unsubscribeLinkKey(payload: UnsubscribeTokenPayload): string {
+  return createHash("sha256").update(`${payload.contactId}\n${payload.messageRef ?? ""}`).digest("hex").slice(0, 32);
 }

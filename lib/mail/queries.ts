@@ -3,6 +3,7 @@ import { requirePageUser } from "../auth/session";
 import { getDb } from "../db/client";
 import type { Prisma } from "../db/prisma";
 import { AppError } from "../errors";
+import { inertMessage } from "./inert-links";
 import { PAGE_SIZE, pageOf, type TListParams } from "../validations/common";
 
 /** Messages held by the local mail catcher, newest first; search by recipient or subject. */
@@ -32,5 +33,6 @@ export async function getCaughtMessage(id: string) {
     select: { id: true, messageId: true, fromAddress: true, toAddress: true, subject: true, html: true, text: true, headers: true, createdAt: true, contactId: true },
   });
   if (!message) throw new AppError("not_found", "Message not found");
-  return message;
+  // The live unsubscribe tokens never leave the server through an admin view.
+  return inertMessage(message);
 }

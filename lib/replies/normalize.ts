@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ZEmail } from "../contacts/email";
 import { fieldErrorsOf, parsedOf, type Parsed } from "../validations/parse";
 import { lowerCaseKeys } from "./auto-reply";
+import { trimChar } from "../utils/trim-char";
 
 export const ZInboundReply = z.object({
   from: ZEmail,
@@ -62,7 +63,8 @@ export function parseInboundReply(body: unknown, provider: ReplyProvider): Parse
   if (!postmark.success) return { ok: false, fieldErrors: fieldErrorsOf(postmark.error) };
   const p = postmark.data;
   const headers: Record<string, string> = {};
-  for (const { Name, Value } of p.Headers ?? []) headers[Name.toLowerCase()] = Value;
+  // The first of a repeated header wins: the receiving provider's own Authentication-Results comes first.
+  for (const { Name, Value } of p.Headers ?? []) headers[Name.toLowerCase()] ??= Value;
   return fromZod(
     ZInboundReply.safeParse({
       from: addressOf(p.FromFull?.Email || p.From),
@@ -77,7 +79,7 @@ export function parseInboundReply(body: unknown, provider: ReplyProvider): Parse
 
 /** "<a.b@host>" -> "a.b@host": Message-IDs are stored without brackets. */
 export function stripAngleBrackets(messageId: string): string {
-  return messageId.trim().replace(/^<+/, "").replace(/>+$/, "").trim();
+  return trimChar(trimChar(messageId.trim(), "<", "start"), ">", "end").trim();
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Stores an inbound reply, matches it to the contact and (through
  * In-Reply-To) to the message it answers, and ends the sequences that exit
- * on reply. Auto-replies are stored but end nothing. A reply the provider
+ * on reply, if it is verified (answers our Message-ID, or the provider
+ * authenticated the From domain: see sender-auth.ts). Auto-replies are stored but end nothing. A reply the provider
  * delivers again (webhook retries) is stored once, by its Message-ID.
  */
 import { now as currentTime } from "../clock";
@@ -9,12 +10,15 @@ import { normalizeEmail } from "../contacts/email";
 import type { Db } from "../db/prisma";
 import { exitContact } from "../sequences/exit-contact";
 import { isAutoReply, lowerCaseKeys } from "./auto-reply";
+import { senderAuthenticated } from "./sender-auth";
 import { messageIdsIn, stripAngleBrackets, type TInboundReply } from "./normalize";
 
 export type RecordReplyResult = {
   matched: boolean;
   matchedSend: boolean;
   autoReply: boolean;
+  /** It answers one of our messages, or the provider authenticated its From domain: only then does it end anything. */
+  verified: boolean;
   /** Already stored under its Message-ID: this is the provider retrying. */
   duplicate: boolean;
   exited: number;
@@ -62,6 +66,9 @@ export async function recordInboundReply(db: Db, reply: TInboundReply, options: 
     contactId = owner?.id ?? null;
   }
   const answered = send && send.contactId === contactId ? send : null;
+  // Anyone can put anyone's address in From. A reply ends sequences only
+  // when it answers one of our messages, or the provider vouches for From.
+  const verified = !!answered || (!!sender && senderAuthenticated(reply.headers, from));
 
   const messageId = reply.messageId ? stripAngleBrackets(reply.messageId).slice(0, 1000) || null : null;
   const { count } = await db.inboundReply.createMany({
@@ -83,7 +90,7 @@ export async function recordInboundReply(db: Db, reply: TInboundReply, options: 
   });
   const duplicate = count === 0;
 
-  if (!contactId || autoReply) return { matched: !!contactId, matchedSend: !!answered, autoReply, duplicate, exited: 0 };
+  if (!contactId || autoReply || !verified) return { matched: !!contactId, matchedSend: !!answered, autoReply, verified, duplicate, exited: 0 };
   // A duplicate still exits: if the first delivery stored the reply and then
   // failed before the exit, the retry must finish it. The exit is idempotent.
   const { exited } = await exitContact(db, {
@@ -92,5 +99,5 @@ export async function recordInboundReply(db: Db, reply: TInboundReply, options: 
     reason: "replied",
     detail: answered ? "reply to a sequence email" : "reply received",
   });
-  return { matched: true, matchedSend: !!answered, autoReply, duplicate, exited: exited.length };
+  return { matched: true, matchedSend: !!answered, autoReply, verified, duplicate, exited: exited.length };
 }

@@ -21,6 +21,9 @@ export const RATE_LIMITS = {
   unsubscribePageToken: { limit: 10, windowMs: 10 * 60_000 },
   oneClickIp: { limit: 600, windowMs: 60_000 },
   oneClickToken: { limit: 10, windowMs: 60_000 },
+  /** Links that fail to verify count apart, so garbage never uses up the valid links' allowance. */
+  oneClickInvalidIp: { limit: 60, windowMs: 60_000 },
+  unsubscribePageInvalidIp: { limit: 30, windowMs: 10 * 60_000 },
   webhookIp: { limit: 300, windowMs: 60_000 },
 } as const;
 
@@ -47,18 +50,6 @@ export async function rateLimit(db: Db, input: { key: string; limit: number; win
 
   if (row.count <= limit) return { allowed: true, retryAfterSeconds: 0 };
   return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((windowStart.getTime() + windowMs - at) / 1000)) };
-}
-
-/**
- * The caller's IP as the reverse proxy reports it. X-Forwarded-For can be
- * set by the client unless the proxy in front overwrites it, so limits keyed
- * on it are only as good as that proxy.
- */
-export function clientIp(headers: Headers): string {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  const ip = forwarded || headers.get("x-real-ip")?.trim();
-  // Bounded, so a hostile header cannot bloat the RateLimit table's keys.
-  return ip ? ip.slice(0, 64) : "unknown";
 }
 
 /** A short digest for secrets used in keys (tokens must not be stored). */

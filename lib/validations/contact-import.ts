@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ZAttributeKey } from "./contact-profile";
 import { ZTagName } from "./contact";
+import { trimChar } from "../utils/trim-char";
 
 export const IMPORT_TARGETS = ["email", "firstName", "lastName", "leadScore", "timezone", "tags", "attribute", "ignore"] as const;
 export type TImportTarget = (typeof IMPORT_TARGETS)[number];
@@ -95,10 +96,6 @@ export function guessImportColumn(header: string): TImportColumn {
 
 /** "Company Name" -> "Company_Name": a key usable as a merge tag (case kept, so exports round-trip). */
 export function attributeKeyFor(header: string): string {
-  const key = header
-    .trim()
-    .replace(/[^\w.]+/g, "_")
-    .replace(/^_+|_+$/g, "")
-    .slice(0, 64);
+  const key = trimChar(header.trim().replace(/[^\w.]+/g, "_"), "_").slice(0, 64);
   return /^[A-Za-z_]/.test(key) ? key : `_${key}`.slice(0, 64);
 }

@@ -16,6 +16,8 @@ export const ZTimeZone = z.string().trim().min(1, "Enter a time zone").max(64).r
 /** Built-in merge fields win over attributes of the same name, so such keys would never show. */
 const RESERVED_KEYS = new Set(["email", "firstName", "lastName"]);
 
+const PROTOTYPE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
 /** Attribute keys double as merge tags ({{company}}), so they follow the merge-tag syntax. */
 export const ZAttributeKey = z
   .string()
@@ -23,12 +25,28 @@ export const ZAttributeKey = z
   .min(1, "Enter a name")
   .max(64, "At most 64 characters")
   .regex(/^[A-Za-z_][\w.]*$/, "Letters, digits, _ and . only, starting with a letter or _")
-  .refine((key) => !RESERVED_KEYS.has(key), "That name is a built-in field");
+  .refine((key) => !RESERVED_KEYS.has(key), "That name is a built-in field")
+  // Names that reach an object's prototype: as a key of a plain object they are dropped or change its prototype.
+  .refine((key) => !PROTOTYPE_KEYS.has(key), "That name is reserved");
 
 export const ZAttributeValue = z.union([z.string().max(2000, "At most 2,000 characters"), z.number().finite(), z.boolean()]);
 
-export const ZContactAttributes = z
-  .record(ZAttributeKey, ZAttributeValue)
+/**
+ * A record of attributes whose keys are checked as sent: zod's record (like
+ * any plain-object copy) silently drops an own "__proto__" key, so it is
+ * refused here, before the copy, as a field error on that key.
+ */
+export function attributeRecord<V extends z.ZodType>(value: V) {
+  return z
+    .unknown()
+    .superRefine((input, ctx) => {
+      if (!input || typeof input !== "object") return;
+      for (const key of PROTOTYPE_KEYS) if (Object.hasOwn(input, key)) ctx.addIssue({ code: "custom", path: [key], message: "That name is reserved" });
+    })
+    .pipe(z.record(ZAttributeKey, value));
+}
+
+export const ZContactAttributes = attributeRecord(ZAttributeValue)
   .refine((attrs) => Object.keys(attrs).length <= 100, "At most 100 attributes");
 
 const ZName = z

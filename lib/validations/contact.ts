@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ZEmail } from "../contacts/email";
-import { ZAttributeKey, ZTimeZone } from "./contact-profile";
+import { attributeRecord, ZTimeZone } from "./contact-profile";
 
 export const TAG_NAME_MAX = 50;
 /** Per request; a contact may hold more (the profile form allows 100). */
@@ -19,14 +19,12 @@ const ZAttributeValue = z.union([z.string().max(2000, "At most 2,000 characters"
 const tooManyKeys = (record: object) => Object.keys(record).length <= ATTRIBUTES_MAX_KEYS;
 
 /** Custom fields: a flat record of strings, numbers and booleans; keys follow the merge-tag syntax. */
-export const ZAttributes = z
-  .record(ZAttributeKey, ZAttributeValue)
+export const ZAttributes = attributeRecord(ZAttributeValue)
   .refine(tooManyKeys, `At most ${ATTRIBUTES_MAX_KEYS} attributes`);
 export type TAttributes = z.infer<typeof ZAttributes>;
 
 /** A patch of attributes: null removes a key. */
-export const ZAttributesPatch = z
-  .record(ZAttributeKey, ZAttributeValue.nullable())
+export const ZAttributesPatch = attributeRecord(ZAttributeValue.nullable())
   .refine(tooManyKeys, `At most ${ATTRIBUTES_MAX_KEYS} attributes`);
 
 export const ZTagName = z.string().trim().min(1, "Empty tag name").max(TAG_NAME_MAX, `Tag names have at most ${TAG_NAME_MAX} characters`);

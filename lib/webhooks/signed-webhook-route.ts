@@ -1,6 +1,6 @@
 /**
- * The shape every provider webhook shares: verify the signature (before any
- * database work), rate limit per IP, pick the payload adapter from
+ * The shape every provider webhook shares: read the body (capped, strict
+ * UTF-8), verify the signature and refuse replays, rate limit per IP, pick the payload adapter from
  * ?provider=, parse, then hand the validated payload to the domain.
  */
 import { z } from "zod";
@@ -8,8 +8,9 @@ import { now } from "../clock";
 import { getDb } from "../db/client";
 import type { Db } from "../db/prisma";
 import type { FieldErrors } from "../errors";
-import { clientIp, rateLimit, RATE_LIMITS, tooManyRequests } from "../security/rate-limit";
-import { readSignedWebhook } from "../security/webhook-signature";
+import { clientAddress } from "../security/client-address";
+import { rateLimit, RATE_LIMITS, tooManyRequests } from "../security/rate-limit";
+import { readSignedWebhook, releaseSignature } from "../security/webhook-signature";
 import type { Parsed } from "../validations/parse";
 
 const invalid = (fieldErrors: FieldErrors) =>
@@ -24,12 +25,14 @@ export function signedWebhookRoute<P extends string, T>(options: {
   const ZProvider = z.enum(options.providers, { message: `Must be one of: ${options.providers.join(", ")}` });
 
   return async (request) => {
+    let digest: string | undefined;
     try {
-      const signed = await readSignedWebhook(request, now());
-      if (!signed.ok) return signed.response;
-
       const db = getDb();
-      const limit = await rateLimit(db, { key: `webhook:${options.name}:${clientIp(request.headers)}`, ...RATE_LIMITS.webhookIp });
+      const signed = await readSignedWebhook(db, request, now());
+      if (!signed.ok) return signed.response;
+      digest = signed.digest;
+
+      const limit = await rateLimit(db, { key: `webhook:${options.name}:${clientAddress(request.headers)}`, ...RATE_LIMITS.webhookIp });
       if (!limit.allowed) return tooManyRequests(limit);
 
       const provider = ZProvider.safeParse(new URL(request.url).searchParams.get("provider") ?? options.providers[0]);
@@ -45,6 +48,8 @@ export function signedWebhookRoute<P extends string, T>(options: {
       return Response.json({ ok: true, ...(await options.handle(db, parsed.data, provider.data)) });
     } catch (error) {
       console.error(`[webhooks] ${options.name} failed`, error);
+      // Our failure, not the sender's: the same signed request may be retried.
+      if (digest) await releaseSignature(getDb(), digest).catch(() => {});
       return Response.json({ error: { code: "internal", message: "Something went wrong." } }, { status: 500 });
     }
   };

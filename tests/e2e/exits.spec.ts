@@ -40,7 +40,7 @@ test("a reply posted to the webhook ends the sequence; nothing more is sent", as
   const body = JSON.stringify({ from: email, subject: "Re: Welcome to Acme", inReplyTo: messageId });
   const secret = process.env.WEBHOOK_SECRET ?? "e2e-webhook-secret-0123456789";
   const response = await request.post("/api/webhooks/replies", {
-    headers: { "content-type": "application/json", "x-stepwise-signature": signWebhook(body, secret) },
+    headers: { "content-type": "application/json", "x-stepwise-signature": signWebhook(body, secret, { method: "POST", path: "/api/webhooks/replies" }) },
     data: body,
   });
   expect(response.status()).toBe(200);

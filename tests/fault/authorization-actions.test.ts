@@ -182,12 +182,32 @@ describe("public actions authorize by their own means", () => {
     }
   });
 
-  it("signUpAction: anyone may sign up (that is its purpose); it creates a subscribed contact and nothing else", async () => {
+  it("signUpAction: anyone may sign up (that is its purpose); it only asks the address to confirm (double opt-in)", async () => {
     const signUpAction = publicAction("signUpAction");
     for (const caller of CALLERS) {
       signIn(caller);
       const email = `signup-${randomUUID().slice(0, 8)}@example.com`;
       expect(await signUpAction({}, formDataOf({ email, firstName: "Sam" }))).toEqual({ done: true });
+      expect(await db.contact.findUnique({ where: { email } })).toBeNull();
+      expect(await db.pendingSignup.count({ where: { email, confirmedAt: null } })).toBe(1);
+      calls.allowed++;
+    }
+  });
+
+  it("confirmSignupAction: only a valid confirmation link confirms, whoever is signed in", async () => {
+    const action = publicAction("confirmSignupAction");
+    for (const caller of CALLERS) {
+      const { email, token } = await fx.confirmToken();
+      const [id, exp, signature] = token.split(".");
+      for (const bad of [`${id}.${exp}.${signature.slice(0, -1)}${signature.endsWith("A") ? "B" : "A"}`, `${id}.${Number(exp) + 1}.${signature}`, `${token}~`, "", randomUUID()]) {
+        signIn(caller);
+        const before = await dataFingerprint(db);
+        expect(await action({}, formDataOf({ token: bad }))).toMatchObject({ message: expect.any(String) });
+        expect(await dataFingerprint(db)).toEqual(before);
+        calls.refused++;
+      }
+      signIn(caller);
+      expect(await action({}, formDataOf({ token }))).toEqual({ status: "confirmed" });
       expect(await db.contact.findUniqueOrThrow({ where: { email } })).toMatchObject({ status: "subscribed" });
       calls.allowed++;
     }

@@ -111,7 +111,7 @@ function buildRequest(entry: RouteEntry, fixtures: Fixtures, credential: Credent
   if (credential.bearer) headers.authorization = credential.bearer(fixtures);
   if (credential.signature && spec.body !== undefined) {
     const at = Math.floor(Date.now() / 1000) - (credential.signature === "stale" ? 600 : 0);
-    headers["x-stepwise-signature"] = signWebhook(spec.body, credential.signature === "wrong-secret" ? "another-secret-0123456789abcdef" : WEBHOOK_SECRET, at);
+    headers["x-stepwise-signature"] = signWebhook(spec.body, credential.signature === "wrong-secret" ? "another-secret-0123456789abcdef" : WEBHOOK_SECRET, { method: entry.method, path: `${path}${spec.query ?? ""}` }, at);
   }
   // Server code reads the session through next/headers, like in a real request.
   actAs(cookie, headers["x-forwarded-for"]);

@@ -59,7 +59,7 @@ async function send(entry: RouteEntry, call: Call): Promise<{ status: number; bo
     "x-forwarded-for": `192.0.2.${Math.floor(Math.random() * 250) + 1}`,
     authorization: `Bearer ${fx.apiKey.key}`,
   };
-  if (entry.auth === "webhook-signature" && spec.body !== undefined) headers["x-stepwise-signature"] = signWebhook(spec.body, WEBHOOK_SECRET);
+  if (entry.auth === "webhook-signature" && spec.body !== undefined) headers["x-stepwise-signature"] = signWebhook(spec.body, WEBHOOK_SECRET, { method: entry.method, path: `${spec.path}${spec.query ?? ""}` });
   if (entry.auth === "session") headers.cookie = viewer.cookie;
   actAs(entry.auth === "session" ? viewer.cookie : null, headers["x-forwarded-for"]);
   const handler = routes.find((r) => r.route === entry.route && r.method === entry.method)!.handler;

@@ -5,6 +5,7 @@ import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
 
+process.env.STEPWISE_SIGNING_SECRET ??= "signup-test-signing-secret-0123456789";
 const db = testDb();
 const events = recordEvents();
 let POST: (request: Request) => Promise<Response>;
@@ -46,7 +47,14 @@ const counts = async () => ({
   rateLimits: await db.rateLimit.count(),
 });
 
-describe("POST /api/signup", () => {
+describe("POST /api/signup with single opt-in (STEPWISE_SIGNUP_OPT_IN=single)", () => {
+  beforeAll(() => {
+    process.env.STEPWISE_SIGNUP_OPT_IN = "single";
+  });
+  afterAll(() => {
+    delete process.env.STEPWISE_SIGNUP_OPT_IN;
+  });
+
   it("creates a subscribed contact, records consent and fires signup triggers: 202 { ok: true }", async () => {
     const sequence = await signupSequence("webinar");
     const response = await signup({ email: " Ada@Example.COM ", firstName: "Ada", source: "webinar" }, "198.51.100.7");
@@ -143,5 +151,78 @@ describe("POST /api/signup", () => {
     at = start + SIGNUP_RATE_LIMIT.windowMs;
     expect((await signup({ email: "one-too-many@example.com" }, ip)).status).toBe(202);
     expect(await db.contact.count()).toBe(SIGNUP_RATE_LIMIT.limit + 2);
+  });
+});
+
+describe("POST /api/signup with double opt-in (the default)", () => {
+  const confirmationLink = async (email: string) => {
+    const message = await db.caughtMessage.findFirstOrThrow({ where: { toAddress: email }, orderBy: { createdAt: "desc" } });
+    const token = /\/signup\/confirm\/([^\s"<]+)/.exec(message.text)?.[1];
+    expect(token).toBeTruthy();
+    return { message, token: token! };
+  };
+
+  it("a new address gets only a confirmation email: no contact, no consent, no trigger, nothing it typed in the mail", async () => {
+    const sequence = await signupSequence();
+    const response = await signup({ email: "stranger@example.com", firstName: "Claim your prize at http://evil.example" });
+    expect(response.status).toBe(202);
+    expect(await db.contact.count()).toBe(0);
+    expect(await db.consentEvent.count()).toBe(0);
+    expect(await db.enrollment.count({ where: { sequenceId: sequence.id } })).toBe(0);
+    expect(events.sent).toEqual([]);
+    const mails = await db.caughtMessage.findMany();
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatchObject({ toAddress: "stranger@example.com" });
+    for (const part of [mails[0].subject, mails[0].text, mails[0].html]) expect(part).not.toMatch(/prize|evil/);
+  });
+
+  it("the emailed link confirms once: the contact is subscribed, consent records the confirmation, signup triggers fire", async () => {
+    const sequence = await signupSequence();
+    await signup({ email: "ada@example.com", firstName: "Ada" });
+    const { token } = await confirmationLink("ada@example.com");
+    const { confirmSignup } = await import("../../lib/contacts/signup-confirmation");
+    const { signUp } = await import("../../lib/contacts/signup");
+
+    expect(await confirmSignup(db, token, signUp)).toEqual({ ok: true, status: "confirmed" });
+    expect(await db.contact.findUniqueOrThrow({ where: { email: "ada@example.com" } })).toMatchObject({ status: "subscribed", firstName: "Ada" });
+    expect((await db.consentEvent.findFirstOrThrow()).detail).toMatch(/confirmed by email link/);
+    expect(await db.enrollment.count({ where: { sequenceId: sequence.id } })).toBe(1);
+
+    expect(await confirmSignup(db, token, signUp)).toEqual({ ok: true, status: "already_confirmed" });
+    expect(await db.enrollment.count({ where: { sequenceId: sequence.id } })).toBe(1);
+    expect(await db.consentEvent.count()).toBe(1);
+  });
+
+  it("an expired or edited link confirms nothing", async () => {
+    await signupSequence();
+    await signup({ email: "late@example.com" });
+    const { token } = await confirmationLink("late@example.com");
+    const { confirmSignup } = await import("../../lib/contacts/signup-confirmation");
+    const { signUp } = await import("../../lib/contacts/signup");
+    const [id, exp, signature] = token.split(".");
+    expect(await confirmSignup(db, `${id}.${Number(exp) + 3600}.${signature}`, signUp)).toEqual({ ok: false, reason: "invalid" });
+    setClock({ now: () => Number(exp) * 1000 + 1000 });
+    expect(await confirmSignup(db, token, signUp)).toEqual({ ok: false, reason: "expired" });
+    expect(await db.contact.count()).toBe(0);
+  });
+
+  it("answers new, existing, unsubscribed, bounced and deleted addresses identically; only addresses that may be mailed get a confirmation", async () => {
+    await makeContact(db, { email: "known@example.com" });
+    await makeContact(db, { email: "unsub@example.com", status: "unsubscribed", unsubscribedAt: new Date() });
+    await makeContact(db, { email: "bounced@example.com", status: "bounced", bouncedAt: new Date() });
+    await makeContact(db, { email: "deleted@example.com", deletedAt: new Date() });
+    const answers = [];
+    for (const email of ["new@example.com", "known@example.com", "unsub@example.com", "bounced@example.com", "deleted@example.com"]) {
+      const response = await signup({ email, firstName: "Someone" });
+      answers.push({ status: response.status, body: await response.text(), headers: [...response.headers.entries()].sort() });
+    }
+    for (const answer of answers) expect(answer).toEqual(answers[0]);
+    expect((await db.caughtMessage.findMany({ select: { toAddress: true } })).map((m) => m.toAddress).sort()).toEqual(["known@example.com", "new@example.com"]);
+    expect(await db.contact.findUniqueOrThrow({ where: { email: "unsub@example.com" } })).toMatchObject({ status: "unsubscribed" });
+  });
+
+  it("one address gets at most 3 confirmation emails a day, whoever asks", async () => {
+    for (let i = 0; i < 5; i++) expect((await signup({ email: "victim@example.com" })).status).toBe(202);
+    expect(await db.caughtMessage.count({ where: { toAddress: "victim@example.com" } })).toBe(3);
   });
 });

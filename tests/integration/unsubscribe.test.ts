@@ -1,4 +1,5 @@
-import { afterAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { setClock } from "../../lib/clock";
 import { maskEmail, readUnsubscribeLink, resubscribeContact, unsubscribeContact } from "../../lib/contacts/unsubscribe";
 import { createUnsubscribeToken } from "../../lib/email/unsubscribe-token";
 import { AppError } from "../../lib/errors";
@@ -22,6 +23,7 @@ beforeEach(async () => {
   events.sent.length = 0;
 });
 afterAll(() => events.restore());
+afterEach(() => setClock(null));
 
 const META = { ip: "203.0.113.7", userAgent: "Mozilla/5.0 (test)" };
 
@@ -38,7 +40,7 @@ async function enrolledContact() {
 function oneClick(token: string, init: { headers?: Record<string, string>; method?: string } = {}) {
   const request = new Request(`http://localhost:3000/api/unsubscribe/${token}`, {
     method: init.method ?? "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": "198.51.100.9, 10.0.0.1", "user-agent": "GoogleImageProxy", ...init.headers },
+    headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": "198.51.100.9", "user-agent": "GoogleImageProxy", ...init.headers },
     body: (init.method ?? "POST") === "POST" ? "List-Unsubscribe=One-Click" : undefined,
   });
   return (init.method === "GET" ? GET : POST)(request, { params: Promise.resolve({ token }) });
@@ -136,6 +138,9 @@ describe("one-click unsubscribe (RFC 8058)", () => {
   });
 
   it("answers 429 with Retry-After once a link is used too often", async () => {
+    // One fixed-window minute for the whole test, however slow the machine.
+    const frozen = Date.now();
+    setClock({ now: () => frozen });
     const contact = await makeContact(db);
     const token = createUnsubscribeToken({ contactId: contact.id });
     for (let i = 0; i < RATE_LIMITS.oneClickToken.limit; i++) expect((await oneClick(token)).status).toBe(200);
@@ -146,6 +151,37 @@ describe("one-click unsubscribe (RFC 8058)", () => {
     // Another link is counted on its own.
     const other = await makeContact(db);
     expect((await oneClick(createUnsubscribeToken({ contactId: other.id }))).status).toBe(200);
+  });
+
+  it("counts per link on what the token names, not on its spelling", async () => {
+    const frozen = Date.now();
+    setClock({ now: () => frozen });
+    const contact = await makeContact(db);
+    // Links issued at different times name the same contact and message.
+    const spellings = Array.from({ length: RATE_LIMITS.oneClickToken.limit + 1 }, (_, i) =>
+      createUnsubscribeToken({ contactId: contact.id, messageRef: "send-1" }, { now: new Date(Date.now() - i * 1000) }),
+    );
+    expect(new Set(spellings).size).toBe(spellings.length);
+    for (const token of spellings.slice(0, -1)) expect((await oneClick(token)).status).toBe(200);
+    expect((await oneClick(spellings.at(-1)!)).status).toBe(429);
+  });
+
+  it("refuses a re-encoded link (extra or changed characters in the signature)", async () => {
+    const contact = await makeContact(db);
+    const token = createUnsubscribeToken({ contactId: contact.id });
+    for (const variant of [`${token}~`, `${token}~~`, `${token}=`, `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`]) {
+      expect((await oneClick(variant)).status).toBe(400);
+    }
+    expect(await db.consentEvent.count()).toBe(0);
+  });
+
+  it("600 invalid one-click requests from one address do not make a valid one answer 429", async () => {
+    for (let i = 0; i < 600; i++) {
+      const response = await oneClick(`garbage${i}`);
+      expect([400, 429]).toContain(response.status);
+    }
+    const contact = await makeContact(db);
+    expect((await oneClick(createUnsubscribeToken({ contactId: contact.id }))).status).toBe(200);
   });
 });
 
@@ -212,15 +248,46 @@ describe("the unsubscribe page", () => {
     expect(await unsubscribeWithToken({ token }, { ip: "192.0.2.200" })).toMatchObject({ ok: false, code: "rate_limited" });
   });
 
-  it("rate limits the actions per IP, also for invalid tokens", async () => {
-    for (let i = 0; i < RATE_LIMITS.unsubscribePageIp.limit; i++) {
+  it("counts invalid links in their own bucket, so they never lock out a valid link", async () => {
+    for (let i = 0; i < RATE_LIMITS.unsubscribePageInvalidIp.limit; i++) {
       expect(await unsubscribeWithToken({ token: `bad-${i}` }, META)).toMatchObject({ code: "invalid_link" });
     }
+    expect(await unsubscribeWithToken({ token: "bad-more" }, META)).toMatchObject({ ok: false, code: "rate_limited" });
     const contact = await makeContact(db);
     const token = createUnsubscribeToken({ contactId: contact.id });
-    expect(await unsubscribeWithToken({ token }, META)).toMatchObject({ ok: false, code: "rate_limited" });
-    expect((await db.contact.findUniqueOrThrow({ where: { id: contact.id } })).status).toBe("subscribed");
-    expect((await unsubscribeWithToken({ token }, { ip: "192.0.2.1" })).ok).toBe(true);
+    expect((await unsubscribeWithToken({ token }, META)).ok).toBe(true);
+    expect((await db.contact.findUniqueOrThrow({ where: { id: contact.id } })).status).toBe("unsubscribed");
+  });
+
+  it("rate limits valid links per IP", async () => {
+    for (let i = 0; i < RATE_LIMITS.unsubscribePageIp.limit; i++) {
+      const contact = await makeContact(db);
+      expect((await unsubscribeWithToken({ token: createUnsubscribeToken({ contactId: contact.id }) }, META)).ok).toBe(true);
+    }
+    const contact = await makeContact(db);
+    expect(await unsubscribeWithToken({ token: createUnsubscribeToken({ contactId: contact.id }) }, META)).toMatchObject({ ok: false, code: "rate_limited" });
+  });
+});
+
+describe("changes made by a signed-in user", () => {
+  it("through a contact's link are recorded as that user's action, never as the contact's own", async () => {
+    const contact = await makeContact(db);
+    const token = createUnsubscribeToken({ contactId: contact.id, messageRef: "send-7" });
+    const actor = { id: "user-1", email: "viewer@example.com" };
+    expect((await unsubscribeWithToken({ token }, { ...META, actor })).ok).toBe(true);
+    expect((await resubscribeWithToken({ token }, { ...META, actor })).ok).toBe(true);
+    const consent = await db.consentEvent.findMany({ orderBy: { id: "asc" } });
+    expect(consent.map((c) => [c.type, c.source])).toEqual([
+      ["unsubscribed", "admin"],
+      ["resubscribed", "admin"],
+    ]);
+    for (const c of consent) expect(c.detail).toBe("by user viewer@example.com [user-1] (through unsubscribe_page)");
+  });
+
+  it("from the contact page are recorded with the user", async () => {
+    const contact = await makeContact(db);
+    await unsubscribeContact(db, { contactId: contact.id, source: "admin", actor: { id: "user-2", email: "m@example.com" } });
+    expect(await db.consentEvent.findFirstOrThrow()).toMatchObject({ source: "admin", detail: "by user m@example.com [user-2]" });
   });
 });
 

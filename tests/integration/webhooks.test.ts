@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { setClock } from "../../lib/clock";
-import { clientIp, rateLimit, RATE_LIMITS } from "../../lib/security/rate-limit";
+import { rateLimit, RATE_LIMITS } from "../../lib/security/rate-limit";
 import { signWebhook } from "../../lib/security/webhook-signature";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { resetDb, testDb } from "../support/db";
@@ -26,10 +26,15 @@ afterAll(() => events.restore());
 type Hook = "replies" | "bounces";
 const now = () => Math.floor(Date.now() / 1000);
 
+const target = (hook: Hook, query = "") => ({ method: "POST", path: `/api/webhooks/${hook}${query}` });
+/** Each delivery is signed afresh (as a relay re-signs a retry): a repeated signature is a replay. */
+let tick = 0;
+const signedAt = () => now() - (tick++ % 250);
+
 function webhook(hook: Hook, body: unknown, options: { query?: string; signature?: string | null; ip?: string } = {}) {
   const raw = typeof body === "string" ? body : JSON.stringify(body);
   const headers: Record<string, string> = { "content-type": "application/json", "x-forwarded-for": options.ip ?? "192.0.2.10" };
-  const signature = options.signature === undefined ? signWebhook(raw, SECRET, now()) : options.signature;
+  const signature = options.signature === undefined ? signWebhook(raw, SECRET, target(hook, options.query), signedAt()) : options.signature;
   if (signature !== null) headers["x-stepwise-signature"] = signature;
   const request = new Request(`http://localhost:3000/api/webhooks/${hook}${options.query ?? ""}`, { method: "POST", headers, body: raw });
   return (hook === "replies" ? replies : bounces).POST(request);
@@ -68,18 +73,21 @@ async function sentMessage(enrollmentId: string, sequence: { steps: { id: string
 }
 
 describe("webhook authentication", () => {
-  const cases: [string, (raw: string) => string | null][] = [
+  const cases: [string, (raw: string, hook: Hook) => string | null][] = [
     ["missing", () => null],
     ["garbage", () => "nonsense"],
-    ["signed with another secret", (raw) => signWebhook(raw, "not-the-secret-0123456789", now())],
-    ["for another body", () => signWebhook(JSON.stringify({ from: "other@example.com" }), SECRET, now())],
-    ["too old (a replay)", (raw) => signWebhook(raw, SECRET, now() - 301)],
+    ["signed with another secret", (raw, hook) => signWebhook(raw, "not-the-secret-0123456789", target(hook))],
+    ["for another body", (_raw, hook) => signWebhook(JSON.stringify({ from: "other@example.com" }), SECRET, target(hook))],
+    ["too old", (raw, hook) => signWebhook(raw, SECRET, target(hook), now() - 301)],
+    ["for the other endpoint", (raw, hook) => signWebhook(raw, SECRET, target(hook === "replies" ? "bounces" : "replies"))],
+    ["for another ?provider=", (raw, hook) => signWebhook(raw, SECRET, target(hook, "?provider=postmark"))],
+    ["for another method", (raw, hook) => signWebhook(raw, SECRET, { method: "PUT", path: `/api/webhooks/${hook}` })],
   ];
 
   it.each(cases)("refuses a reply whose signature is %s with 401 and changes nothing", async (_label, sign) => {
     const { contact } = await enrolledContact();
     const body = JSON.stringify({ from: contact.email, subject: "Re: hi" });
-    const response = await webhook("replies", body, { signature: sign(body) });
+    const response = await webhook("replies", body, { signature: sign(body, "replies") });
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ error: { code: "unauthenticated" } });
     expect(await db.inboundReply.count()).toBe(0);
@@ -90,7 +98,7 @@ describe("webhook authentication", () => {
   it.each(cases)("refuses a bounce whose signature is %s with 401 and changes nothing", async (_label, sign) => {
     const { contact } = await enrolledContact();
     const body = JSON.stringify({ email: contact.email, type: "hard" });
-    const response = await webhook("bounces", body, { signature: sign(body) });
+    const response = await webhook("bounces", body, { signature: sign(body, "bounces") });
     expect(response.status).toBe(401);
     expect((await db.contact.findUniqueOrThrow({ where: { id: contact.id } })).status).toBe("subscribed");
     expect(await db.consentEvent.count()).toBe(0);
@@ -126,9 +134,12 @@ describe("webhook validation", () => {
     expect(await db.inboundReply.count()).toBe(0);
   });
 
-  it("answers 429 after the per-IP limit", async () => {
+  it("answers 429 after the per-IP limit", { timeout: 180_000 }, async () => {
+    // One fixed-window minute for the whole test, however long the loop takes.
+    const frozen = Date.now();
+    setClock({ now: () => frozen });
     for (let i = 0; i < RATE_LIMITS.webhookIp.limit; i++) {
-      expect((await webhook("bounces", { email: "x@example.com", type: "soft" }, { ip: "198.51.100.77" })).status).toBe(200);
+      expect((await webhook("bounces", { email: `x${i}@example.com`, type: "soft" }, { ip: "198.51.100.77" })).status).toBe(200);
     }
     const limited = await webhook("bounces", { email: "x@example.com", type: "soft" }, { ip: "198.51.100.77" });
     expect(limited.status).toBe(429);
@@ -150,13 +161,45 @@ describe("reply webhook", () => {
     expect(events.sent).toEqual([]);
   });
 
-  it("a real reply ends only the exit-on-reply sequences and sends contact.replied", async () => {
+  it("a reply whose From the provider authenticated ends only the exit-on-reply sequences and sends contact.replied", async () => {
     const { contact } = await enrolledContact();
-    const response = await webhook("replies", { from: "  GRACE@Example.com ", subject: "Re: Step 1" });
-    expect(await response.json()).toEqual({ ok: true, matched: true, matchedSend: false, autoReply: false, duplicate: false, exited: 2 });
+    const headers = { "Authentication-Results": "mx.provider.example; dkim=pass header.d=example.com header.s=s1; spf=fail smtp.mailfrom=x@other.example" };
+    const response = await webhook("replies", { from: "  GRACE@Example.com ", subject: "Re: Step 1", headers });
+    expect(await response.json()).toEqual({ ok: true, matched: true, matchedSend: false, autoReply: false, verified: true, duplicate: false, exited: 2 });
     expect(await statusesOf(contact.id)).toEqual({ A: "replied/replied", B: "replied/replied", C: "active" });
     expect(events.sent).toEqual([{ name: "contact.replied", data: { contactId: contact.id, sequenceId: null } }]);
     expect(await db.inboundReply.findFirstOrThrow()).toMatchObject({ contactId: contact.id, fromAddress: "grace@example.com", subject: "Re: Step 1", isAutoReply: false, stepSendId: null });
+  });
+
+  it("a forged From alone (no Message-ID of ours, no authentication the provider vouches for) ends nothing", async () => {
+    const { contact } = await enrolledContact();
+    const unverified = [
+      {},
+      { "Authentication-Results": "mx.provider.example; dkim=fail header.d=example.com; spf=softfail smtp.mailfrom=grace@example.com" },
+      { "Authentication-Results": "mx.provider.example; dkim=pass header.d=evil.example; spf=pass smtp.mailfrom=a@evil.example" },
+      { "Authentication-Results": "dkim=pass header.d=example.com" },
+      { "Authentication-Results": "mx.provider.example; dkim=pass header.d=notexample.com" },
+    ];
+    for (const headers of unverified) {
+      const response = await webhook("replies", { from: contact.email, subject: "Re: Step 1", headers });
+      expect(await response.json()).toMatchObject({ matched: true, verified: false, exited: 0 });
+    }
+    expect(await statusesOf(contact.id)).toEqual({ A: "active", B: "active", C: "active" });
+    expect(events.sent).toEqual([]);
+    expect(await db.inboundReply.count()).toBe(unverified.length);
+  });
+
+  it("a replayed signed request (same timestamp and signature) is refused, also across instances", async () => {
+    const { contact, sequences, enrollments } = await enrolledContact();
+    const send = await sentMessage(enrollments.a, sequences.a);
+    const body = JSON.stringify({ from: contact.email, inReplyTo: `<${send.messageId}>` });
+    const signature = signWebhook(body, SECRET, target("replies"));
+    expect((await webhook("replies", body, { signature })).status).toBe(200);
+    const replayed = await webhook("replies", body, { signature: `${signature.split(",")[0]},v1=${"0".repeat(64)},${signature.split(",")[1]}` });
+    expect(replayed.status).toBe(401);
+    expect(await replayed.json()).toMatchObject({ error: { code: "unauthenticated" } });
+    expect(await db.inboundReply.count()).toBe(1);
+    expect(await db.webhookReplay.count()).toBe(1);
   });
 
   it("matches In-Reply-To to the message answered and ends only that sequence", async () => {
@@ -331,9 +374,4 @@ describe("rateLimit", () => {
     expect(await db.rateLimit.findMany({ select: { key: true } })).toEqual([{ key: "other" }]);
   });
 
-  it("clientIp takes the first X-Forwarded-For hop, then X-Real-IP", () => {
-    expect(clientIp(new Headers({ "x-forwarded-for": " 203.0.113.5 , 10.0.0.1", "x-real-ip": "10.0.0.2" }))).toBe("203.0.113.5");
-    expect(clientIp(new Headers({ "x-real-ip": "10.0.0.2" }))).toBe("10.0.0.2");
-    expect(clientIp(new Headers())).toBe("unknown");
-  });
 });

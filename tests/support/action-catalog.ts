@@ -11,6 +11,7 @@ import type { Role } from "../../lib/auth/roles";
 import { createApiKey } from "../../lib/api-keys/manage";
 import type { Db } from "../../lib/db/prisma";
 import { createUnsubscribeToken } from "../../lib/email/unsubscribe-token";
+import { createConfirmationToken } from "../../lib/contacts/signup-confirmation";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { makeContact, makeSequence } from "./factories";
 
@@ -32,7 +33,13 @@ export async function makeActionFixtures(db: Db) {
   const enrollment = await enrollContact(db, { contactId: enrolled.id, sequenceId: active.id, source: "manual" });
   if (enrollment.outcome !== "enrolled") throw new Error(`fixture enrollment: ${enrollment.outcome}`);
   const apiKey = await createApiKey(db, { name: `Key ${suffix}` });
+  /** A fresh pending signup (double opt-in) per call, and its confirmation token. */
+  const confirmToken = async () => {
+    const pending = await db.pendingSignup.create({ data: { email: `pending-${randomUUID().slice(0, 8)}@example.com`, firstName: "Pat", expiresAt: new Date(Date.now() + 3_600_000) } });
+    return { email: pending.email, token: createConfirmationToken(pending.id, pending.expiresAt) };
+  };
   return {
+    confirmToken,
     suffix,
     tag,
     contact,
@@ -52,7 +59,7 @@ export async function makeActionFixtures(db: Db) {
 export type ActionAccess =
   | { kind: "role"; role: Role }
   /** No session by design; the action authorizes by its own means (`by`). */
-  | { kind: "public"; by: "password" | "unsubscribe-token" | "anyone (rate-limited signup)" | "anyone (ends the caller's own session)" };
+  | { kind: "public"; by: "password" | "unsubscribe-token" | "signup-confirmation-token" | "anyone (rate-limited signup)" | "anyone (ends the caller's own session)" };
 
 type AnyAction = (...args: never[]) => Promise<unknown>;
 
@@ -63,7 +70,7 @@ export type CatalogEntry = {
   /** The one input object of an authedAction. */
   input?: (fx: Fixtures) => Record<string, unknown>;
   /** The form fields of a (prevState, formData) action. */
-  form?: (fx: Fixtures) => Record<string, string>;
+  form?: (fx: Fixtures) => Record<string, string> | Promise<Record<string, string>>;
 };
 
 const role = (r: Role) => ({ kind: "role", role: r }) as const;
@@ -72,6 +79,7 @@ export const ACTION_CATALOG: CatalogEntry[] = [
   { file: "lib/actions/auth/sign-in.ts", exportName: "signInAction", access: { kind: "public", by: "password" }, form: () => ({ email: "nobody@example.com", password: "wrong" }) },
   { file: "lib/actions/auth/sign-out.ts", exportName: "signOutAction", access: { kind: "public", by: "anyone (ends the caller's own session)" } },
   { file: "lib/actions/signup/sign-up-action.ts", exportName: "signUpAction", access: { kind: "public", by: "anyone (rate-limited signup)" }, form: (fx) => ({ email: `new-${fx.suffix}@example.com`, firstName: "New" }) },
+  { file: "lib/actions/signup/confirm-signup-action.ts", exportName: "confirmSignupAction", access: { kind: "public", by: "signup-confirmation-token" }, form: async (fx) => ({ token: (await fx.confirmToken()).token }) },
   { file: "lib/actions/unsubscribe/unsubscribe-action.ts", exportName: "unsubscribeAction", access: { kind: "public", by: "unsubscribe-token" }, form: (fx) => ({ token: fx.token() }) },
   { file: "lib/actions/unsubscribe/resubscribe-action.ts", exportName: "resubscribeAction", access: { kind: "public", by: "unsubscribe-token" }, form: (fx) => ({ token: fx.token() }) },
 

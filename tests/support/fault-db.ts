@@ -96,8 +96,9 @@ export function connectionLost(where: string): Error {
 /** Every table the app writes, except the ones a refused request may legitimately touch. */
 const FINGERPRINTED_TABLES = [
   "Contact", "Tag", "ContactTag", "Sequence", "SequenceStep", "SequenceTrigger", "Enrollment", "EnrollmentEvent",
-  "StepSend", "CaughtMessage", "ConsentEvent", "InboundReply", "User", "ApiKey", "Mailbox",
+  "StepSend", "CaughtMessage", "ConsentEvent", "InboundReply", "User", "ApiKey", "Mailbox", "PendingSignup",
   // RateLimit is left out on purpose: counting attempts, refused ones included, is its job.
+  // So is WebhookReplay: it remembers every verified signature, whatever the body turns out to be.
 ];
 
 /** The rows a table is fingerprinted by, where not all of them. */

@@ -42,6 +42,23 @@ describe("renderStepMessage", () => {
     expect(msg.html).toContain("Analytical &lt;Engines&gt;");
     expect(msg.text).toContain("<script>alert(1)</script>"); // plain text stays plain
   });
+  it("never lets a merged value become a link in HTML (the template's own text is untouched)", () => {
+    const msg = renderStepMessage({
+      subject: "Hi",
+      body: "Hi {{firstName}}, see https://acme.example/start",
+      contact: { ...contact, firstName: "Claim your prize at http://evil.example \uE000x\uE001" },
+      unsubscribeUrl: "https://app.example/unsubscribe/tok",
+      oneClickUrl: "https://app.example/api/unsubscribe/tok",
+      postalAddress: "1 Example St",
+      senderName: "Acme",
+    });
+    expect(msg.html).not.toContain("http://evil.example");
+    expect(msg.html).not.toContain("evil.example");
+    expect(msg.html).toContain("http:\u200B/\u200B/\u200Bevil.\u200Bexample");
+    expect(msg.html).toContain("https://acme.example/start");
+    expect(msg.html).not.toMatch(/[\uE000\uE001]/);
+    expect(msg.text).toContain("Claim your prize at http://evil.example");
+  });
   it("keeps the subject on one line so it cannot inject headers", () => {
     expect(render("Hi {{firstName}}\r\nBcc: victim@example.com", "x").subject).toBe("Hi Ada Bcc: victim@example.com");
   });
@@ -76,6 +93,14 @@ describe("unsubscribe tokens", () => {
     const flipped = sig.slice(0, -2) + (sig.endsWith("A") ? "BB" : "AA");
     expect(verifyUnsubscribeToken(`${data}.${flipped}`, { now, secret: SECRET }).ok).toBe(false);
     expect(verifyUnsubscribeToken(token, { now, secret: "another-secret-0123456789" })).toEqual({ ok: false, reason: "bad_signature" });
+  });
+  it("accept only the canonical spelling of the signature and payload", () => {
+    const [data, sig] = token.split(".");
+    // Same bytes, other spellings: extra characters outside the alphabet, padding, or the last character's spare bits.
+    const lastBitsFlipped = sig.slice(0, -1) + String.fromCharCode(sig.charCodeAt(42) ^ 1);
+    for (const variant of [`${data}.${sig}~`, `${data}.${sig}=`, `${data}~.${sig}`, `${data}.${lastBitsFlipped}`, `${data}.${sig.slice(0, -1)}`]) {
+      expect(verifyUnsubscribeToken(variant, { now, secret: SECRET }).ok).toBe(false);
+    }
   });
   it("reject an expired token", () => {
     const short = createUnsubscribeToken({ contactId: "c" }, { now, ttlMs: 60_000, secret: SECRET });

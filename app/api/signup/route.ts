@@ -5,19 +5,17 @@
  */
 import { getDb } from "@/lib/db/client";
 import { publicSignUp } from "@/lib/contacts/signup";
-import { clientIp, tooManyRequests } from "@/lib/security/rate-limit";
+import { BODY_LIMITS, readJsonBody } from "@/lib/security/body";
+import { clientAddress } from "@/lib/security/client-address";
+import { tooManyRequests } from "@/lib/security/rate-limit";
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
 export async function POST(request: Request): Promise<Response> {
-  let body: unknown;
+  const read = await readJsonBody(request, BODY_LIMITS.signup);
+  if (!read.ok) return read.response;
   try {
-    body = await request.json();
-  } catch {
-    return Response.json({ error: { code: "bad_request", message: "The request body must be JSON." } }, { status: 400, headers: NO_STORE });
-  }
-  try {
-    const result = await publicSignUp(getDb(), { body, ip: clientIp(request.headers), userAgent: request.headers.get("user-agent") });
+    const result = await publicSignUp(getDb(), { body: read.value, ip: clientAddress(request.headers), userAgent: request.headers.get("user-agent") });
     if (result.ok) return Response.json({ ok: true }, { status: 202, headers: NO_STORE });
     if (result.code === "rate_limited") return tooManyRequests({ allowed: false, retryAfterSeconds: result.retryAfterSeconds });
     return Response.json(

@@ -3,12 +3,13 @@
 import { AuthError } from "next-auth";
 import { z } from "zod";
 import { signIn } from "@/lib/auth";
+import { safeRedirectTarget } from "@/lib/security/redirect-target";
 import { fieldErrorsOf } from "@/lib/validations/parse";
 
 const ZSignIn = z.object({
   email: z.email("Enter a valid email address"),
   password: z.string().min(1, "Enter your password"),
-  callbackUrl: z.string().optional(),
+  callbackUrl: z.string().max(4096).optional(),
 });
 
 export type SignInState = { message?: string; fieldErrors?: Record<string, string[]> };
@@ -17,8 +18,8 @@ export type SignInState = { message?: string; fieldErrors?: Record<string, strin
 export async function signInAction(_prev: SignInState, formData: FormData): Promise<SignInState> {
   const parsed = ZSignIn.safeParse(Object.fromEntries(formData));
   if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error) };
-  // Only same-site paths: an open redirect would make a phishing link look like ours.
-  const target = parsed.data.callbackUrl?.startsWith("/") && !parsed.data.callbackUrl.startsWith("//") ? parsed.data.callbackUrl : "/sequences";
+  // Only the app's own origin: an open redirect would make a phishing link look like ours.
+  const target = safeRedirectTarget(parsed.data.callbackUrl, "/sequences");
   try {
     await signIn("credentials", { email: parsed.data.email, password: parsed.data.password, redirectTo: target });
     return {};

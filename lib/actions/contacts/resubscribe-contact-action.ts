@@ -6,8 +6,8 @@ import { resubscribeContact } from "@/lib/contacts/unsubscribe";
 import { ZContactIdInput } from "@/lib/validations/contact-profile";
 
 /** Resubscribes a contact (recorded as consent source "admin"). Sequences they left are not restarted. */
-export const resubscribeContactAction = authedAction({ role: "marketer", schema: ZContactIdInput }, async ({ contactId }, { db }) => {
-  await resubscribeContact(db, { contactId, source: "admin" });
+export const resubscribeContactAction = authedAction({ role: "marketer", schema: ZContactIdInput }, async ({ contactId }, { db, user }) => {
+  await resubscribeContact(db, { contactId, source: "admin", actor: user });
   revalidatePath("/contacts", "layout");
   return { status: "subscribed" as const };
 });

@@ -6,8 +6,8 @@ import { unsubscribeContact } from "@/lib/contacts/unsubscribe";
 import { ZContactIdInput } from "@/lib/validations/contact-profile";
 
 /** Unsubscribes a contact on their behalf (recorded as consent source "admin"); every sequence ends. */
-export const unsubscribeContactAction = authedAction({ role: "marketer", schema: ZContactIdInput }, async ({ contactId }, { db }) => {
-  await unsubscribeContact(db, { contactId, source: "admin" });
+export const unsubscribeContactAction = authedAction({ role: "marketer", schema: ZContactIdInput }, async ({ contactId }, { db, user }) => {
+  await unsubscribeContact(db, { contactId, source: "admin", actor: user });
   revalidatePath("/contacts", "layout");
   return { status: "unsubscribed" as const };
 });

@@ -3,7 +3,7 @@
 import { headers } from "next/headers";
 import { getDb } from "@/lib/db/client";
 import { publicSignUp } from "@/lib/contacts/signup";
-import { clientIp } from "@/lib/security/rate-limit";
+import { clientAddress } from "@/lib/security/client-address";
 
 export type SignUpState = { done?: boolean; message?: string; fieldErrors?: Record<string, string[]>; values?: { email?: string; firstName?: string } };
 
@@ -21,7 +21,7 @@ export async function signUpAction(_prev: SignUpState, formData: FormData): Prom
   const values = { email: body.email, firstName: body.firstName };
   const requestHeaders = await headers();
   try {
-    const result = await publicSignUp(getDb(), { body, ip: clientIp(requestHeaders), userAgent: requestHeaders.get("user-agent") });
+    const result = await publicSignUp(getDb(), { body, ip: clientAddress(requestHeaders), userAgent: requestHeaders.get("user-agent") });
     if (result.ok) return { done: true };
     if (result.code === "rate_limited") return { values, message: "Too many signups from your network. Please try again in a few minutes." };
     return { values, fieldErrors: result.fieldErrors };

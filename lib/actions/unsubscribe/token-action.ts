@@ -7,11 +7,11 @@
 import { z } from "zod";
 import { now } from "../../clock";
 import { getDb, type Db } from "../../db/client";
-import { verifyUnsubscribeToken } from "../../email/unsubscribe-token";
+import { unsubscribeLinkKey, verifyUnsubscribeToken } from "../../email/unsubscribe-token";
 import { isAppError, type AppErrorCode } from "../../errors";
-import { keyDigest, rateLimit, RATE_LIMITS } from "../../security/rate-limit";
+import { rateLimit, RATE_LIMITS } from "../../security/rate-limit";
 
-export type RequestMeta = { ip: string; userAgent?: string };
+export type RequestMeta = { ip: string; userAgent?: string; actor?: { id: string; email: string } };
 export type VerifiedLink = { contactId: string; messageRef?: string };
 
 export type PublicActionResult<T> =
@@ -30,12 +30,17 @@ export function tokenAction<T>(handler: (link: VerifiedLink, ctx: { db: Db; meta
       if (!parsed.success) return INVALID_LINK;
       const { token } = parsed.data;
 
+      // Verified before counting: invalid links have their own bucket, so
+      // garbage cannot lock real recipients out of their own links.
+      const verified = verifyUnsubscribeToken(token, { now: now() });
+      if (!verified.ok) {
+        const invalid = await rateLimit(db, { key: `unsubscribe-page:invalid:${meta.ip}`, ...RATE_LIMITS.unsubscribePageInvalidIp });
+        return invalid.allowed ? INVALID_LINK : RATE_LIMITED;
+      }
       const byIp = await rateLimit(db, { key: `unsubscribe-page:ip:${meta.ip}`, ...RATE_LIMITS.unsubscribePageIp });
       if (!byIp.allowed) return RATE_LIMITED;
-      const verified = verifyUnsubscribeToken(token, { now: now() });
-      if (!verified.ok) return INVALID_LINK;
-      const byToken = await rateLimit(db, { key: `unsubscribe-page:token:${keyDigest(token)}`, ...RATE_LIMITS.unsubscribePageToken });
-      if (!byToken.allowed) return RATE_LIMITED;
+      const byLink = await rateLimit(db, { key: `unsubscribe-page:link:${unsubscribeLinkKey(verified.payload)}`, ...RATE_LIMITS.unsubscribePageToken });
+      if (!byLink.allowed) return RATE_LIMITED;
 
       const link = { contactId: verified.payload.contactId, messageRef: verified.payload.messageRef };
       return { ok: true, data: await handler(link, { db, meta }) };

@@ -63,8 +63,34 @@ export function useRole(role: UserRole) {
   base.use({ storageState: storageStateFor(role) });
 }
 
-/** Every test leaves the executor clock at real time for the next one. */
-export const test = base.extend<{ realTimeExecutorClock: void }>({
+/**
+ * Every test fails on a Content-Security-Policy violation reported in the
+ * browser: Chromium's console message, and the page's own
+ * securitypolicyviolation event (re-logged by an init script). A test that
+ * provokes violations on purpose (a foreign page framing the app) sets
+ * `allowCspViolations`.
+ */
+type Fixtures = { realTimeExecutorClock: void; cspGuard: void; allowCspViolations: boolean };
+
+export const test = base.extend<Fixtures>({
+  allowCspViolations: [false, { option: true }],
+  cspGuard: [
+    async ({ context, allowCspViolations }, use) => {
+      const violations: string[] = [];
+      await context.addInitScript(() => {
+        document.addEventListener("securitypolicyviolation", (event) => {
+          console.error(`[csp-violation] Content Security Policy: ${event.violatedDirective} blocked ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}`);
+        });
+      });
+      context.on("console", (message) => {
+        if (message.text().includes("Content Security Policy")) violations.push(`${message.page()?.url() ?? "?"}: ${message.text()}`);
+      });
+      await use();
+      if (!allowCspViolations) expect(violations, "CSP violations reported in the browser").toEqual([]);
+    },
+    { auto: true },
+  ],
+  /** Every test leaves the executor clock at real time for the next one. */
   realTimeExecutorClock: [
     async ({}, use) => {
       await use();

@@ -15,7 +15,7 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
     if (isAppError(error) && error.code === "not_found") notFound();
     throw error;
   });
-  const headers = { From: message.fromAddress, To: message.toAddress, Subject: message.subject, ...(message.headers as Record<string, string>) };
+  const headers = { From: message.fromAddress, To: message.toAddress, Subject: message.subject, ...message.headers };
   return (
     <>
       <PageHeader title={message.subject} description={`To ${message.toAddress} · ${formatDateTime(message.createdAt)}`} actions={<Link href="/mail" className="text-sm text-primary hover:underline">Back to sent mail</Link>} />
@@ -42,7 +42,10 @@ export default async function MessagePage({ params }: { params: Promise<{ id: st
             <CardTitle>Rendered</CardTitle>
           </CardHeader>
           <CardContent>
-            {/* No allow-scripts: the message's HTML cannot run code in the admin app. */}
+            <p className="mb-2 text-sm text-muted-foreground" data-testid="inert-unsubscribe-note">
+              Unsubscribe links are disabled in this view; recipients use them from their inbox.
+            </p>
+            {/* No allow-scripts: the message's HTML cannot run code in the admin app; it also carries its own policy. */}
             <iframe title="Rendered message" sandbox="allow-popups allow-popups-to-escape-sandbox" srcDoc={message.html} className="h-96 w-full rounded-md border bg-white" />
           </CardContent>
         </Card>

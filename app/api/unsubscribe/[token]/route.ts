@@ -7,9 +7,10 @@
 import { now } from "@/lib/clock";
 import { unsubscribeContact } from "@/lib/contacts/unsubscribe";
 import { getDb } from "@/lib/db/client";
-import { verifyUnsubscribeToken } from "@/lib/email/unsubscribe-token";
+import { unsubscribeLinkKey, verifyUnsubscribeToken } from "@/lib/email/unsubscribe-token";
 import { isAppError } from "@/lib/errors";
-import { clientIp, keyDigest, rateLimit, RATE_LIMITS, tooManyRequests } from "@/lib/security/rate-limit";
+import { clientAddress } from "@/lib/security/client-address";
+import { rateLimit, RATE_LIMITS, tooManyRequests } from "@/lib/security/rate-limit";
 
 type Context = { params: Promise<{ token: string }> };
 
@@ -18,16 +19,19 @@ const INVALID_LINK = { error: { code: "invalid_link", message: "This unsubscribe
 export async function POST(request: Request, { params }: Context): Promise<Response> {
   const { token } = await params;
   const db = getDb();
-  const ip = clientIp(request.headers);
+  const ip = clientAddress(request.headers);
   try {
+    // The token is checked first (no database work) so that invalid links
+    // count in their own bucket and cannot use up the valid links' limits.
+    const verified = verifyUnsubscribeToken(token, { now: now() });
+    if (!verified.ok) {
+      const invalid = await rateLimit(db, { key: `one-click:invalid:${ip}`, ...RATE_LIMITS.oneClickInvalidIp });
+      return invalid.allowed ? Response.json(INVALID_LINK, { status: 400 }) : tooManyRequests(invalid);
+    }
     const byIp = await rateLimit(db, { key: `one-click:ip:${ip}`, ...RATE_LIMITS.oneClickIp });
     if (!byIp.allowed) return tooManyRequests(byIp);
-
-    const verified = verifyUnsubscribeToken(token, { now: now() });
-    if (!verified.ok) return Response.json(INVALID_LINK, { status: 400 });
-
-    const byToken = await rateLimit(db, { key: `one-click:token:${keyDigest(token)}`, ...RATE_LIMITS.oneClickToken });
-    if (!byToken.allowed) return tooManyRequests(byToken);
+    const byLink = await rateLimit(db, { key: `one-click:link:${unsubscribeLinkKey(verified.payload)}`, ...RATE_LIMITS.oneClickToken });
+    if (!byLink.allowed) return tooManyRequests(byLink);
 
     // The body is "List-Unsubscribe=One-Click" by the RFC; any body is accepted.
     const { outcome } = await unsubscribeContact(db, {

@@ -1,0 +1,39 @@
+/**
+ * Admin views show sent mail with its unsubscribe links made inert: the
+ * token in them would let anyone with the view (a read-only viewer too)
+ * change the contact's subscription as if it were the contact's own choice.
+ * Recipients use the links from their inbox.
+ */
+import { MAIL_PREVIEW_CSP } from "../security/headers";
+
+export const HIDDEN_TOKEN = "[link-disabled-in-admin-view]";
+
+/** A signed token in an unsubscribe URL: base64url payload "." base64url signature. */
+const TOKEN_IN_URL = /\/unsubscribe\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g;
+const HREF = /href="([^"]*)"/g;
+
+/** Text or a header value with every unsubscribe token replaced. */
+export function maskUnsubscribeTokens(value: string): string {
+  return value.replace(TOKEN_IN_URL, `/unsubscribe/${HIDDEN_TOKEN}`);
+}
+
+/**
+ * HTML for the sandboxed preview: unsubscribe anchors lose their href (so
+ * there is nothing to follow), every token is masked, and the document
+ * carries its own restrictive policy.
+ */
+export function inertMailHtml(html: string): string {
+  const withoutLinks = html.replace(HREF, (attribute, url: string) =>
+    url.includes("/unsubscribe/") ? 'aria-disabled="true" title="Unsubscribe links do not work in the admin view"' : attribute,
+  );
+  return `<meta http-equiv="Content-Security-Policy" content="${MAIL_PREVIEW_CSP}">\n${maskUnsubscribeTokens(withoutLinks)}`;
+}
+
+/** The message as the admin view shows it. */
+export function inertMessage<M extends { html: string; text: string; headers: unknown }>(message: M): Omit<M, "headers"> & { headers: Record<string, string> } {
+  const headers: Record<string, string> = {};
+  if (message.headers && typeof message.headers === "object") {
+    for (const [name, value] of Object.entries(message.headers as Record<string, unknown>)) headers[name] = maskUnsubscribeTokens(String(value));
+  }
+  return { ...message, html: inertMailHtml(message.html), text: maskUnsubscribeTokens(message.text), headers };
+}
