@@ -15,6 +15,7 @@ import type {
   EnrollmentEventType,
   EnrollmentStatus,
   ExitReason,
+  MailboxAuth,
   ReentryPolicy,
   Role,
   SendStatus,
@@ -85,7 +86,9 @@ export const TRIGGER_TYPE_WORDINGS: Table<typeof TriggerType> = {
 
 export const ROLE_WORDINGS: Table<typeof Role> = ROLE_LABELS;
 
-export const DELAY_UNIT_WORDINGS: Table<typeof DelayUnit> = { minutes: "minutes", hours: "hours", days: "days" };
+export const DELAY_UNIT_WORDINGS: Table<typeof DelayUnit> = { minutes: "minutes", hours: "hours", days: "days", business_days: "business days" };
+
+export const MAILBOX_AUTH_WORDINGS: Table<typeof MailboxAuth> = { password: "password", oauth2: "OAuth2 access token" };
 
 export const REENTRY_POLICY_WORDINGS: Table<typeof ReentryPolicy> = REENTRY_POLICY_LABELS;
 

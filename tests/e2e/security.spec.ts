@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { request as playwrightRequest, type APIResponse } from "@playwright/test";
-import { enrollThroughUi, expect, openFirstStep, storageStateFor, test, USERS, useRole } from "./support/fixtures";
+import { enrollThroughUi, expect, generatedPassword, openFirstStep, storageStateFor, test, USERS, useRole } from "./support/fixtures";
 
 const SAMPLE_ID = "00000000-0000-4000-8000-000000000000";
 
@@ -99,7 +99,7 @@ test.describe("sign-in redirects", () => {
       await page.context().route(/evil\.example/, (route) => route.abort());
       await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
       await page.getByLabel("Email").fill(USERS.viewer.email);
-      await page.getByLabel("Password").fill(USERS.viewer.password);
+      await page.getByLabel("Password").fill(generatedPassword(USERS.viewer.email));
       await page.getByRole("button", { name: "Sign in" }).click();
       await page.waitForURL((url) => !url.pathname.startsWith("/login"));
       expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
@@ -109,7 +109,7 @@ test.describe("sign-in redirects", () => {
   test("a same-site callbackUrl is followed", async ({ page }) => {
     await page.goto(`/login?callbackUrl=${encodeURIComponent("/contacts?status=subscribed")}`);
     await page.getByLabel("Email").fill(USERS.viewer.email);
-    await page.getByLabel("Password").fill(USERS.viewer.password);
+    await page.getByLabel("Password").fill(generatedPassword(USERS.viewer.email));
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page).toHaveURL(/\/contacts\?status=subscribed$/);
   });

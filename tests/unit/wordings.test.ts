@@ -14,6 +14,7 @@ import {
   EVENT_TYPE_WORDINGS,
   eventReasonWording,
   EXIT_REASON_WORDINGS,
+  MAILBOX_AUTH_WORDINGS,
   exitDetailWording,
   humanizeCode,
   REENTRY_POLICY_WORDINGS,
@@ -39,6 +40,7 @@ const TABLE_FOR_ENUM: Record<string, Record<string, string>> = {
   SendStatus: SEND_STATUS_WORDINGS,
   EnrollmentEventType: EVENT_TYPE_WORDINGS,
   ConsentEventType: CONSENT_TYPE_WORDINGS,
+  MailboxAuth: MAILBOX_AUTH_WORDINGS,
 };
 
 const RAW_CODE = /[a-z]+_[a-z_]+|trigger:\S|\(\w+_\w+\)/;
