@@ -8,7 +8,6 @@ import { createLogger, type Logger, type LogLevel } from "../../lib/log";
 const RULES: [RegExp, LogLevel][] = [
   [/internal error|tick failed/, "error"],
   [/^run \S+ failed|request failed|CEL .* failed|^WARNING |^NOT IMPLEMENTED|refused checkpoint/, "warn"],
-  [/^synced /, "info"],
 ];
 
 export function executorLogLevel(message: string): LogLevel {
