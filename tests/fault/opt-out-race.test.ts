@@ -25,7 +25,8 @@ import { CatcherTransport } from "../../lib/email/transports/catcher";
 import { setTransport } from "../../lib/email/transports";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { exitContact } from "../../lib/sequences/exit-contact";
-import { sendStep, type SendOutcome } from "../../lib/sequences/run-step";
+import { sendStep, type SendInput, type SendOutcome } from "../../lib/sequences/run-step";
+import { plannedSend } from "../support/plan";
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
@@ -92,11 +93,11 @@ function withLatency(latency: Pause[], hooks: Parameters<typeof instrumentDb>[1]
   });
 }
 
-async function callSendStep(enrollmentId: string, latency: Pause[]): Promise<SendCall> {
+async function callSendStep(input: SendInput, latency: Pause[]): Promise<SendCall> {
   const call: SendCall = { claimStartedAt: Number.NaN };
   const client = withLatency(latency, { onTransactionStart: () => (call.claimStartedAt = performance.now()) });
   try {
-    call.outcome = await sendStep(client, { enrollmentId, stepId });
+    call.outcome = await sendStep(client, input);
   } catch (error) {
     call.error = error;
   }
@@ -114,17 +115,18 @@ describe.each(SCENARIOS)("a send step racing a $name", (scenario) => {
         if (enrolled.outcome !== "enrolled") throw new Error(`not enrolled: ${enrolled.outcome}`);
         const { enrollmentId } = enrolled;
         const key = `${enrollmentId}:${stepId}`;
+        const planned = await plannedSend(db, enrollmentId);
         const deliveriesBefore = transport.deliveries.length;
 
         let exitCommittedAt = Number.NaN;
         const exitDb = withLatency(plan.exitLatency, { onTransactionCommitted: () => (exitCommittedAt = performance.now()) });
         const [send, exit] = await Promise.all([
-          pause(plan.sendAfter).then(() => callSendStep(enrollmentId, plan.sendLatency)),
+          pause(plan.sendAfter).then(() => callSendStep(planned, plan.sendLatency)),
           pause(plan.exitAfter).then(() => scenario.exit(exitDb, contact.id).then(() => null, (error: unknown) => error)),
         ]);
         // What a retry of the step (Inngest, a duplicate run) does afterwards:
         // its claim certainly begins after the exit committed.
-        const retry = await callSendStep(enrollmentId, []);
+        const retry = await callSendStep(planned, []);
 
         // An exit is never lost to the race: it commits, and ends the enrollment.
         expect(exit, "the exit failed").toBeNull();
@@ -175,6 +177,7 @@ describe.each([
     const contact = await makeContact(db);
     const enrolled = await enrollContact(db, { contactId: contact.id, sequenceId, source: "manual" });
     if (enrolled.outcome !== "enrolled") throw new Error(enrolled.outcome);
+    const planned = await plannedSend(db, enrolled.enrollmentId);
     const deliveriesBefore = transport.deliveries.length;
 
     const signal = () => {
@@ -202,7 +205,7 @@ describe.each([
       },
     });
     const exiting = exit(exitDb, contact.id, contact.email).then(() => null, (error: unknown) => error);
-    const sending = sendStep(sendDb, { enrollmentId: enrolled.enrollmentId, stepId }).then((outcome) => outcome, (error: unknown) => error);
+    const sending = sendStep(sendDb, planned).then((outcome) => outcome, (error: unknown) => error);
     const [exitError, sent] = await Promise.all([exiting, sending]);
 
     expect(exitError, "the exit failed").toBeNull();
