@@ -1,7 +1,10 @@
 import type { z } from "zod";
 import type { Db } from "../db/prisma";
 import { AppError } from "../errors";
+import { Prisma } from "../generated/prisma/client";
+import { canonicalZone } from "../schedule/zone";
 import { parseOrThrow } from "../validations/parse";
+import { DEFAULT_SCHEDULE } from "../validations/schedule";
 import {
   ZSequenceRef,
   ZSequenceSettings,
@@ -13,15 +16,21 @@ import { assertEditable, lockSequence } from "./sequence-lock";
 
 const NAME_MAX = 120;
 
-/** Creates a draft sequence with no steps or triggers yet. */
+/**
+ * Creates a draft sequence with no steps or triggers yet. New sequences get the
+ * default schedule (weekdays 9–17 in each contact's zone) in `timezone`, the
+ * creator's zone when the form sends it.
+ */
 export async function createSequence(db: Db, input: z.input<typeof ZSequenceSettings>): Promise<{ id: string }> {
-  const settings = parseOrThrow(ZSequenceSettings, input);
-  return db.sequence.create({ data: { ...settings, status: "draft" }, select: { id: true } });
+  const { timezone, ...settings } = parseOrThrow(ZSequenceSettings, input);
+  const zone = (timezone && canonicalZone(timezone)) || "UTC";
+  return db.sequence.create({ data: { ...settings, status: "draft", schedule: DEFAULT_SCHEDULE, timezone: zone }, select: { id: true } });
 }
 
 /** Renames a sequence and sets its exit-on-reply and re-entry rules. */
 export async function updateSequenceSettings(db: Db, input: z.input<typeof ZUpdateSequenceSettings>): Promise<{ id: string }> {
-  const { sequenceId, ...settings }: TUpdateSequenceSettings = parseOrThrow(ZUpdateSequenceSettings, input);
+  // The zone belongs to the schedule form (updateSequenceSchedule), not to these settings.
+  const { sequenceId, timezone: _zone, ...settings }: TUpdateSequenceSettings = parseOrThrow(ZUpdateSequenceSettings, input);
   return db.$transaction(async (tx) => {
     assertEditable((await lockSequence(tx, sequenceId)).status);
     return tx.sequence.update({ where: { id: sequenceId }, data: settings, select: { id: true } });
@@ -43,10 +52,12 @@ export async function duplicateSequence(db: Db, input: TSequenceRef): Promise<{ 
         description: true,
         exitOnReply: true,
         reentryPolicy: true,
+        schedule: true,
+        timezone: true,
         steps: {
           where: { deletedAt: null },
           orderBy: [{ position: "asc" }, { createdAt: "asc" }],
-          select: { delayAmount: true, delayUnit: true, subject: true, body: true },
+          select: { delayAmount: true, delayUnit: true, waitUntil: true, subject: true, body: true },
         },
         triggers: { orderBy: { createdAt: "asc" }, select: { type: true, tagId: true, scoreThreshold: true, signupSource: true } },
       },
@@ -58,6 +69,8 @@ export async function duplicateSequence(db: Db, input: TSequenceRef): Promise<{ 
         description: source.description,
         exitOnReply: source.exitOnReply,
         reentryPolicy: source.reentryPolicy,
+        schedule: source.schedule ?? Prisma.DbNull,
+        timezone: source.timezone,
         status: "draft",
         steps: { create: source.steps.map((step, position) => ({ ...step, position })) },
         triggers: { create: source.triggers },

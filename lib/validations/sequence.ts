@@ -7,6 +7,8 @@ import { DelayUnit, ReentryPolicy } from "../generated/prisma/enums";
 import { ZTriggerInput } from "../sequences/triggers";
 import { TAG_NAME_MAX } from "./contact";
 import { ZId } from "./enrollment";
+import { ZTimeZone } from "./contact-profile";
+import { ZLocalDateTime } from "./schedule";
 
 export type TDelayUnit = (typeof DelayUnit)[keyof typeof DelayUnit];
 export type TReentryPolicyValue = (typeof ReentryPolicy)[keyof typeof ReentryPolicy];
@@ -14,13 +16,18 @@ export type TReentryPolicyValue = (typeof ReentryPolicy)[keyof typeof ReentryPol
 export const DELAY_UNITS = Object.values(DelayUnit) as TDelayUnit[];
 
 /** The longest delay allowed per unit: a year, whichever unit says it. */
-export const MAX_DELAY: Record<TDelayUnit, number> = { minutes: 525_600, hours: 8_760, days: 365 };
+export const MAX_DELAY: Record<TDelayUnit, number> = { minutes: 525_600, hours: 8_760, days: 365, business_days: 260 };
+
+/** Unit names for messages: "business days", not "business_days". */
+export const DELAY_UNIT_LABEL: Record<TDelayUnit, string> = { minutes: "minutes", hours: "hours", days: "days", business_days: "business days" };
 
 export const ZSequenceSettings = z.object({
   name: z.string().trim().min(1, "Give the sequence a name").max(120, "At most 120 characters"),
   description: z.string().trim().max(500, "At most 500 characters").default(""),
   exitOnReply: z.boolean().default(true),
   reentryPolicy: z.enum(Object.values(ReentryPolicy) as [TReentryPolicyValue, ...TReentryPolicyValue[]]).default("never"),
+  /** On create only: the sequence's fallback zone (the form sends the browser's). */
+  timezone: ZTimeZone.optional(),
 });
 export type TSequenceSettings = z.infer<typeof ZSequenceSettings>;
 
@@ -31,14 +38,16 @@ const stepFields = {
   subject: z.string().trim().min(1, "Write a subject").max(200, "At most 200 characters"),
   body: z.string().min(1, "Write the message").max(20_000, "At most 20,000 characters"),
   delayAmount: z.number({ message: "Enter a number" }).int("Whole numbers only").min(0, "The delay cannot be negative"),
-  delayUnit: z.enum(DELAY_UNITS as [TDelayUnit, ...TDelayUnit[]], { message: "Pick minutes, hours or days" }),
+  delayUnit: z.enum(DELAY_UNITS as [TDelayUnit, ...TDelayUnit[]], { message: "Pick minutes, hours, days or business days" }),
+  /** Set: wait until this local date-time (each contact's zone) instead of the delay. */
+  waitUntil: ZLocalDateTime.nullable().optional(),
 };
 
 /** The per-unit bound, reported on the delay field: "between 0 and 365 days". */
 function checkDelayRange(step: { delayAmount: number; delayUnit: TDelayUnit }, ctx: z.RefinementCtx) {
   const max = MAX_DELAY[step.delayUnit];
   if (step.delayAmount > max) {
-    ctx.addIssue({ code: "custom", path: ["delayAmount"], message: `Delay must be between 0 and ${max.toLocaleString("en")} ${step.delayUnit}` });
+    ctx.addIssue({ code: "custom", path: ["delayAmount"], message: `Delay must be between 0 and ${max.toLocaleString("en")} ${DELAY_UNIT_LABEL[step.delayUnit]}` });
   }
 }
 

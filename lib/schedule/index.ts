@@ -1,0 +1,5 @@
+/** The planner: the only place that does time-zone arithmetic. See docs/schedules.md. */
+export { planNextSend } from "./plan";
+export { resolveZone, canonicalZone, type ZoneResolution } from "./zone";
+export { describeSchedule, describeDays, describeReason, explainPlan, formatLocal } from "./describe";
+export type * from "./types";

@@ -1,0 +1,34 @@
+import type { z } from "zod";
+import type { Db } from "../db/prisma";
+import { AppError } from "../errors";
+import { Prisma } from "../generated/prisma/client";
+import { isHolidayCountry } from "../schedule/holidays";
+import { canonicalZone } from "../schedule/zone";
+import { parseOrThrow } from "../validations/parse";
+import { ZUpdateSequenceSchedule, type TStoredSchedule } from "../validations/schedule";
+import { assertEditable, lockSequence } from "./sequence-lock";
+
+/**
+ * Sets when a sequence may send and its fallback zone. Waiting runs pick the
+ * change up when they next plan (the engine re-plans on sequence changes).
+ */
+export async function updateSequenceSchedule(db: Db, input: z.input<typeof ZUpdateSequenceSchedule>): Promise<{ id: string }> {
+  const { sequenceId, timezone, anyTime, days, windowStart, windowEnd, holidayCountry } = parseOrThrow(ZUpdateSequenceSchedule, input);
+  // The form offers date-holidays' own list; a code outside it is refused here, on the server, where the data set lives.
+  if (!anyTime && holidayCountry !== null && !isHolidayCountry(holidayCountry)) {
+    throw new AppError("validation", "Please correct the highlighted fields.", { holidayCountry: ["Pick a country from the list"] });
+  }
+  const zone = canonicalZone(timezone);
+  if (zone === null) throw new AppError("validation", "Please correct the highlighted fields.", { timezone: ["Not a known time zone (e.g. Europe/Paris or UTC)"] });
+  const schedule: TStoredSchedule | null = anyTime
+    ? null
+    : { days: [...days].sort((a, b) => a - b), window: { start: windowStart, end: windowEnd }, holidayCountry };
+  return db.$transaction(async (tx) => {
+    assertEditable((await lockSequence(tx, sequenceId)).status);
+    return tx.sequence.update({
+      where: { id: sequenceId },
+      data: { timezone: zone, schedule: schedule ?? Prisma.DbNull },
+      select: { id: true },
+    });
+  });
+}
