@@ -45,7 +45,7 @@ export async function planNextStep(db: Db, { enrollmentId }: { enrollmentId: str
     if (!enrollment) return { kind: "stop", reason: "enrollment_not_found" };
     if (enrollment.status !== "active") return { kind: "stop", reason: `enrollment_${enrollment.status}` };
     if (enrollment.sequenceStatus !== "active") return { kind: "stop", reason: `sequence_${enrollment.sequenceStatus}` };
-    const next = waitingStep(enrollment.state, await loadSteps(db, enrollment.sequenceId));
+    const next = waitingStep(enrollment.state, await loadSteps(db, enrollment.sequenceId), { now: now(), rules: enrollment.rules });
     if (!next) return { kind: "complete" };
     // A publish that moved the enrollment since it was read wins; plan again from what it wrote.
     if (!(await recordPlan(db, enrollment, next)) && attempt < PLAN_ATTEMPTS) continue;
@@ -53,18 +53,35 @@ export async function planNextStep(db: Db, { enrollmentId }: { enrollmentId: str
   }
 }
 
+/** Schedule reasons that mean "held": the step waits for the window, a sending day or the end of a holiday. */
+const HELD_BY_SCHEDULE = new Set(["outside_window", "non_sending_day", "holiday"]);
+
 /**
  * Writes the plan unless it is already there, only if no publish changed
- * the enrollment since it was read. A waiting step that was neither sent nor
- * kept (deleted without a migration, e.g. enrolled during a publish) is a
- * move: the timeline records it. Enrollment.nextStepId is the triggers'
- * (enrollment_next_step), which follow the same identity rule.
+ * the enrollment since it was read. The timeline gets a line when a waiting
+ * step was neither sent nor kept (deleted without a migration, e.g. enrolled
+ * during a publish: a move), when a newly planned step is held by the
+ * schedule, and, at the first plan, when the contact's zone fell back to the
+ * sequence's. Enrollment.nextStepId is the triggers' (enrollment_next_step),
+ * which follow the same identity rule.
  */
 async function recordPlan(db: Db, enrollment: LiveEnrollment, next: Waiting): Promise<boolean> {
   const { state } = enrollment;
   const due = next.dueAt.getTime();
   if (state.waitingStepId === next.step.id && enrollment.sequenceVersion === enrollment.currentVersion && enrollment.nextStepDueAt === due) return true;
-  const movedFrom = state.waitingStepId !== null && state.waitingStepId !== next.step.id && !state.done.has(state.waitingStepId) ? state.waitingStepId : null;
+  const notes: { type: string; reason: string; data: unknown }[] = [];
+  const newStep = state.waitingStepId !== next.step.id || enrollment.sequenceVersion === null;
+  if (state.waitingStepId !== null && state.waitingStepId !== next.step.id && !state.done.has(state.waitingStepId)) {
+    notes.push({ type: "step_moved", reason: "step_deleted", data: { fromStepId: state.waitingStepId, version: enrollment.currentVersion } });
+  }
+  const held = next.reasons.filter((r) => HELD_BY_SCHEDULE.has(r.code));
+  if (newStep && held.length > 0) {
+    notes.push({ type: "step_held", reason: held[0].code, data: { zone: state.zone, due: next.due.toISOString(), dueAt: next.dueAt.toISOString(), reasons: held } });
+  }
+  if (enrollment.sequenceVersion === null && enrollment.zone.fallback && enrollment.rules.schedule !== null) {
+    const { reason, given, zone } = enrollment.zone;
+    notes.push({ type: "zone_fallback", reason, data: { given, zone } });
+  }
   const at = now();
   const [row] = await db.$queryRaw<{ updated: number }[]>`
     WITH planned AS (
@@ -74,11 +91,10 @@ async function recordPlan(db: Db, enrollment: LiveEnrollment, next: Waiting): Pr
         AND "sequenceVersion" IS NOT DISTINCT FROM ${enrollment.sequenceVersion}::int
         AND "waitingStepId" IS NOT DISTINCT FROM ${state.waitingStepId}::text
       RETURNING "id", "contactId", "sequenceId"
-    ), moved AS (
+    ), noted AS (
       INSERT INTO "EnrollmentEvent" ("type", "contactId", "sequenceId", "enrollmentId", "stepId", "reason", "data", "createdAt")
-      SELECT 'step_moved', p."contactId", p."sequenceId", p."id", ${next.step.id}, 'step_deleted',
-             jsonb_build_object('fromStepId', ${movedFrom}::text, 'version', ${enrollment.currentVersion}::int), ${at}
-      FROM planned p WHERE ${movedFrom}::text IS NOT NULL
+      SELECT n."type"::"EnrollmentEventType", p."contactId", p."sequenceId", p."id", ${next.step.id}, n."reason", n."data", ${at}
+      FROM planned p CROSS JOIN jsonb_to_recordset(${JSON.stringify(notes)}::jsonb) AS n("type" text, "reason" text, "data" jsonb)
     )
     SELECT count(*)::int AS "updated" FROM planned`;
   return row.updated === 1;

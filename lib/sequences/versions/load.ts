@@ -6,15 +6,19 @@
 import "server-only";
 import { Prisma, type Db, type Tx } from "../../db/prisma";
 import type { DelayUnit } from "../../generated/prisma/enums";
+import { holidayCalendar } from "../../schedule/holidays";
+import { scheduleOf } from "../../schedule/stored";
+import { resolveZone, type ZoneResolution } from "../../schedule/zone";
+import type { ScheduleContext } from "./due";
 import type { EnrollmentState, VersionStep } from "./plan";
 
-type StepRow = { id: string; position: number; createdAt: number; delayAmount: number; delayUnit: DelayUnit; deleted: boolean };
+type StepRow = { id: string; position: number; createdAt: number; delayAmount: number; delayUnit: DelayUnit; waitUntil: string | null; deleted: boolean };
 
 /** Every step of the sequence, deleted ones included. */
 export async function loadSteps(db: Db | Tx, sequenceId: string): Promise<VersionStep[]> {
   return db.$queryRaw<StepRow[]>`
     SELECT "id", "position", (extract(epoch FROM "createdAt") * 1000)::float8 AS "createdAt",
-           "delayAmount", "delayUnit"::text AS "delayUnit", "deletedAt" IS NOT NULL AS "deleted"
+           "delayAmount", "delayUnit"::text AS "delayUnit", "waitUntil", "deletedAt" IS NOT NULL AS "deleted"
     FROM "SequenceStep" WHERE "sequenceId" = ${sequenceId}`;
 }
 
@@ -28,10 +32,23 @@ export type LiveEnrollment = {
   sequenceStatus: string;
   /** The sequence's current version. */
   currentVersion: number;
+  /** The sequence's schedule, as plans read it. */
+  rules: ScheduleContext;
+  /** Whose clock: the contact's zone, or the sequence's when theirs is missing or invalid. */
+  zone: ZoneResolution;
   state: EnrollmentState;
 };
 
-type StateRow = Omit<LiveEnrollment, "state"> & {
+/** A sequence's schedule and holiday calendar from its row. */
+export function rulesOf(row: { schedule: unknown; timezone: string }): ScheduleContext {
+  const schedule = scheduleOf(row);
+  return { schedule, holidays: holidayCalendar(schedule?.holidayCountry ?? null) };
+}
+
+type StateRow = Omit<LiveEnrollment, "state" | "rules" | "zone"> & {
+  schedule: unknown;
+  sequenceZone: string;
+  contactZone: string | null;
   waitingStepId: string | null;
   enrolledAt: number;
   sends: { stepId: string; claimedAt: number; retry: boolean }[];
@@ -47,21 +64,25 @@ export async function loadStates(db: Db | Tx, where: { enrollmentId: string } | 
   const rows = await db.$queryRaw<StateRow[]>`
     SELECT e."id", e."contactId", e."sequenceId", e."status"::text AS "status", e."sequenceVersion", e."waitingStepId",
            (extract(epoch FROM e."nextStepDueAt") * 1000)::float8 AS "nextStepDueAt",
-           s."status"::text AS "sequenceStatus", s."version" AS "currentVersion",
+           s."status"::text AS "sequenceStatus", s."version" AS "currentVersion", s."schedule", s."timezone" AS "sequenceZone",
+           (SELECT c."timezone" FROM "Contact" c WHERE c."id" = e."contactId") AS "contactZone",
            (extract(epoch FROM e."enrolledAt") * 1000)::float8 AS "enrolledAt",
            coalesce((SELECT json_agg(json_build_object('stepId', ss."stepId", 'claimedAt', (extract(epoch FROM ss."claimedAt") * 1000)::float8,
                                                        'retry', ss."status" = 'failed' AND ss."retryable") ORDER BY ss."claimedAt", ss."id")
                      FROM "StepSend" ss WHERE ss."enrollmentId" = e."id"), '[]'::json) AS "sends"
     FROM "Enrollment" e JOIN "Sequence" s ON s."id" = e."sequenceId"
     WHERE ${filter}`;
-  return rows.map(({ waitingStepId: _w, enrolledAt: _e, sends: _s, ...row }) => ({ ...row, state: toState({ waitingStepId: _w, enrolledAt: _e, sends: _s }) }));
+  return rows.map(({ waitingStepId, enrolledAt, sends, schedule, sequenceZone, contactZone, ...row }) => {
+    const zone = resolveZone(contactZone, sequenceZone);
+    return { ...row, rules: rulesOf({ schedule, timezone: sequenceZone }), zone, state: toState({ waitingStepId, enrolledAt, sends }, zone.zone) };
+  });
 }
 
 /**
  * A send failed before the transport took it (retryable) is not done: the
  * step is tried again. Its claim time is not an anchor either.
  */
-function toState(row: Pick<StateRow, "waitingStepId" | "enrolledAt" | "sends">): EnrollmentState {
+function toState(row: Pick<StateRow, "waitingStepId" | "enrolledAt" | "sends">, zone: string): EnrollmentState {
   const done = row.sends.filter((s) => !s.retry);
   const last = done.at(-1);
   return {
@@ -69,5 +90,6 @@ function toState(row: Pick<StateRow, "waitingStepId" | "enrolledAt" | "sends">):
     done: new Set(done.map((s) => s.stepId)),
     lastSentStepId: last?.stepId ?? null,
     anchor: new Date(last ? last.claimedAt : row.enrolledAt),
+    zone,
   };
 }

@@ -10,8 +10,12 @@
  *    has passed it is sent at once;
  *  - a changed delay is recomputed from the same anchor (the last send), the
  *    same rule for everyone; overdue means sent at once;
+ *  - a changed schedule re-plans the same step in the new window;
+ *  - every time is planNextSend's: never before now, never outside the
+ *    schedule in the contact's zone;
  *  - content edits need no move: a step's text is read when it is sent.
  */
+import type { PlanClock, ScheduleContext } from "./due";
 import { inRunOrder, waitingStep, type EnrollmentState, type VersionStep } from "./plan";
 
 export type MigrationGroup = "unchanged" | "due_changed" | "moved_from_deleted" | "steps_added";
@@ -36,15 +40,17 @@ export function migrate(
   vOld: readonly VersionStep[],
   vNew: readonly VersionStep[],
   _policy: MigrationPolicy,
-  now: Date,
+  clock: { now: Date; before: ScheduleContext; after: ScheduleContext },
 ): Migration {
-  const before = waitingStep(state, vOld);
+  const at = (rules: ScheduleContext): PlanClock => ({ now: clock.now, rules });
+  const before = waitingStep(state, vOld, at(clock.before));
   // Identity: under the new version the reference is the step waited on before.
-  const after = waitingStep({ ...state, waitingStepId: before?.step.id ?? state.waitingStepId }, vNew);
+  const after = waitingStep({ ...state, waitingStepId: before?.step.id ?? state.waitingStepId }, vNew, at(clock.after));
   const from = before && { stepId: before.step.id, dueAt: before.dueAt };
   const to = after && { stepId: after.step.id, dueAt: after.dueAt };
   const passed = newlyBehind(state, vOld, before?.step.id ?? null, vNew, after?.step.id ?? null);
-  const overdue = to !== null && to.dueAt.getTime() <= now.getTime();
+  // The delay alone has run out: sent at the next moment the schedule allows.
+  const overdue = after !== null && after.due.getTime() <= clock.now.getTime();
 
   let group: MigrationGroup;
   if (!from) group = to ? "steps_added" : "unchanged";

@@ -4,7 +4,8 @@
  * share. No database here.
  */
 import type { DelayUnit } from "../../generated/prisma/enums";
-import { stepDueAt } from "./due";
+import type { PlanReason } from "../../schedule/types";
+import { stepDue, type PlanClock } from "./due";
 
 /** A step as a version holds it; deleted steps stay, so "after it" has a meaning. */
 export type VersionStep = {
@@ -14,6 +15,8 @@ export type VersionStep = {
   createdAt: number;
   delayAmount: number;
   delayUnit: DelayUnit;
+  /** A fixed local date-time to wait until instead of the delay. */
+  waitUntil?: string | null;
   deleted: boolean;
 };
 
@@ -27,9 +30,16 @@ export type EnrollmentState = {
   lastSentStepId: string | null;
   /** Its delays count from here: the latest send's claim time, or enrollment. */
   anchor: Date;
+  /** The zone its schedule is read in (the contact's, or the sequence's: resolveZone). */
+  zone: string;
 };
 
-export type Waiting = { step: VersionStep; dueAt: Date };
+/**
+ * `dueAt`: when to send (the delay after the anchor, not before the clock's
+ * now, inside the schedule). `due`: when the delay alone ends. `reasons`:
+ * why they differ (lib/schedule's codes).
+ */
+export type Waiting = { step: VersionStep; dueAt: Date; due: Date; reasons: PlanReason[] };
 
 /** Steps in run order: position, then creation, then id (total, stable). */
 export function inRunOrder(steps: readonly VersionStep[]): VersionStep[] {
@@ -43,7 +53,7 @@ export function inRunOrder(steps: readonly VersionStep[]): VersionStep[] {
  * the first live, not-done step after it in run order. Steps before the
  * reference are behind the contact and never chosen.
  */
-export function waitingStep(state: EnrollmentState, steps: readonly VersionStep[]): Waiting | null {
+export function waitingStep(state: EnrollmentState, steps: readonly VersionStep[], clock: PlanClock): Waiting | null {
   const ordered = inRunOrder(steps);
   const refId = state.waitingStepId ?? state.lastSentStepId;
   const refIndex = refId === null ? -1 : ordered.findIndex((s) => s.id === refId);
@@ -51,7 +61,10 @@ export function waitingStep(state: EnrollmentState, steps: readonly VersionStep[
   const from = refIndex === -1 ? 0 : refIndex;
   for (let i = from; i < ordered.length; i++) {
     const step = ordered[i];
-    if (!step.deleted && !state.done.has(step.id)) return { step, dueAt: stepDueAt(state.anchor, step) };
+    if (!step.deleted && !state.done.has(step.id)) {
+      const { at, due, reasons } = stepDue(state.anchor, step, state.zone, clock);
+      return { step, dueAt: at, due, reasons };
+    }
   }
   return null;
 }

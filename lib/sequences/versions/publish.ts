@@ -10,6 +10,7 @@ import "server-only";
 import { now } from "../../clock";
 import type { Tx } from "../../db/prisma";
 import type { OutgoingEvent } from "../../events/publish";
+import type { ScheduleContext } from "./due";
 import { loadStates, loadSteps, type LiveEnrollment } from "./load";
 import { DEFAULT_POLICY, migrate, type Migration, type MigrationGroup, type MigrationPolicy } from "./migrate";
 import type { VersionStep } from "./plan";
@@ -22,12 +23,17 @@ export type PublishPlan = { version: number; moves: PlannedMove[]; counts: Recor
 /** What publishing would do to every live enrollment, computed and not applied. */
 export async function planPublish(
   tx: Tx,
-  input: { sequenceId: string; before: readonly VersionStep[]; policy?: MigrationPolicy },
+  input: { sequenceId: string; before: readonly VersionStep[]; rulesBefore?: ScheduleContext; policy?: MigrationPolicy },
 ): Promise<PublishPlan & { live: LiveEnrollment[] }> {
   const after = await loadSteps(tx, input.sequenceId);
   const live = await loadStates(tx, { sequenceId: input.sequenceId });
   const at = now();
-  const moves = live.map((e) => ({ enrollmentId: e.id, contactId: e.contactId, migration: migrate(e.state, input.before, after, input.policy ?? DEFAULT_POLICY, at) }));
+  const moves = live.map((e) => ({
+    enrollmentId: e.id,
+    contactId: e.contactId,
+    // The schedule as it was (a schedule edit passes it), else the same on both sides.
+    migration: migrate(e.state, input.before, after, input.policy ?? DEFAULT_POLICY, { now: at, before: input.rulesBefore ?? e.rules, after: e.rules }),
+  }));
   const counts = { unchanged: 0, due_changed: 0, moved_from_deleted: 0, steps_added: 0, overdue: 0, passed: 0 };
   for (const { migration } of moves) {
     counts[migration.group]++;
@@ -45,7 +51,7 @@ export async function planPublish(
  */
 export async function publishVersion(
   tx: Tx,
-  input: { sequenceId: string; before: readonly VersionStep[]; summary: string; publishedBy?: string | null; policy?: MigrationPolicy },
+  input: { sequenceId: string; before: readonly VersionStep[]; rulesBefore?: ScheduleContext; summary: string; publishedBy?: string | null; policy?: MigrationPolicy },
 ): Promise<{ version: number; counts: PublishPlan["counts"] } | null> {
   const plan = await planPublish(tx, input);
   if (plan.live.length === 0) return null;

@@ -3,6 +3,8 @@
 -- AlterEnum: the values are not used in this migration.
 ALTER TYPE "EnrollmentEventType" ADD VALUE 'step_moved';
 ALTER TYPE "EnrollmentEventType" ADD VALUE 'step_passed';
+ALTER TYPE "EnrollmentEventType" ADD VALUE 'step_held';
+ALTER TYPE "EnrollmentEventType" ADD VALUE 'zone_fallback';
 
 -- AlterTable
 ALTER TABLE "Sequence" ADD COLUMN "version" INTEGER NOT NULL DEFAULT 1;
