@@ -97,6 +97,12 @@ function stepName(step: TimelineEventInput["step"], withSubject: boolean): strin
   return withSubject ? `Step ${step.number} '${step.subject}'` : `Step ${step.number}`;
 }
 
+const HELD_WORDS: Record<string, string> = {
+  outside_window: "outside the sending window",
+  non_sending_day: "not a sending day",
+  holiday: "a public holiday",
+};
+
 const MOVE_REASONS: Record<string, string> = {
   step_deleted: "the step it waited on was deleted",
   delay_changed: "the delay changed",
@@ -138,6 +144,10 @@ export function describeTimelineEvent(event: TimelineEventInput): TimelineSenten
     case "step_moved":
     case "step_passed":
       return describeVersionMove(type, reason, data, step);
+    case "step_held":
+      return { sentence: `${stepName(step, true)} held by the schedule: ${HELD_WORDS[reason ?? ""] ?? "outside the sending schedule"}`, detail: dataField(data, "dueAt") ? `Sends ${dataField(data, "dueAt")} (${dataField(data, "zone")})` : null, tone: "neutral" };
+    case "zone_fallback":
+      return { sentence: `Sends follow the sequence's time zone${dataField(data, "zone") ? ` (${dataField(data, "zone")})` : ""}: the contact's time zone is ${reason === "invalid" ? "not a known zone" : "not set"}`, detail: dataField(data, "given"), tone: "neutral" };
     case "paused":
       return { sentence: `Paused in ${sequenceName}`, detail: reason, tone: "neutral" };
     case "resumed":

@@ -8,7 +8,7 @@ export async function makeContact(db: Db, data: Partial<Prisma.ContactUncheckedC
   });
 }
 
-type StepInput = { subject?: string; body?: string; delayAmount?: number; delayUnit?: "minutes" | "hours" | "days" };
+type StepInput = { subject?: string; body?: string; delayAmount?: number; delayUnit?: "minutes" | "hours" | "days" | "business_days" };
 
 export async function makeSequence(
   db: Db,
