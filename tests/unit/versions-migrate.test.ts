@@ -20,7 +20,7 @@ function steps(...delays: number[]): VersionStep[] {
 }
 const edit = (v: VersionStep[], id: string, change: Partial<VersionStep>) => v.map((s) => (s.id === id ? { ...s, ...change } : s));
 /** Sent s1 and s2 (the last at day 1), waiting on s3. */
-const waitingOn3: EnrollmentState = { waitingStepId: "s3", done: new Set(["s1", "s2"]), lastSentStepId: "s2", anchor: at(DAY), zone: "UTC" };
+const waitingOn3: EnrollmentState = { waitingStepId: "s3", done: new Set(["s1", "s2"]), anchor: at(DAY), zone: "UTC" };
 /** Migrating at `ms` with no schedule on either side. */
 const when = (ms: number) => ({ now: at(ms), before: ANY_TIME, after: ANY_TIME });
 
@@ -39,7 +39,7 @@ describe("migrate: one default per kind of change", () => {
     expect(m.group).toBe("unchanged");
     expect(m.passed).toEqual([]);
     // After s3 is sent, the new step comes next.
-    const next = waitingStep({ ...waitingOn3, done: new Set(["s1", "s2", "s3"]), lastSentStepId: "s3", anchor: at(3 * DAY) }, v2, { now: at(3 * DAY), rules: ANY_TIME });
+    const next = waitingStep({ ...waitingOn3, done: new Set(["s1", "s2", "s3"]), anchor: at(3 * DAY) }, v2, { now: at(3 * DAY), rules: ANY_TIME });
     expect(next?.step.id).toBe("new");
   });
 
@@ -55,7 +55,7 @@ describe("migrate: one default per kind of change", () => {
   });
 
   it("deleting the last step a contact waits on leaves nothing: the run completes", () => {
-    const state = { ...waitingOn3, waitingStepId: "s4", done: new Set(["s1", "s2", "s3"]), lastSentStepId: "s3" };
+    const state = { ...waitingOn3, waitingStepId: "s4", done: new Set(["s1", "s2", "s3"])};
     expect(migrate(state, v1, edit(v1, "s4", { deleted: true }), DEFAULT_POLICY, when(DAY))).toMatchObject({ group: "moved_from_deleted", to: null });
   });
 
@@ -89,7 +89,7 @@ describe("migrate: one default per kind of change", () => {
   });
 
   it("a step appended for a contact who had received everything reaches them", () => {
-    const done: EnrollmentState = { ...waitingOn3, waitingStepId: "s4", done: new Set(["s1", "s2", "s3", "s4"]), lastSentStepId: "s4", anchor: at(4 * DAY) };
+    const done: EnrollmentState = { ...waitingOn3, waitingStepId: "s4", done: new Set(["s1", "s2", "s3", "s4"]), anchor: at(4 * DAY) };
     const v2 = [...v1, { id: "s5", position: 4, createdAt: 9, delayAmount: 1, delayUnit: "days" as const, deleted: false }];
     expect(migrate(done, v1, v2, DEFAULT_POLICY, when(4 * DAY))).toMatchObject({ group: "steps_added", to: { stepId: "s5", dueAt: at(5 * DAY) } });
   });
@@ -161,7 +161,7 @@ describe("migrate: property", () => {
           const zone = "America/New_York";
           const model: Model = {
             version: steps(...delays),
-            enrollments: Array.from({ length: count }, () => ({ state: { waitingStepId: null, done: new Set<string>(), lastSentStepId: null, anchor: at(0), zone }, sent: [], passed: new Map() })),
+            enrollments: Array.from({ length: count }, () => ({ state: { waitingStepId: null, done: new Set<string>(), anchor: at(0), zone }, sent: [], passed: new Map() })),
             deletedIn: new Map(),
             now: T0,
             nextId: 0,
@@ -177,7 +177,7 @@ describe("migrate: property", () => {
               expect(next.dueAt.getTime()).toBeGreaterThanOrEqual(e.state.anchor.getTime() + next.step.delayAmount * DAY);
               if (scheduled) expect(insideWindow(model.now), `sent at ${new Date(model.now).toISOString()}`).toBe(true);
               e.sent.push(next.step.id);
-              e.state = { ...e.state, waitingStepId: next.step.id, done: new Set([...e.state.done, next.step.id]), lastSentStepId: next.step.id, anchor: new Date(model.now) };
+              e.state = { ...e.state, waitingStepId: next.step.id, done: new Set([...e.state.done, next.step.id]), anchor: new Date(model.now) };
               continue;
             }
             const before = model.version;

@@ -88,7 +88,6 @@ function toState(row: Pick<StateRow, "waitingStepId" | "enrolledAt" | "sends">, 
   return {
     waitingStepId: row.waitingStepId,
     done: new Set(done.map((s) => s.stepId)),
-    lastSentStepId: last?.stepId ?? null,
     anchor: new Date(last ? last.claimedAt : row.enrolledAt),
     zone,
   };

@@ -26,8 +26,6 @@ export type EnrollmentState = {
   waitingStepId: string | null;
   /** Steps it has a send record for that is not a retryable failure. */
   done: ReadonlySet<string>;
-  /** The step of its latest send, used only while waitingStepId is null. */
-  lastSentStepId: string | null;
   /** Its delays count from here: the latest send's claim time, or enrollment. */
   anchor: Date;
   /** The zone its schedule is read in (the contact's, or the sequence's: resolveZone). */
@@ -48,14 +46,16 @@ export function inRunOrder(steps: readonly VersionStep[]): VersionStep[] {
 
 /**
  * The step the enrollment waits on under `steps`, and when it is due, or
- * null when nothing is left. The reference is the waiting step (else the
- * latest sent step): if it is live and not done it is the answer; otherwise
+ * null when nothing is left. The reference is the waiting step: if it is
+ * live and not done it is the answer; otherwise
  * the first live, not-done step after it in run order. Steps before the
  * reference are behind the contact and never chosen.
  */
 export function waitingStep(state: EnrollmentState, steps: readonly VersionStep[], clock: PlanClock): Waiting | null {
   const ordered = inRunOrder(steps);
-  const refId = state.waitingStepId ?? state.lastSentStepId;
+  // No recorded step (enrolled, or in flight since before versions): the
+  // first live unsent step, as runs always chose it before.
+  const refId = state.waitingStepId;
   const refIndex = refId === null ? -1 : ordered.findIndex((s) => s.id === refId);
   // A reference this version does not know (not expected: steps are only soft-deleted) starts over.
   const from = refIndex === -1 ? 0 : refIndex;

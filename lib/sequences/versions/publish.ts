@@ -94,10 +94,15 @@ async function applyMoves(tx: Tx, sequenceId: string, version: number, moves: Pl
   const at = now();
   await tx.$executeRaw`
     UPDATE "Enrollment" e
-    SET "waitingStepId" = v."waiting", "nextStepId" = CASE WHEN v."due" IS NULL THEN NULL ELSE v."waiting" END,
+    SET "waitingStepId" = v."waiting",
         "nextStepDueAt" = coalesce(v."due"::timestamp(3), e."nextStepDueAt"), "sequenceVersion" = ${version}::int, "updatedAt" = ${at}
     FROM unnest(${ids}::text[], ${waiting}::text[], ${due}::text[]) AS v("id", "waiting", "due")
     WHERE e."id" = v."id" AND e."status" IN ('active', 'paused')`;
+  // The stats' cache follows its one definition, now that the waiting steps moved.
+  await tx.$executeRaw`
+    UPDATE "Enrollment" e SET "nextStepId" = enrollment_next_step(e."id", e."sequenceId")
+    WHERE e."id" = ANY(${ids}::text[]) AND e."status" IN ('active', 'paused')
+      AND e."nextStepId" IS DISTINCT FROM enrollment_next_step(e."id", e."sequenceId")`;
   if (events.length === 0) return;
   await tx.$executeRaw`
     INSERT INTO "EnrollmentEvent" ("type", "contactId", "sequenceId", "enrollmentId", "stepId", "reason", "data", "createdAt")

@@ -36,8 +36,8 @@ ALTER TABLE "SequenceVersion" ADD CONSTRAINT "SequenceVersion_sequenceId_fkey" F
 -- ---------------------------------------------------------------------------
 -- Hand-written: Enrollment."nextStepId" follows the step identity, as the
 -- planner (lib/sequences/versions/plan.ts) does. The reference is the step
--- the enrollment waits on, or else (enrollments from before this migration)
--- the step of its latest send; the next step is that step if still live and
+-- the enrollment waits on (none yet, e.g. in flight since before this
+-- migration: the first live unsent step, as before); the next step is that step if still live and
 -- unsent, else the first live unsent step after it in (position, createdAt,
 -- id) order. A step inserted before the reference is never "next": the
 -- contact has passed that point.
@@ -46,9 +46,7 @@ CREATE OR REPLACE FUNCTION "enrollment_next_step"(enrollment_id text, sequence_i
     LANGUAGE sql STABLE AS $$
     WITH ref AS (
         SELECT st."id", st."position", st."createdAt" FROM "SequenceStep" st
-        WHERE st."id" = coalesce(
-            (SELECT e."waitingStepId" FROM "Enrollment" e WHERE e."id" = enrollment_id),
-            (SELECT ss."stepId" FROM "StepSend" ss WHERE ss."enrollmentId" = enrollment_id ORDER BY ss."claimedAt" DESC, ss."id" DESC LIMIT 1))
+        WHERE st."id" = (SELECT e."waitingStepId" FROM "Enrollment" e WHERE e."id" = enrollment_id)
     )
     SELECT st."id" FROM "SequenceStep" st
     WHERE st."sequenceId" = sequence_id AND st."deletedAt" IS NULL
