@@ -28,6 +28,15 @@ export const enrollmentStarted = eventType("stepwise/enrollment.started", {
   }),
 });
 
+/**
+ * A sequence has a new version (lib/sequences/versions): its sleeping runs
+ * wake and plan again from the database. Only a nudge: a run that misses it
+ * re-plans at its due time anyway, and the claim refuses a stale plan.
+ */
+export const sequencePublished = eventType("stepwise/sequence.published", {
+  schema: z.object({ sequenceId: id, version: z.number().int() }),
+});
+
 export const contactOptedOut = eventType("contact.opted_out", {
   schema: z.object({ contactId: id }),
 });

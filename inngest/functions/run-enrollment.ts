@@ -1,10 +1,15 @@
 import { getDb } from "@/lib/db/client";
-import { completeEnrollment, planNextStep, sendStep, type StepPlan } from "@/lib/sequences/run-step";
+import { advanceEnrollment, completeEnrollment, planNextStep, type StepPlan } from "@/lib/sequences/run-step";
 import { inngest } from "../client";
-import { contactOptedOut, contactRemoved, contactReplied, enrollmentStarted } from "../events";
+import { contactOptedOut, contactRemoved, contactReplied, enrollmentStarted, sequencePublished } from "../events";
 
-/** Safety net: a sequence longer than this is not a sequence, it is a bug. */
-const MAX_STEPS = 100;
+/**
+ * Safety net: the number of wake-ups (a send, a publish, an early wake) one
+ * run handles. Each costs two steps and Inngest allows 1,000 per run. A run
+ * that reaches it fails; its enrollment stays active with a due time, so the
+ * self-healing job starts a fresh run from what the database says is next.
+ */
+const MAX_WAKES = 400;
 
 // CEL: `event` is the run's trigger, `async` the incoming cancel event.
 // Every cancel is matched on the contact; none may cancel every run.
@@ -17,17 +22,36 @@ export const RUN_ENROLLMENT_CANCEL_ON = [
   { event: contactReplied, if: `event.data.exitOnReply == true && ${SAME_CONTACT} && ${SAME_OR_ANY_SEQUENCE}` },
 ];
 
+/** Wait only for a plan made by this code (it has a version) and due later than when it was made. */
+function dueLater(plan: StepPlan): plan is Extract<StepPlan, { kind: "step" }> {
+  return plan.kind === "step" && plan.version !== undefined && plan.plannedAt !== undefined && plan.dueAt > plan.plannedAt;
+}
+
 /**
- * One run per enrollment: for each step, sleep until it is due, then send it.
+ * One run per enrollment: wait until the next step is due (or a publish of
+ * its sequence), then plan again from the database and send it if due.
  * Cancellation by the contact.* events is an optimisation; the guarantee is
- * that planNextStep and sendStep re-check the database every time.
+ * that planNextStep and sendStep re-check the database every time, and the
+ * claim sends only the step the enrollment waits on, under the version the
+ * plan was made with, once it is due. A missed publish event makes a send
+ * late (the wait times out at the old due time and re-plans), never early
+ * (the claim checks the due time) and never twice (the unique claim).
  *
- * Step ids must never be reused with another meaning: live runs replay them.
- * `plan-0` and `wait-N` are as they always were. `deliver-N` sends step N and
- * plans what comes next in one step (one round trip to Inngest per email,
- * not two); it replaced `send-N` + `plan-N`, whose memoized results a run
- * started before that change simply never reads: its `deliver-N` sends again,
- * which the unique claim turns into "already handled".
+ * Step ids never change meaning; live runs replay them:
+ *  - `plan-0`: the first plan. `complete`: ends the enrollment.
+ *  - `until-N`: the Nth wait (new: waitForEvent with the due time as timeout).
+ *  - `deliver-N`: plan again, send the step if due, plan what is next. It
+ *    replaced `send-N` + `plan-N` earlier, and keeps its meaning here; its
+ *    N now counts wake-ups rather than steps, which only matters to runs
+ *    started before this change (below).
+ *  - `wait-N` (sleepUntil) is no longer used.
+ * A run started before this change replays its memoized `plan-0` and
+ * `deliver-N` results: plans without a version, on which it never waits (a
+ * memoized `wait-N` was already over when the run was called). It goes
+ * straight to the next `deliver-N`, which re-plans from the database and
+ * sends only what is due; a not-due plan comes back with a version and the
+ * run waits on it from then on. So an old run finishes like a new one, and
+ * the unique claim makes any step it had sent "already handled".
  */
 export const runEnrollment = inngest.createFunction(
   {
@@ -42,21 +66,19 @@ export const runEnrollment = inngest.createFunction(
     const { enrollmentId } = event.data;
     const db = getDb();
     let plan = await step.run("plan-0", () => planNextStep(db, { enrollmentId }));
-    for (let n = 0; n < MAX_STEPS; n++) {
-      if (plan.kind === "stop") return { stopped: plan.reason, steps: n };
+    for (let n = 0; n < MAX_WAKES; n++) {
+      if (plan.kind === "stop") return { stopped: plan.reason, wakes: n };
       if (plan.kind === "complete") {
         await step.run("complete", () => completeEnrollment(db, { enrollmentId }));
-        return { completed: true, steps: n };
+        return { completed: true, wakes: n };
       }
-      await step.sleepUntil(`wait-${n}`, plan.dueAt);
-      const { stepId } = plan;
-      plan = await step.run(`deliver-${n}`, async (): Promise<StepPlan> => {
-        const sent = await sendStep(db, { enrollmentId, stepId });
-        if (sent.outcome === "stopped") return { kind: "stop", reason: sent.reason };
-        // If planning fails, the retry sends nothing twice: the claim says "already handled".
-        return planNextStep(db, { enrollmentId });
-      });
+      if (dueLater(plan)) {
+        // A publish of this sequence wakes it early to re-plan; events sent
+        // before this wait registered are not seen, hence the re-plan below.
+        await step.waitForEvent(`until-${n}`, { event: sequencePublished, match: "data.sequenceId", timeout: new Date(plan.dueAt) });
+      }
+      plan = await step.run(`deliver-${n}`, () => advanceEnrollment(db, { enrollmentId }));
     }
-    throw new Error(`Enrollment ${enrollmentId} exceeded ${MAX_STEPS} steps`);
+    throw new Error(`Enrollment ${enrollmentId} exceeded ${MAX_WAKES} wake-ups`);
   },
 );

@@ -53,6 +53,30 @@ function stepName(step: TimelineEventInput["step"], withSubject: boolean): strin
   return withSubject ? `Step ${step.number} '${step.subject}'` : `Step ${step.number}`;
 }
 
+const HELD_WORDS: Record<string, string> = {
+  outside_window: "outside the sending window",
+  non_sending_day: "not a sending day",
+  holiday: "a public holiday",
+};
+
+const MOVE_REASONS: Record<string, string> = {
+  step_deleted: "the step it waited on was deleted",
+  delay_changed: "the delay changed",
+  inserted_behind: "added before the contact's place in the sequence",
+  moved_behind: "moved before the contact's place in the sequence",
+};
+
+/** A move made by an edit of a live sequence (lib/sequences/versions), with its reason and version. */
+function describeVersionMove(type: "step_moved" | "step_passed", reason: string | null, data: unknown, step: TimelineEventInput["step"]): TimelineSentence {
+  const raw = data && typeof data === "object" ? (data as Record<string, unknown>).version : null;
+  const version = typeof raw === "number" ? raw : null;
+  const why = `${MOVE_REASONS[reason ?? ""] ?? describeSkipReason(reason)}${version ? ` (version ${version})` : ""}`;
+  const due = dataField(data, "dueAt");
+  if (type === "step_passed") return { sentence: `${stepName(step, true)} will not be sent: ${why}`, detail: null, tone: "neutral" };
+  const sentence = reason === "delay_changed" ? `${stepName(step, true)} rescheduled: ${why}` : `Moved on to ${stepName(step, true)}: ${why}`;
+  return { sentence, detail: due ? `Due ${due}` : null, tone: "neutral" };
+}
+
 /** One event of the log as a sentence, with optional detail and a tone for the UI. */
 export function describeTimelineEvent(event: TimelineEventInput): TimelineSentence {
   const { type, reason, data, sequenceName, step, trigger } = event;
@@ -78,6 +102,13 @@ export function describeTimelineEvent(event: TimelineEventInput): TimelineSenten
       return { sentence: `${stepName(step, false)} skipped: ${describeSkipReason(reason)}`, detail: step ? `Subject: ${step.subject}` : null, tone: "warning" };
     case "step_failed":
       return { sentence: `${stepName(step, true)} failed: ${failureWording(reason)}`, detail: dataField(data, "error"), tone: "danger" };
+    case "step_moved":
+    case "step_passed":
+      return describeVersionMove(type, reason, data, step);
+    case "step_held":
+      return { sentence: `${stepName(step, true)} held by the schedule: ${HELD_WORDS[reason ?? ""] ?? "outside the sending schedule"}`, detail: dataField(data, "dueAt") ? `Sends ${dataField(data, "dueAt")} (${dataField(data, "zone")})` : null, tone: "neutral" };
+    case "zone_fallback":
+      return { sentence: `Sends follow the sequence's time zone${dataField(data, "zone") ? ` (${dataField(data, "zone")})` : ""}: the contact's time zone is ${reason === "invalid" ? "not a known zone" : "not set"}`, detail: dataField(data, "given"), tone: "neutral" };
     case "paused":
       return { sentence: `Paused in ${sequenceName}`, detail: reason, tone: "neutral" };
     case "resumed":

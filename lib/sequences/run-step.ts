@@ -12,58 +12,116 @@ import { getTransport, TransientDeliveryError } from "../email/transports";
 import { createUnsubscribeToken } from "../email/unsubscribe-token";
 import { endLiveEnrollments, exitContact } from "./exit-contact";
 import type { TExitReason } from "./exit-reasons";
+import { loadStates, loadSteps, type LiveEnrollment } from "./versions/load";
+import { waitingStep, type Waiting } from "./versions/plan";
+
+/** What a send is for: the step the plan chose, under the version it planned with. */
+export type SendInput = { enrollmentId: string; stepId: string; version: number };
 
 export type StepPlan =
   | { kind: "stop"; reason: string }
   | { kind: "complete" }
-  | { kind: "step"; stepId: string; dueAt: string };
+  /**
+   * `version`: the sequence version it was planned under (the claim refuses
+   * another). `plannedAt`: when, so the run decides to wait from this
+   * memoized value rather than from a clock read outside a step.
+   */
+  | { kind: "step"; stepId: string; dueAt: string; version: number; plannedAt: string };
+
+/** How often a plan is retried when a publish moved the enrollment while it was being made. */
+const PLAN_ATTEMPTS = 3;
 
 /**
- * The enrollment's next step and when it is due: the first live step (by
- * position) it has no send record for, its delay counted from the previous
- * send (or from enrollment). Records the due time for the self-healing job.
- * A send that failed before the transport accepted it is not done: a
- * restarted run must try that step again, not skip to the next one.
- * One statement: it runs before every step of every run.
+ * The enrollment's next step and when it is due, by step identity: the step
+ * it waits on if still live and unsent, else the first live unsent step
+ * after it (lib/sequences/versions/plan.ts), its delay counted from the last
+ * send (or enrollment). Records the step, the due time and the version on
+ * the enrollment: the claim sends only what is recorded there, and the
+ * self-healing job looks for overdue ones. A send that failed before the
+ * transport accepted it is not done: that step is tried again.
  */
 export async function planNextStep(db: Db, { enrollmentId }: { enrollmentId: string }): Promise<StepPlan> {
-  const [row] = await db.$queryRaw<{ status: string | null; sequenceStatus: string | null; stepId: string | null; dueAt: Date | null }[]>`
-    WITH e AS (
-      SELECT e."id", e."status"::text AS "status", e."enrolledAt", e."sequenceId", s."status"::text AS "sequenceStatus"
-      FROM "Enrollment" e JOIN "Sequence" s ON s."id" = e."sequenceId" WHERE e."id" = ${enrollmentId}
-    ), done AS (
-      SELECT ss."stepId", ss."claimedAt" FROM "StepSend" ss
-      WHERE ss."enrollmentId" = ${enrollmentId} AND NOT (ss."status" = 'failed' AND ss."retryable")
-    ), sends AS (
-      SELECT count(*)::int AS n, max("claimedAt") AS "last" FROM done
-    ), next AS (
-      -- The delay as schedule.ts's delayMs counts it (a day is 24 hours).
-      SELECT st."id", coalesce(sends."last", e."enrolledAt")
-               + st."delayAmount" * (CASE st."delayUnit" WHEN 'minutes' THEN 60000 WHEN 'hours' THEN 3600000 ELSE 86400000 END) * interval '1 millisecond' AS "dueAt"
-      FROM e CROSS JOIN sends JOIN "SequenceStep" st ON st."sequenceId" = e."sequenceId"
-      WHERE e."status" = 'active' AND e."sequenceStatus" = 'active' AND st."deletedAt" IS NULL
-        AND NOT EXISTS (SELECT 1 FROM done WHERE done."stepId" = st."id")
-      ORDER BY st."position" ASC, st."createdAt" ASC
-      LIMIT 1
-    ), recorded AS (
-      -- Only when it changed: the first plan of a run finds what enrolling wrote.
-      UPDATE "Enrollment" en SET "nextStepDueAt" = next."dueAt", "currentStepIndex" = sends.n, "updatedAt" = ${now()}
-      FROM next, sends
-      WHERE en."id" = ${enrollmentId} AND en."status" = 'active'
-        AND (en."nextStepDueAt" IS DISTINCT FROM next."dueAt" OR en."currentStepIndex" <> sends.n)
-    )
-    SELECT e."status", e."sequenceStatus", next."id" AS "stepId", next."dueAt"
-    FROM (SELECT 1) one LEFT JOIN e ON true LEFT JOIN next ON true`;
+  for (let attempt = 1; ; attempt++) {
+    const [enrollment] = await loadStates(db, { enrollmentId });
+    if (!enrollment) return { kind: "stop", reason: "enrollment_not_found" };
+    if (enrollment.status !== "active") return { kind: "stop", reason: `enrollment_${enrollment.status}` };
+    if (enrollment.sequenceStatus !== "active") return { kind: "stop", reason: `sequence_${enrollment.sequenceStatus}` };
+    const next = waitingStep(enrollment.state, await loadSteps(db, enrollment.sequenceId), { now: now(), rules: enrollment.rules });
+    if (!next) return { kind: "complete" };
+    // A publish that moved the enrollment since it was read wins; plan again from what it wrote.
+    if (!(await recordPlan(db, enrollment, next)) && attempt < PLAN_ATTEMPTS) continue;
+    return { kind: "step", stepId: next.step.id, dueAt: next.dueAt.toISOString(), version: enrollment.currentVersion, plannedAt: now().toISOString() };
+  }
+}
 
-  if (!row.status) return { kind: "stop", reason: "enrollment_not_found" };
-  if (row.status !== "active") return { kind: "stop", reason: `enrollment_${row.status}` };
-  if (row.sequenceStatus !== "active") return { kind: "stop", reason: `sequence_${row.sequenceStatus}` };
-  if (!row.stepId || !row.dueAt) return { kind: "complete" };
-  return { kind: "step", stepId: row.stepId, dueAt: row.dueAt.toISOString() };
+/** Schedule reasons that mean "held": the step waits for the window, a sending day or the end of a holiday. */
+const HELD_BY_SCHEDULE = new Set(["outside_window", "non_sending_day", "holiday"]);
+
+/**
+ * Writes the plan unless it is already there, only if no publish changed
+ * the enrollment since it was read. The timeline gets a line when a waiting
+ * step was neither sent nor kept (deleted without a migration, e.g. enrolled
+ * during a publish: a move), when a newly planned step is held by the
+ * schedule, and, at the first plan, when the contact's zone fell back to the
+ * sequence's. Enrollment.nextStepId is the triggers' (enrollment_next_step),
+ * which follow the same identity rule.
+ */
+async function recordPlan(db: Db, enrollment: LiveEnrollment, next: Waiting): Promise<boolean> {
+  const { state } = enrollment;
+  const due = next.dueAt.getTime();
+  if (state.waitingStepId === next.step.id && enrollment.sequenceVersion === enrollment.currentVersion && enrollment.nextStepDueAt === due) return true;
+  const notes: { type: string; reason: string; data: unknown }[] = [];
+  const newStep = state.waitingStepId !== next.step.id || enrollment.sequenceVersion === null;
+  if (state.waitingStepId !== null && state.waitingStepId !== next.step.id && !state.done.has(state.waitingStepId)) {
+    notes.push({ type: "step_moved", reason: "step_deleted", data: { fromStepId: state.waitingStepId, version: enrollment.currentVersion } });
+  }
+  const held = next.reasons.filter((r) => HELD_BY_SCHEDULE.has(r.code));
+  if (newStep && held.length > 0) {
+    notes.push({ type: "step_held", reason: held[0].code, data: { zone: state.zone, due: next.due.toISOString(), dueAt: next.dueAt.toISOString(), reasons: held } });
+  }
+  if (enrollment.sequenceVersion === null && enrollment.zone.fallback && enrollment.rules.schedule !== null) {
+    const { reason, given, zone } = enrollment.zone;
+    notes.push({ type: "zone_fallback", reason, data: { given, zone } });
+  }
+  const at = now();
+  const [row] = await db.$queryRaw<{ updated: number }[]>`
+    WITH planned AS (
+      UPDATE "Enrollment" SET "waitingStepId" = ${next.step.id}, "sequenceVersion" = ${enrollment.currentVersion},
+             "nextStepDueAt" = ${next.dueAt}, "currentStepIndex" = ${state.done.size}, "updatedAt" = ${at}
+      WHERE "id" = ${enrollment.id} AND "status" = 'active'
+        AND "sequenceVersion" IS NOT DISTINCT FROM ${enrollment.sequenceVersion}::int
+        AND "waitingStepId" IS NOT DISTINCT FROM ${state.waitingStepId}::text
+      RETURNING "id", "contactId", "sequenceId"
+    ), noted AS (
+      INSERT INTO "EnrollmentEvent" ("type", "contactId", "sequenceId", "enrollmentId", "stepId", "reason", "data", "createdAt")
+      SELECT n."type"::"EnrollmentEventType", p."contactId", p."sequenceId", p."id", ${next.step.id}, n."reason", n."data", ${at}
+      FROM planned p CROSS JOIN jsonb_to_recordset(${JSON.stringify(notes)}::jsonb) AS n("type" text, "reason" text, "data" jsonb)
+    )
+    SELECT count(*)::int AS "updated" FROM planned`;
+  return row.updated === 1;
+}
+
+/**
+ * What a run does when it wakes (its wait timed out, or a publish woke it):
+ * plan again from the database, send the step if it is due, and plan what
+ * comes after. A stale or early wake-up sends nothing and returns the plan
+ * to wait for.
+ */
+export async function advanceEnrollment(db: Db, { enrollmentId }: { enrollmentId: string }): Promise<StepPlan> {
+  const plan = await planNextStep(db, { enrollmentId });
+  if (plan.kind !== "step" || new Date(plan.dueAt).getTime() > now().getTime()) return plan;
+  const sent = await sendStep(db, { enrollmentId, stepId: plan.stepId, version: plan.version });
+  if (sent.outcome === "stopped") return { kind: "stop", reason: sent.reason };
+  // If planning fails, the retry sends nothing twice: the claim says "already handled".
+  return planNextStep(db, { enrollmentId });
 }
 
 export type SendOutcome =
   | { outcome: "sent"; messageId: string }
+  /** Not due yet (an early wake-up): nothing was claimed; wait again. */
+  | { outcome: "not_due"; dueAt: string }
+  /** The enrollment waits on another step or follows another version now: plan again. */
+  | { outcome: "replanned" }
   | { outcome: "skipped"; reason: string }
   | { outcome: "stopped"; reason: string }
   | { outcome: "already_handled"; status: string }
@@ -81,8 +139,11 @@ type Claimed = {
  * still receive it. In one transaction it locks and re-reads the enrollment
  * and the contact, refuses (and logs why) unless all is well, and claims the
  * unique (enrollment, step) send record; it delivers after the commit.
+ * "All is well" includes: the step is the one the enrollment waits on, under
+ * the version the plan was made with, and it is due (never early: a run the
+ * executor wakes a little early goes back to waiting).
  */
-export async function sendStep(db: Db, input: { enrollmentId: string; stepId: string }): Promise<SendOutcome> {
+export async function sendStep(db: Db, input: SendInput): Promise<SendOutcome> {
   // The common case in one statement; anything else (a refusal to log, an
   // earlier claim) takes the step-by-step path, in the same transaction.
   const decision = await db.$transaction(async (tx) => (await claimQuickly(tx, input)) ?? claimStep(tx, input));
@@ -103,14 +164,16 @@ const CONTACT_EXIT: Record<string, TExitReason> = {
  * contact's, which its row filter reads). Null unless it claimed: then
  * claimStep decides, and logs why.
  */
-async function claimQuickly(tx: Tx, { enrollmentId, stepId }: { enrollmentId: string; stepId: string }): Promise<Claimed | null> {
+async function claimQuickly(tx: Tx, { enrollmentId, stepId, version }: SendInput): Promise<Claimed | null> {
   const [row] = await tx.$queryRaw<(Claimed["contact"] & { sendId: string; subject: string; body: string; sequenceId: string })[]>`
     WITH c AS (
       SELECT c."id", c."email", c."firstName", c."lastName", c."attributes" FROM "Contact" c
       WHERE c."id" = (SELECT "contactId" FROM "Enrollment" WHERE "id" = ${enrollmentId}) AND c."status" = 'subscribed' AND c."deletedAt" IS NULL
       FOR SHARE
     ), e AS (
-      SELECT "sequenceId" FROM "Enrollment" WHERE "id" = ${enrollmentId} AND "status" = 'active' AND EXISTS (SELECT 1 FROM c) FOR UPDATE
+      SELECT "sequenceId" FROM "Enrollment" WHERE "id" = ${enrollmentId} AND "status" = 'active' AND EXISTS (SELECT 1 FROM c)
+        AND "waitingStepId" = ${stepId} AND "sequenceVersion" = ${version}::int AND "nextStepDueAt" <= ${now()}
+      FOR UPDATE
     ), ready AS (
       SELECT st."subject", st."body", e."sequenceId"
       FROM e JOIN "Sequence" s ON s."id" = e."sequenceId" AND s."status" = 'active'
@@ -128,7 +191,7 @@ async function claimQuickly(tx: Tx, { enrollmentId, stepId }: { enrollmentId: st
   return { sendId, contact, step: { subject, body }, sequenceId };
 }
 
-async function claimStep(tx: Tx, { enrollmentId, stepId }: { enrollmentId: string; stepId: string }): Promise<SendOutcome | Claimed> {
+async function claimStep(tx: Tx, { enrollmentId, stepId, version }: SendInput): Promise<SendOutcome | Claimed> {
   // Lock order matters: the contact first (FOR SHARE), then the enrollment
   // (FOR UPDATE), the same order as unsubscribe, bounce and delete (contact
   // FOR UPDATE, then its enrollments). The other order deadlocked with an
@@ -138,8 +201,11 @@ async function claimStep(tx: Tx, { enrollmentId, stepId }: { enrollmentId: strin
   const [contact] = await tx.$queryRaw<Claimed["contact"][] & { status: string; deletedAt: Date | null }[]>`
     SELECT "id", "email", "firstName", "lastName", "attributes", "status"::text AS "status", "deletedAt"
     FROM "Contact" WHERE "id" = ${owner.contactId} FOR SHARE`;
-  const [enrollment] = await tx.$queryRaw<{ status: string; contactId: string; sequenceId: string }[]>`
-    SELECT "status"::text AS "status", "contactId", "sequenceId" FROM "Enrollment" WHERE "id" = ${enrollmentId} FOR UPDATE`;
+  const [enrollment] = await tx.$queryRaw<
+    { status: string; contactId: string; sequenceId: string; waitingStepId: string | null; sequenceVersion: number | null; nextStepDueAt: Date | null }[]
+  >`
+    SELECT "status"::text AS "status", "contactId", "sequenceId", "waitingStepId", "sequenceVersion", "nextStepDueAt"
+    FROM "Enrollment" WHERE "id" = ${enrollmentId} FOR UPDATE`;
   const { contactId, sequenceId } = enrollment;
   const sequence = await tx.sequence.findUniqueOrThrow({ where: { id: sequenceId }, select: { status: true } });
   const step = await tx.sequenceStep.findFirst({ where: { id: stepId, sequenceId }, select: { subject: true, body: true, deletedAt: true } });
@@ -159,9 +225,14 @@ async function claimStep(tx: Tx, { enrollmentId, stepId }: { enrollmentId: strin
     return result;
   }
   if (sequence.status !== "active") return skip(`sequence_${sequence.status}`, "stopped");
+  // Normal outcomes of a publish or an early wake-up, not refusals: no log line.
+  if (enrollment.waitingStepId !== stepId || enrollment.sequenceVersion !== version) return { outcome: "replanned" };
+  const claimedAt = now();
+  if (!enrollment.nextStepDueAt || enrollment.nextStepDueAt.getTime() > claimedAt.getTime()) {
+    return { outcome: "not_due", dueAt: (enrollment.nextStepDueAt ?? claimedAt).toISOString() };
+  }
   if (!step || step.deletedAt) return skip("step_deleted", "skipped");
 
-  const claimedAt = now();
   const [claim] = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO "StepSend" ("id", "enrollmentId", "stepId", "status", "claimedAt")
     VALUES (gen_random_uuid()::text, ${enrollmentId}, ${stepId}, 'claimed', ${claimedAt})
@@ -180,7 +251,7 @@ async function claimStep(tx: Tx, { enrollmentId, stepId }: { enrollmentId: strin
   return { outcome: "already_handled", status: existing.status };
 }
 
-async function deliver(db: Db, { enrollmentId, stepId }: { enrollmentId: string; stepId: string }, claimed: Claimed): Promise<SendOutcome> {
+async function deliver(db: Db, { enrollmentId, stepId }: SendInput, claimed: Claimed): Promise<SendOutcome> {
   const config = mailConfig();
   const token = createUnsubscribeToken({ contactId: claimed.contact.id, messageRef: claimed.sendId }, { now: now() });
   const rendered = renderStepMessage({

@@ -6,11 +6,15 @@ import { isHolidayCountry } from "../schedule/holidays";
 import { canonicalZone } from "../schedule/zone";
 import { parseOrThrow } from "../validations/parse";
 import { ZUpdateSequenceSchedule, type TStoredSchedule } from "../validations/schedule";
+import { publishEvents } from "../events/publish";
 import { assertEditable, lockSequence } from "./sequence-lock";
+import { loadSteps, rulesOf } from "./versions/load";
+import { publishVersion, sequencePublishedEvent } from "./versions/publish";
 
 /**
- * Sets when a sequence may send and its fallback zone. Waiting runs pick the
- * change up when they next plan (the engine re-plans on sequence changes).
+ * Sets when a sequence may send and its fallback zone. With contacts in the
+ * sequence, this publishes a version: their due times move to the new
+ * window and their runs wake to re-plan.
  */
 export async function updateSequenceSchedule(db: Db, input: z.input<typeof ZUpdateSequenceSchedule>): Promise<{ id: string }> {
   const { sequenceId, timezone, anyTime, days, windowStart, windowEnd, holidayCountry } = parseOrThrow(ZUpdateSequenceSchedule, input);
@@ -23,12 +27,19 @@ export async function updateSequenceSchedule(db: Db, input: z.input<typeof ZUpda
   const schedule: TStoredSchedule | null = anyTime
     ? null
     : { days: [...days].sort((a, b) => a - b), window: { start: windowStart, end: windowEnd }, holidayCountry };
-  return db.$transaction(async (tx) => {
+  const { result, published } = await db.$transaction(async (tx) => {
     assertEditable((await lockSequence(tx, sequenceId)).status);
-    return tx.sequence.update({
+    // Waiting contacts re-plan in the new window: published as a version (lib/sequences/versions).
+    const previous = await tx.sequence.findUniqueOrThrow({ where: { id: sequenceId }, select: { schedule: true, timezone: true } });
+    const before = await loadSteps(tx, sequenceId);
+    const result = await tx.sequence.update({
       where: { id: sequenceId },
       data: { timezone: zone, schedule: schedule ?? Prisma.DbNull },
       select: { id: true },
     });
+    const published = await publishVersion(tx, { sequenceId, before, rulesBefore: rulesOf(previous), summary: "Changed the sending schedule" });
+    return { result, published };
   });
+  if (published) await publishEvents([sequencePublishedEvent(sequenceId, published.version)]);
+  return result;
 }

@@ -12,66 +12,87 @@ import {
   type TStepRef,
   type TUpdateStep,
 } from "../validations/sequence";
+import { publishEvents } from "../events/publish";
+import type { Tx } from "../db/prisma";
 import { assertEditable, lockSequence } from "./sequence-lock";
+import { loadSteps } from "./versions/load";
+import { publishVersion, sequencePublishedEvent } from "./versions/publish";
+
+/** Who made an edit, for the version history. */
+export type EditActor = { publishedBy?: string | null };
+
+/**
+ * Runs a step edit under the sequence's lock and, when contacts are in the
+ * sequence, publishes it as a version in the same transaction (their places
+ * migrate with it: lib/sequences/versions), then wakes their runs.
+ */
+async function editSteps<T>(db: Db, sequenceId: string, actor: EditActor, edit: (tx: Tx, status: string) => Promise<{ result: T; summary: string }>): Promise<T> {
+  const { result, published } = await db.$transaction(async (tx) => {
+    const { status } = await lockSequence(tx, sequenceId);
+    assertEditable(status);
+    const before = await loadSteps(tx, sequenceId);
+    const { result, summary } = await edit(tx, status);
+    return { result, published: await publishVersion(tx, { sequenceId, before, summary, publishedBy: actor.publishedBy }) };
+  });
+  if (published) await publishEvents([sequencePublishedEvent(sequenceId, published.version)]);
+  return result;
+}
 
 const STEP_NOT_FOUND = "That step no longer exists. Reload the page.";
 
 /** Appends a step after the sequence's last live step. */
-export async function addStep(db: Db, input: TAddStep): Promise<{ id: string; position: number }> {
+export async function addStep(db: Db, input: TAddStep, actor: EditActor = {}): Promise<{ id: string; position: number }> {
   const { sequenceId, ...step } = parseOrThrow(ZAddStep, input);
-  return db.$transaction(async (tx) => {
-    assertEditable((await lockSequence(tx, sequenceId)).status);
+  return editSteps(db, sequenceId, actor, async (tx) => {
     const last = await tx.sequenceStep.aggregate({ where: { sequenceId, deletedAt: null }, _max: { position: true } });
     const position = (last._max.position ?? -1) + 1;
-    return tx.sequenceStep.create({ data: { sequenceId, position, ...step }, select: { id: true, position: true } });
+    const created = await tx.sequenceStep.create({ data: { sequenceId, position, ...step }, select: { id: true, position: true } });
+    return { result: created, summary: `Added step ${position + 1}` };
   });
 }
 
 /**
  * Changes a step's delay, subject or body. Contacts who have not received
- * it yet get the new version; runs already asleep until it keep the due
- * time they planned with.
+ * it yet get the new text; contacts waiting on it have their due time
+ * recomputed from the same anchor (their last send), and their runs wake.
  */
-export async function updateStep(db: Db, input: TUpdateStep): Promise<{ id: string }> {
+export async function updateStep(db: Db, input: TUpdateStep, actor: EditActor = {}): Promise<{ id: string }> {
   const { sequenceId, stepId, ...step } = parseOrThrow(ZUpdateStep, input);
-  return db.$transaction(async (tx) => {
-    assertEditable((await lockSequence(tx, sequenceId)).status);
+  return editSteps(db, sequenceId, actor, async (tx) => {
     const { count } = await tx.sequenceStep.updateMany({ where: { id: stepId, sequenceId, deletedAt: null }, data: step });
     if (count === 0) throw new AppError("not_found", STEP_NOT_FOUND);
-    return { id: stepId };
+    return { result: { id: stepId }, summary: "Edited a step" };
   });
 }
 
 /**
  * Soft-deletes a step: send records and events keep pointing at it, and
- * contacts who have not received it skip it. An active sequence keeps at
- * least one step.
+ * contacts who have not received it skip it; contacts waiting on it move to
+ * the next step. An active sequence keeps at least one step.
  */
-export async function deleteStep(db: Db, input: TStepRef): Promise<{ id: string }> {
+export async function deleteStep(db: Db, input: TStepRef, actor: EditActor = {}): Promise<{ id: string }> {
   const { sequenceId, stepId } = parseOrThrow(ZStepRef, input);
-  return db.$transaction(async (tx) => {
-    const { status } = await lockSequence(tx, sequenceId);
-    assertEditable(status);
+  return editSteps(db, sequenceId, actor, async (tx, status) => {
     const live = await tx.sequenceStep.findMany({ where: { sequenceId, deletedAt: null }, select: { id: true } });
     if (!live.some((s) => s.id === stepId)) throw new AppError("not_found", STEP_NOT_FOUND);
     if (status === "active" && live.length === 1) {
       throw new AppError("conflict", "An active sequence needs at least one step. Add another step first, or pause the sequence.");
     }
     await tx.sequenceStep.update({ where: { id: stepId }, data: { deletedAt: now() } });
-    return { id: stepId };
+    return { result: { id: stepId }, summary: "Deleted a step" };
   });
 }
 
 /**
  * Puts the sequence's live steps in the given order (positions 0..n-1), in
  * one statement. `stepIds` must be exactly the live steps: a list built from
- * a stale page is refused rather than half applied. Contacts who have not
- * reached the moved steps receive them in the new order.
+ * a stale page is refused rather than half applied. Contacts keep the step
+ * they wait on; unsent steps after it follow the new order, and a step
+ * moved before it is not sent to them (recorded as passed).
  */
-export async function reorderSteps(db: Db, input: TReorderSteps): Promise<{ stepIds: string[] }> {
+export async function reorderSteps(db: Db, input: TReorderSteps, actor: EditActor = {}): Promise<{ stepIds: string[] }> {
   const { sequenceId, stepIds } = parseOrThrow(ZReorderSteps, input);
-  return db.$transaction(async (tx) => {
-    assertEditable((await lockSequence(tx, sequenceId)).status);
+  return editSteps(db, sequenceId, actor, async (tx) => {
     const live = await tx.sequenceStep.findMany({ where: { sequenceId, deletedAt: null }, select: { id: true } });
     const liveIds = new Set(live.map((s) => s.id));
     if (live.length !== stepIds.length || !stepIds.every((id) => liveIds.has(id))) {
@@ -82,6 +103,6 @@ export async function reorderSteps(db: Db, input: TReorderSteps): Promise<{ step
       SET "position" = (v.ord - 1)::int, "updatedAt" = ${now()}
       FROM unnest(${stepIds}::text[]) WITH ORDINALITY AS v(id, ord)
       WHERE s."id" = v.id AND s."sequenceId" = ${sequenceId}`;
-    return { stepIds };
+    return { result: { stepIds }, summary: "Reordered the steps" };
   });
 }

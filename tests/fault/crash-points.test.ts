@@ -16,6 +16,7 @@ import { setTransport, TransientDeliveryError } from "../../lib/email/transports
 import { CatcherTransport } from "../../lib/email/transports/catcher";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { planNextStep, sendStep } from "../../lib/sequences/run-step";
+import { plannedSend } from "../support/plan";
 import { resetDb } from "../support/db";
 import { makeContact, makeSequence } from "../support/factories";
 import { connectionLost, instrumentDb } from "../support/fault-db";
@@ -110,12 +111,13 @@ describe("sendStep crashing at each point, then retried", () => {
 
   it.each(cases)("$label: at most one delivery, and the enrollment moves on", async ({ point, first, record, retry, delivered }) => {
     const { enrollmentId, stepIds } = await enrolled(2);
-    const step = { enrollmentId, stepId: stepIds[0] };
+    const step = await plannedSend(appDb, enrollmentId);
+    expect(step.stepId).toBe(stepIds[0]);
     arm(point);
 
     if (first === "throws") await expect(sendStep(faultyDb(), step)).rejects.toThrow();
     else expect(await sendStep(faultyDb(), step)).toMatchObject({ outcome: "failed" });
-    const send = await appDb.stepSend.findUnique({ where: { enrollmentId_stepId: step } });
+    const send = await appDb.stepSend.findUnique({ where: { enrollmentId_stepId: { enrollmentId, stepId: step.stepId } } });
     expect(send?.status ?? "none").toBe(record);
 
     // Retried twice (an Inngest retry, then a duplicate run): never a second message.

@@ -25,7 +25,9 @@ import { CatcherTransport } from "../../lib/email/transports/catcher";
 import { setTransport } from "../../lib/email/transports";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { exitContact } from "../../lib/sequences/exit-contact";
-import { sendStep, type SendOutcome } from "../../lib/sequences/run-step";
+import { planNextStep, sendStep, type SendInput, type SendOutcome } from "../../lib/sequences/run-step";
+import { updateStep } from "../../lib/sequences/step-mutations";
+import { plannedSend } from "../support/plan";
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
@@ -92,11 +94,11 @@ function withLatency(latency: Pause[], hooks: Parameters<typeof instrumentDb>[1]
   });
 }
 
-async function callSendStep(enrollmentId: string, latency: Pause[]): Promise<SendCall> {
+async function callSendStep(input: SendInput, latency: Pause[]): Promise<SendCall> {
   const call: SendCall = { claimStartedAt: Number.NaN };
   const client = withLatency(latency, { onTransactionStart: () => (call.claimStartedAt = performance.now()) });
   try {
-    call.outcome = await sendStep(client, { enrollmentId, stepId });
+    call.outcome = await sendStep(client, input);
   } catch (error) {
     call.error = error;
   }
@@ -114,17 +116,18 @@ describe.each(SCENARIOS)("a send step racing a $name", (scenario) => {
         if (enrolled.outcome !== "enrolled") throw new Error(`not enrolled: ${enrolled.outcome}`);
         const { enrollmentId } = enrolled;
         const key = `${enrollmentId}:${stepId}`;
+        const planned = await plannedSend(db, enrollmentId);
         const deliveriesBefore = transport.deliveries.length;
 
         let exitCommittedAt = Number.NaN;
         const exitDb = withLatency(plan.exitLatency, { onTransactionCommitted: () => (exitCommittedAt = performance.now()) });
         const [send, exit] = await Promise.all([
-          pause(plan.sendAfter).then(() => callSendStep(enrollmentId, plan.sendLatency)),
+          pause(plan.sendAfter).then(() => callSendStep(planned, plan.sendLatency)),
           pause(plan.exitAfter).then(() => scenario.exit(exitDb, contact.id).then(() => null, (error: unknown) => error)),
         ]);
         // What a retry of the step (Inngest, a duplicate run) does afterwards:
         // its claim certainly begins after the exit committed.
-        const retry = await callSendStep(enrollmentId, []);
+        const retry = await callSendStep(planned, []);
 
         // An exit is never lost to the race: it commits, and ends the enrollment.
         expect(exit, "the exit failed").toBeNull();
@@ -175,6 +178,7 @@ describe.each([
     const contact = await makeContact(db);
     const enrolled = await enrollContact(db, { contactId: contact.id, sequenceId, source: "manual" });
     if (enrolled.outcome !== "enrolled") throw new Error(enrolled.outcome);
+    const planned = await plannedSend(db, enrolled.enrollmentId);
     const deliveriesBefore = transport.deliveries.length;
 
     const signal = () => {
@@ -202,7 +206,7 @@ describe.each([
       },
     });
     const exiting = exit(exitDb, contact.id, contact.email).then(() => null, (error: unknown) => error);
-    const sending = sendStep(sendDb, { enrollmentId: enrolled.enrollmentId, stepId }).then((outcome) => outcome, (error: unknown) => error);
+    const sending = sendStep(sendDb, planned).then((outcome) => outcome, (error: unknown) => error);
     const [exitError, sent] = await Promise.all([exiting, sending]);
 
     expect(exitError, "the exit failed").toBeNull();
@@ -210,4 +214,61 @@ describe.each([
     expect(sent).toMatchObject({ outcome: "stopped" });
     expect(transport.deliveries.length).toBe(deliveriesBefore);
   });
+});
+
+/**
+ * The same races with an edit of the live sequence published in the middle
+ * (lib/sequences/versions): the publish migrates the enrollment and bumps its
+ * version, so a send planned before it is refused ("replanned") and the run
+ * plans again. Still: nothing sent after the exit, nothing sent twice.
+ */
+const PUBLISH_RUNS = 60;
+describe.each(SCENARIOS)("a send step racing a $name and a publish", (scenario) => {
+  it(`never delivers after the exit, nor twice (${PUBLISH_RUNS} interleavings)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(arbInterleaving, arbPause, fc.boolean(), async (plan, publishAfter, delayEdit) => {
+        const contact = await makeContact(db);
+        const enrolled = await enrollContact(db, { contactId: contact.id, sequenceId, source: "manual" });
+        if (enrolled.outcome !== "enrolled") throw new Error(`not enrolled: ${enrolled.outcome}`);
+        const { enrollmentId } = enrolled;
+        const key = `${enrollmentId}:${stepId}`;
+        const planned = await plannedSend(db, enrollmentId);
+        const deliveriesBefore = transport.deliveries.length;
+
+        let exitCommittedAt = Number.NaN;
+        const exitDb = withLatency(plan.exitLatency, { onTransactionCommitted: () => (exitCommittedAt = performance.now()) });
+        // A content edit, or a delay edit that keeps the step due: either is a new version.
+        const publish = () =>
+          updateStep(db, { sequenceId, stepId, subject: "Hello {{firstName}}", body: delayEdit ? "Body" : `Body ${enrollmentId}`, delayAmount: 0, delayUnit: delayEdit ? "hours" : "minutes" });
+        const sendThenReplan = async () => {
+          const first = await callSendStep(planned, plan.sendLatency);
+          if (first.outcome?.outcome !== "replanned") return [first];
+          // What the run does next: plan again from the database, and send if still allowed.
+          const again = await planNextStep(db, { enrollmentId });
+          if (again.kind !== "step") return [first];
+          return [first, await callSendStep({ enrollmentId, stepId: again.stepId, version: again.version }, [])];
+        };
+        const [sends, exit] = await Promise.all([
+          pause(plan.sendAfter).then(sendThenReplan),
+          pause(plan.exitAfter).then(() => scenario.exit(exitDb, contact.id).then(() => null, (error: unknown) => error)),
+          pause(publishAfter).then(publish),
+        ]);
+        const retry = await callSendStep(planned, []);
+
+        expect(exit, "the exit failed").toBeNull();
+        expect((await db.enrollment.findUniqueOrThrow({ where: { id: enrollmentId } })).status).toBe(scenario.exitStatus);
+        const calls = [...sends, retry];
+        for (const call of calls) {
+          expect(call.error).toBeUndefined();
+          if (call.claimStartedAt > exitCommittedAt) expect(call.outcome?.outcome, "a claim begun after the exit committed went on to send").not.toBe("sent");
+        }
+        const delivered = transport.deliveries.slice(deliveriesBefore).filter((d) => d.key === key);
+        const sent = calls.filter((c) => c.outcome?.outcome === "sent");
+        expect(delivered).toHaveLength(sent.length);
+        expect(sent.length).toBeLessThanOrEqual(1);
+        expect(retry.outcome?.outcome).toBe("stopped");
+      }),
+      { numRuns: PUBLISH_RUNS, endOnFailure: true },
+    );
+  }, 300_000);
 });

@@ -179,8 +179,8 @@ describe("a sequence run", () => {
     const record = await db().stepSend.findFirstOrThrow({ where: { stepId: first.id } });
     expect(record).toMatchObject({ status: "failed", retryable: false, attempts: 1 });
     // Re-running the step (as an Inngest retry or a duplicate run would) sends nothing.
-    const { sendStep } = await import("../../lib/sequences/run-step");
-    expect(await sendStep(db(), { enrollmentId: record.enrollmentId, stepId: first.id })).toEqual({ outcome: "already_handled", status: "failed" });
+    const { advanceEnrollment } = await import("../../lib/sequences/run-step");
+    expect(await advanceEnrollment(db(), { enrollmentId: record.enrollmentId })).toMatchObject({ kind: "step", stepId: sequence.steps[1].id });
     expect(scripted.attempts).toHaveLength(1);
 
     // The run moves on: the later steps go out once each.
@@ -229,16 +229,20 @@ describe("a sequence run", () => {
     expect((await inbox(contact.email)).map((m) => m.subject)).toEqual(["One for Test", "Two", "Three"]);
   });
 
-  it("a step deleted while a contact waits for it is skipped and logged", async () => {
+  it("a step deleted behind the domain's back while a contact waits for it: the run moves on to the next step and logs the move", async () => {
+    const start = h.clock.now();
     const contact = await makeContact(db());
     const sequence = await threeSteps();
     await enroll(contact.id, sequence.id);
     await db().sequenceStep.update({ where: { id: sequence.steps[1].id }, data: { deletedAt: new Date() } });
 
     await h.executor.advance(10 * DAY);
-    expect((await inbox(contact.email)).map((m) => m.subject)).toEqual(["One for Test", "Three"]);
-    const skipped = await db().enrollmentEvent.findFirstOrThrow({ where: { contactId: contact.id, type: "step_skipped" } });
-    expect(skipped).toMatchObject({ reason: "step_deleted", stepId: sequence.steps[1].id });
+    const messages = await inbox(contact.email);
+    expect(messages.map((m) => m.subject)).toEqual(["One for Test", "Three"]);
+    // Its own delay (2 days) counted from the last send; never earlier.
+    expect(messages[1].createdAt.getTime() - start).toBe(2 * DAY);
+    const moved = await db().enrollmentEvent.findFirstOrThrow({ where: { contactId: contact.id, type: "step_moved" } });
+    expect(moved).toMatchObject({ reason: "step_deleted", stepId: sequence.steps[2].id, data: { fromStepId: sequence.steps[1].id } });
     expect((await db().enrollment.findFirstOrThrow({ where: { contactId: contact.id } })).status).toBe("completed");
   });
 });

@@ -12,6 +12,7 @@ import { AppError } from "../../lib/errors";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { exitContact } from "../../lib/sequences/exit-contact";
 import { sendStep } from "../../lib/sequences/run-step";
+import { plannedSend } from "../support/plan";
 import { contactListQuery, parseContactListParams, ZContactListParams, type TContactListParams } from "../../lib/validations/contact-list";
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
@@ -289,7 +290,7 @@ describe("contact timeline", () => {
 
     const sequence = await makeSequence(db, {
       name: "Trial onboarding",
-      steps: [{ subject: "Welcome" }, { subject: "Three things to try" }, { subject: "Last tips" }],
+      steps: [{ subject: "Welcome", delayAmount: 0 }, { subject: "Three things to try", delayAmount: 0 }, { subject: "Last tips", delayAmount: 0 }],
     });
     const upsell = await makeSequence(db, { name: "Upsell" });
     const trialTag = await db.tag.create({ data: { name: "trial" } });
@@ -298,11 +299,12 @@ describe("contact timeline", () => {
 
     await addTags(db, { contactIds: [contact.id], tagNames: ["trial"], source: "admin" });
     const enrollment = await db.enrollment.findFirstOrThrow({ where: { contactId: contact.id } });
-    expect(await sendStep(db, { enrollmentId: enrollment.id, stepId: sequence.steps[0].id })).toMatchObject({ outcome: "sent" });
-    expect(await sendStep(db, { enrollmentId: enrollment.id, stepId: sequence.steps[1].id })).toMatchObject({ outcome: "sent" });
+    expect(await sendStep(db, await plannedSend(db, enrollment.id))).toMatchObject({ outcome: "sent" });
+    expect(await sendStep(db, await plannedSend(db, enrollment.id))).toMatchObject({ outcome: "sent" });
     // The contact unsubscribed in a way that did not end the enrollment (a race): the send notices.
+    const last = await plannedSend(db, enrollment.id);
     await db.contact.update({ where: { id: contact.id }, data: { status: "unsubscribed" } });
-    expect(await sendStep(db, { enrollmentId: enrollment.id, stepId: sequence.steps[2].id })).toMatchObject({ outcome: "stopped" });
+    expect(await sendStep(db, last)).toMatchObject({ outcome: "stopped" });
     await enrollContact(db, { contactId: contact.id, sequenceId: upsell.id, source: "manual" });
 
     const timeline = await contactTimeline(db, contact.id);
@@ -325,12 +327,14 @@ describe("contact timeline", () => {
   });
 
   it("names manual enrollments and manual exits, and numbers steps among live steps", async () => {
-    const sequence = await makeSequence(db, { name: "Nurture", steps: [{ subject: "Old" }, { subject: "Kept" }] });
-    await db.sequenceStep.update({ where: { id: sequence.steps[0].id }, data: { deletedAt: new Date() } });
+    const sequence = await makeSequence(db, { name: "Nurture", steps: [{ subject: "Old", delayAmount: 0 }, { subject: "Kept" }] });
     const contact = await makeContact(db);
     await enrollContact(db, { contactId: contact.id, sequenceId: sequence.id, source: "manual" });
     const enrollment = await db.enrollment.findFirstOrThrow({ where: { contactId: contact.id } });
-    await sendStep(db, { enrollmentId: enrollment.id, stepId: sequence.steps[0].id }); // deleted: skipped
+    // Planned, then deleted directly in the database (no version migrated it): the claim notices.
+    const planned = await plannedSend(db, enrollment.id);
+    await db.sequenceStep.update({ where: { id: sequence.steps[0].id }, data: { deletedAt: new Date() } });
+    expect(await sendStep(db, planned)).toMatchObject({ outcome: "skipped", reason: "step_deleted" });
     await exitContact(db, { contactId: contact.id, sequenceId: sequence.id, reason: "removed", detail: "Removed by ops@example.com" });
 
     const { items } = await contactTimeline(db, contact.id);

@@ -6,6 +6,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { setTransport, type MailTransport } from "../../lib/email/transports";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { sendStep } from "../../lib/sequences/run-step";
+import { plannedSend } from "../support/plan";
 import { resetDb, testDb, waitForLockWaiters } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
@@ -44,7 +45,7 @@ describe("recording a send's outcome", () => {
     const sequence = await makeSequence(db);
     const enrolled = await enrollContact(db, { contactId: contact.id, sequenceId: sequence.id, source: "manual" });
     if (enrolled.outcome !== "enrolled") throw new Error(enrolled.outcome);
-    const input = { enrollmentId: enrolled.enrollmentId, stepId: sequence.steps[0].id };
+    const input = await plannedSend(db, enrolled.enrollmentId);
     const { transport, release, deliverEntered } = gatedTransport();
     setTransport(transport);
 

@@ -6,8 +6,8 @@ import { addStep } from "@/lib/sequences/step-mutations";
 import { ZAddStep } from "@/lib/validations/sequence";
 
 /** Appends a step to a sequence. */
-export const addStepAction = authedAction({ role: "marketer", schema: ZAddStep }, async (input, { db }) => {
-  const { id } = await addStep(db, input);
+export const addStepAction = authedAction({ role: "marketer", schema: ZAddStep }, async (input, { db, user }) => {
+  const { id } = await addStep(db, input, { publishedBy: user.email });
   revalidatePath(`/sequences/${input.sequenceId}`);
   return { id };
 });

@@ -6,8 +6,8 @@ import { deleteStep } from "@/lib/sequences/step-mutations";
 import { ZStepRef } from "@/lib/validations/sequence";
 
 /** Deletes a step (softly: its send history stays). */
-export const deleteStepAction = authedAction({ role: "marketer", schema: ZStepRef }, async (input, { db }) => {
-  await deleteStep(db, input);
+export const deleteStepAction = authedAction({ role: "marketer", schema: ZStepRef }, async (input, { db, user }) => {
+  await deleteStep(db, input, { publishedBy: user.email });
   revalidatePath(`/sequences/${input.sequenceId}`);
   return { deleted: true };
 });

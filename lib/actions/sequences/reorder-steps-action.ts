@@ -6,8 +6,8 @@ import { reorderSteps } from "@/lib/sequences/step-mutations";
 import { ZReorderSteps } from "@/lib/validations/sequence";
 
 /** Puts a sequence's steps in a new order. */
-export const reorderStepsAction = authedAction({ role: "marketer", schema: ZReorderSteps }, async (input, { db }) => {
-  const { stepIds } = await reorderSteps(db, input);
+export const reorderStepsAction = authedAction({ role: "marketer", schema: ZReorderSteps }, async (input, { db, user }) => {
+  const { stepIds } = await reorderSteps(db, input, { publishedBy: user.email });
   revalidatePath(`/sequences/${input.sequenceId}`);
   return { stepIds };
 });

@@ -6,8 +6,8 @@ import { updateStep } from "@/lib/sequences/step-mutations";
 import { ZUpdateStep } from "@/lib/validations/sequence";
 
 /** Saves a step's delay, subject and body. */
-export const updateStepAction = authedAction({ role: "marketer", schema: ZUpdateStep }, async (input, { db }) => {
-  await updateStep(db, input);
+export const updateStepAction = authedAction({ role: "marketer", schema: ZUpdateStep }, async (input, { db, user }) => {
+  await updateStep(db, input, { publishedBy: user.email });
   revalidatePath(`/sequences/${input.sequenceId}`);
   return { saved: true };
 });

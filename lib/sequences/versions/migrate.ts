@@ -1,0 +1,87 @@
+/**
+ * migrate(): where one live enrollment goes when a sequence moves from one
+ * version to the next. Pure; the preview and the publish both call it, so the
+ * plan applied is the plan previewed. The rules (docs/versions.md):
+ *  - a contact keeps the step it waits on, by identity, wherever it moved;
+ *  - a step inserted (or moved) behind a contact is not sent to it, and is
+ *    recorded as passed with that reason;
+ *  - a contact waiting on a deleted step moves to the next surviving step
+ *    after it, that step's delay counted from the last send; if that time
+ *    has passed it is sent at once;
+ *  - a changed delay is recomputed from the same anchor (the last send), the
+ *    same rule for everyone; overdue means sent at once;
+ *  - a changed schedule re-plans the same step in the new window;
+ *  - every time is planNextSend's: never before now, never outside the
+ *    schedule in the contact's zone;
+ *  - content edits need no move: a step's text is read when it is sent.
+ */
+import type { PlanClock, ScheduleContext } from "./due";
+import { inRunOrder, waitingStep, type EnrollmentState, type VersionStep } from "./plan";
+
+export type MigrationGroup = "unchanged" | "due_changed" | "moved_from_deleted" | "steps_added";
+export type PassReason = "inserted_behind" | "moved_behind";
+
+export type Migration = {
+  group: MigrationGroup;
+  from: { stepId: string; dueAt: Date } | null;
+  to: { stepId: string; dueAt: Date } | null;
+  /** The new due time has already passed: the run sends at once. */
+  overdue: boolean;
+  /** Steps this enrollment will not receive because of the edit, and why. */
+  passed: { stepId: string; reason: PassReason }[];
+};
+
+/** The only policy so far: the documented defaults. */
+export type MigrationPolicy = { insertedBehind: "skip" };
+export const DEFAULT_POLICY: MigrationPolicy = { insertedBehind: "skip" };
+
+export function migrate(
+  state: EnrollmentState,
+  vOld: readonly VersionStep[],
+  vNew: readonly VersionStep[],
+  _policy: MigrationPolicy,
+  clock: { now: Date; before: ScheduleContext; after: ScheduleContext },
+): Migration {
+  const at = (rules: ScheduleContext): PlanClock => ({ now: clock.now, rules });
+  const before = waitingStep(state, vOld, at(clock.before));
+  // Identity: under the new version the reference is the step waited on before.
+  const after = waitingStep({ ...state, waitingStepId: before?.step.id ?? state.waitingStepId }, vNew, at(clock.after));
+  const from = before && { stepId: before.step.id, dueAt: before.dueAt };
+  const to = after && { stepId: after.step.id, dueAt: after.dueAt };
+  const passed = newlyBehind(state, vOld, before?.step.id ?? null, vNew, after?.step.id ?? null);
+  // The delay alone has run out: sent at the next moment the schedule allows.
+  const overdue = after !== null && after.due.getTime() <= clock.now.getTime();
+
+  let group: MigrationGroup;
+  if (!from) group = to ? "steps_added" : "unchanged";
+  else if (!to || to.stepId !== from.stepId) group = "moved_from_deleted";
+  else group = to.dueAt.getTime() === from.dueAt.getTime() ? "unchanged" : "due_changed";
+  return { group, from, to, overdue, passed };
+}
+
+/** Live, unsent steps before the reference (null: the end) in run order. */
+function behind(state: EnrollmentState, steps: readonly VersionStep[], refId: string | null): Set<string> {
+  const ids = new Set<string>();
+  for (const step of inRunOrder(steps)) {
+    if (step.id === refId) break;
+    if (!step.deleted && !state.done.has(step.id)) ids.add(step.id);
+  }
+  return ids;
+}
+
+function newlyBehind(
+  state: EnrollmentState,
+  vOld: readonly VersionStep[],
+  oldRef: string | null,
+  vNew: readonly VersionStep[],
+  newRef: string | null,
+): Migration["passed"] {
+  const wasBehind = behind(state, vOld, oldRef);
+  const liveBefore = new Set(vOld.filter((s) => !s.deleted).map((s) => s.id));
+  const passed: Migration["passed"] = [];
+  for (const id of behind(state, vNew, newRef)) {
+    if (wasBehind.has(id)) continue;
+    passed.push({ stepId: id, reason: liveBefore.has(id) ? "moved_behind" : "inserted_behind" });
+  }
+  return passed;
+}
