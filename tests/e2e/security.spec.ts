@@ -96,7 +96,7 @@ test.describe("sign-in redirects", () => {
 
   for (const callbackUrl of offsite) {
     test(`callbackUrl ${JSON.stringify(callbackUrl)} ends on this site`, async ({ page, baseURL }) => {
-      await page.context().route(/evil\.example/, (route) => route.abort());
+      await page.context().route((url) => url.hostname.endsWith("evil.example"), (route) => route.abort());
       await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
       await page.getByLabel("Email").fill(USERS.viewer.email);
       await page.getByLabel("Password").fill(generatedPassword(USERS.viewer.email));
