@@ -9,6 +9,7 @@ import { parseActivityParams, ZActivityFilters, type TActivityParams } from "../
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
+import { plannedSend } from "../support/plan";
 
 process.env.STEPWISE_SIGNING_SECRET ??= "activity-log-test-secret-0123456789";
 const db = testDb();
@@ -33,7 +34,9 @@ async function arrange() {
   await enrollContact(db, { contactId: bob.id, sequenceId: webinar.id, source: "api" });
   await enrollContact(db, { contactId: bob.id, sequenceId: webinar.id, source: "api" }); // already_enrolled
   if (adaIn.outcome !== "enrolled") throw new Error("ada was not enrolled");
-  expect(await sendStep(db, { enrollmentId: adaIn.enrollmentId, stepId: onboarding.steps[0].id })).toMatchObject({ outcome: "sent" });
+  const adaFirst = await plannedSend(db, adaIn.enrollmentId);
+  expect(adaFirst.stepId).toBe(onboarding.steps[0].id);
+  expect(await sendStep(db, adaFirst)).toMatchObject({ outcome: "sent" });
   await exitContact(db, { contactId: bob.id, sequenceId: webinar.id, reason: "removed", detail: "Removed by test" });
   return { onboarding, webinar, ada, bob };
 }

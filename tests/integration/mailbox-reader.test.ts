@@ -16,6 +16,7 @@ import { resetDb, testDb } from "../support/db";
 import { startDovecot, type Dovecot } from "../support/dovecot";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
+import { plannedSend } from "../support/plan";
 import { startSmtpServer, type LoopbackSmtp } from "../support/smtp-server";
 
 process.env.STEPWISE_SIGNING_SECRET ??= "mailbox-reader-signing-secret-0123";
@@ -57,7 +58,9 @@ async function sentStepOne() {
   const sequence = await makeSequence(db, { exitOnReply: true, steps: [{ delayAmount: 0 }, { delayAmount: 1 }] });
   const enrolled = await enrollContact(db, { contactId: contact.id, sequenceId: sequence.id, source: "manual" });
   if (enrolled.outcome !== "enrolled") throw new Error(enrolled.outcome);
-  const outcome = await sendStep(db, { enrollmentId: enrolled.enrollmentId, stepId: sequence.steps[0].id });
+  const first = await plannedSend(db, enrolled.enrollmentId);
+  expect(first.stepId).toBe(sequence.steps[0].id);
+  const outcome = await sendStep(db, first);
   if (outcome.outcome !== "sent") throw new Error(JSON.stringify(outcome));
   const raw = smtp.accepted.at(-1)!.raw.replace(/\r\n[ \t]+/g, " ");
   const messageId = raw.match(/^Message-ID:\s*(<[^>]+>)/im)![1];

@@ -11,6 +11,7 @@ import { sendStep } from "../../lib/sequences/run-step";
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
+import { plannedSend } from "../support/plan";
 
 process.env.STEPWISE_SIGNING_SECRET ??= "message-id-test-signing-secret-0123";
 
@@ -40,7 +41,8 @@ async function sendFirstStep() {
   const sequence = await makeSequence(db);
   const enrolled = await enrollContact(db, { contactId: contact.id, sequenceId: sequence.id, source: "manual" });
   if (enrolled.outcome !== "enrolled") throw new Error(enrolled.outcome);
-  const input = { enrollmentId: enrolled.enrollmentId, stepId: sequence.steps[0].id };
+  const input = await plannedSend(db, enrolled.enrollmentId);
+  expect(input.stepId).toBe(sequence.steps[0].id);
   expect(await sendStep(db, input)).toMatchObject({ outcome: "sent" });
   return { contact, sequence, input };
 }
@@ -74,6 +76,6 @@ describe("Message-IDs of sent steps", () => {
     expect(result).toMatchObject({ matched: true, matchedSend: true });
     const reply = await db.inboundReply.findFirstOrThrow();
     expect(reply.contactId).toBe(contact.id);
-    expect(reply.stepSendId).toBe((await db.stepSend.findUniqueOrThrow({ where: { enrollmentId_stepId: input } })).id);
+    expect(reply.stepSendId).toBe((await db.stepSend.findUniqueOrThrow({ where: { enrollmentId_stepId: { enrollmentId: input.enrollmentId, stepId: input.stepId } } })).id);
   });
 });

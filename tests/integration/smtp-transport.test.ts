@@ -13,6 +13,7 @@ import { sendStep } from "../../lib/sequences/run-step";
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
+import { plannedSend } from "../support/plan";
 import { startSmtpServer, type LoopbackSmtp } from "../support/smtp-server";
 
 process.env.STEPWISE_SIGNING_SECRET ??= "smtp-transport-signing-secret-0123";
@@ -180,7 +181,9 @@ describe("the send path over real SMTP", () => {
     const sequence = await makeSequence(db);
     const result = await enrollContact(db, { contactId: contact.id, sequenceId: sequence.id, source: "manual" });
     if (result.outcome !== "enrolled") throw new Error(result.outcome);
-    return { contact, input: { enrollmentId: result.enrollmentId, stepId: sequence.steps[0].id } };
+    const input = await plannedSend(db, result.enrollmentId);
+    expect(input.stepId).toBe(sequence.steps[0].id);
+    return { contact, input };
   }
 
   it("sends once on 250 and records the Message-ID it sent", async () => {
@@ -190,7 +193,7 @@ describe("the send path over real SMTP", () => {
     expect(outcome.outcome).toBe("sent");
     expect(await sendStep(db, input)).toEqual({ outcome: "already_handled", status: "sent" });
     expect(smtp.accepted).toHaveLength(1);
-    const send = await db.stepSend.findUniqueOrThrow({ where: { enrollmentId_stepId: input } });
+    const send = await db.stepSend.findUniqueOrThrow({ where: { enrollmentId_stepId: { enrollmentId: input.enrollmentId, stepId: input.stepId } } });
     expect(unfolded(smtp.accepted[0].raw)).toContain(`Message-ID: <${send.messageId}>`);
   });
 
@@ -199,7 +202,7 @@ describe("the send path over real SMTP", () => {
     const { input } = await enrolled();
     smtp.behaviour.mailFrom = { kind: "reply", code: 451, text: "Try again later" };
     await expect(sendStep(db, input)).rejects.toBeInstanceOf(TransientDeliveryError);
-    const failed = await db.stepSend.findUniqueOrThrow({ where: { enrollmentId_stepId: input } });
+    const failed = await db.stepSend.findUniqueOrThrow({ where: { enrollmentId_stepId: { enrollmentId: input.enrollmentId, stepId: input.stepId } } });
     expect(failed).toMatchObject({ status: "failed", retryable: true });
 
     smtp.behaviour.mailFrom = { kind: "accept" };
@@ -226,7 +229,7 @@ describe("the send path over real SMTP", () => {
     const { input } = await enrolled();
     smtp.behaviour.data = behaviour;
     expect(await sendStep(db, input)).toMatchObject({ outcome: "failed" });
-    const send = await db.stepSend.findUniqueOrThrow({ where: { enrollmentId_stepId: input } });
+    const send = await db.stepSend.findUniqueOrThrow({ where: { enrollmentId_stepId: { enrollmentId: input.enrollmentId, stepId: input.stepId } } });
     expect(send).toMatchObject({ status: "failed", retryable: false });
     expect(send.error).toMatch(/outcome unknown/);
 
