@@ -1,4 +1,5 @@
 import { Inngest } from "inngest";
+import { inngestLogger } from "./logger";
 import { HideErrorDetails } from "./middleware/hide-error-details";
 
 /**
@@ -7,4 +8,4 @@ import { HideErrorDetails } from "./middleware/hide-error-details";
  * Inngest; INNGEST_DEV=1 (+ INNGEST_BASE_URL) for the dev server or the
  * repo's local executor.
  */
-export const inngest = new Inngest({ id: "stepwise", middleware: [HideErrorDetails] });
+export const inngest = new Inngest({ id: "stepwise", logger: inngestLogger, middleware: [HideErrorDetails] });

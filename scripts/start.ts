@@ -238,7 +238,8 @@ async function main() {
   cleanups.splice(1, 0, () => stopChild(server));
   server.on("exit", (code) => void shutdown(code ?? 0));
 
-  await waitFor(`${localUrl}/api/inngest`, server);
+  // Not /api/inngest: an unsigned request there is refused (and logged as one).
+  await waitFor(`${localUrl}/login`, server);
   if (executor) {
     // sync() logs "synced N function(s)" itself.
     await executor.sync();

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
+import { worstCaseBackoffMs } from "../../inngest/local-executor";
 import { startHarness, type Harness } from "../support/run-harness";
 
 // Nothing listens on port 1: every database call fails, as when PostgreSQL is down.
@@ -24,6 +25,8 @@ async function failedRunError(mode: "production" | "test"): Promise<string> {
   const data = { enrollmentId: randomUUID(), contactId: randomUUID(), sequenceId: randomUUID(), exitOnReply: false, runKey: randomUUID() };
   await h.executor.send({ name: "stepwise/enrollment.started", data });
   await h.executor.runUntilIdle();
+  // The run retries 5 times on Inngest's backoff table before it fails.
+  await h.executor.advance(worstCaseBackoffMs(5));
   const run = h.executor.runs().find((r) => (r.event.data as { runKey?: string }).runKey === data.runKey);
   expect(run?.status).toBe("failed");
   return JSON.stringify(run?.error);
