@@ -11,7 +11,7 @@ export async function ContactSendPlans({ contactId }: { contactId: string }) {
         <CardTitle>Planned sends</CardTitle>
       </CardHeader>
       <CardContent className="grid gap-4">
-        {plans.length === 0 ? <p className="text-sm text-muted-foreground">Not in any sequence right now.</p> : null}
+        {plans.length === 0 ? <p className="text-sm text-muted-foreground">No sends planned: the contact is not waiting in an active sequence.</p> : null}
         {plans.map((plan) => (
           <section key={plan.sequenceId} aria-label={`Planned sends in ${plan.sequenceName}`} className="grid gap-2">
             <h3 className="font-semibold">{plan.sequenceName}</h3>

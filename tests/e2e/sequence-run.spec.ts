@@ -28,7 +28,7 @@ test("enrolling a demo contact delivers step 1 to Sent mail; removing them stops
   const row = page.getByRole("row").filter({ hasText: email });
   await row.getByRole("button", { name: "Remove from sequence" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Remove" }).click();
-  await expect(row.getByText("removed")).toBeVisible();
+  await expect(row.getByText("Removed", { exact: true })).toBeVisible();
 
   // Days pass: nothing more arrives.
   await advanceExecutorClock(8 * DAY);
