@@ -42,6 +42,9 @@ function controlHeaders(): Record<string, string> {
 
 /** Moves the local executor's clock forward (sleeps end; the app keeps real time). */
 export async function advanceExecutorClock(ms: number) {
+  // The advance returns when every run has caught up, including the runs
+  // earlier tests started (dozens after the bulk-tag journeys): room for that.
+  test.info().setTimeout(test.info().timeout + 120_000);
   const port = process.env.E2E_CONTROL_PORT ?? "8391";
   const res = await fetch(`http://127.0.0.1:${port}/advance?ms=${ms}`, { method: "POST", headers: controlHeaders() });
   expect(res.ok).toBe(true);
