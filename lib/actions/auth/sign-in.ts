@@ -9,7 +9,9 @@ import { fieldErrorsOf } from "@/lib/validations/parse";
 const ZSignIn = z.object({
   email: z.email("Enter a valid email address"),
   password: z.string().min(1, "Enter your password"),
-  callbackUrl: z.string().max(4096).optional(),
+  // Where to go after signing in is a wish, not a field to correct: anything
+  // unusable (too long, not a string) means the default page, never a refusal.
+  callbackUrl: z.string().max(4096).optional().catch(undefined),
 });
 
 export type SignInState = { message?: string; fieldErrors?: Record<string, string[]> };
