@@ -28,6 +28,18 @@ function dueLater(plan: StepPlan): plan is Extract<StepPlan, { kind: "step" }> {
 }
 
 /**
+ * How long to wait for a planned step, measured on the app's clock from when
+ * the plan was made, in whole seconds rounded up (Inngest's resolution). Not
+ * an instant: an engine whose clock runs ahead of the app's, or that wakes
+ * a little early, would find an instant already past and wake the run at
+ * once, again and again, each wake-up refused by the claim as not due.
+ */
+function waitFor(plan: Extract<StepPlan, { kind: "step" }>): number {
+  const ms = Date.parse(plan.dueAt) - Date.parse(plan.plannedAt);
+  return Math.max(1, Math.ceil(ms / 1000)) * 1000;
+}
+
+/**
  * One run per enrollment: wait until the next step is due (or a publish of
  * its sequence), then plan again from the database and send it if due.
  * Cancellation by the contact.* events is an optimisation; the guarantee is
@@ -75,7 +87,7 @@ export const runEnrollment = inngest.createFunction(
       if (dueLater(plan)) {
         // A publish of this sequence wakes it early to re-plan; events sent
         // before this wait registered are not seen, hence the re-plan below.
-        await step.waitForEvent(`until-${n}`, { event: sequencePublished, match: "data.sequenceId", timeout: new Date(plan.dueAt) });
+        await step.waitForEvent(`until-${n}`, { event: sequencePublished, match: "data.sequenceId", timeout: waitFor(plan) });
       }
       plan = await step.run(`deliver-${n}`, () => advanceEnrollment(db, { enrollmentId }));
     }
