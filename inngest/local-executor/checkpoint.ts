@@ -1,3 +1,5 @@
+import { json } from "./event-api";
+import { sameSecret } from "./keys";
 import { logSafe } from "./request-guard";
 import type { PendingCall, Run } from "./run";
 import type { OutgoingOp } from "./types";
@@ -20,6 +22,39 @@ import type { OutgoingOp } from "./types";
  * - the queue item's attempts are reset (:657-673), so the request that
  *   checkpointed gets its full retries again.
  */
+
+/** What the `/v1/` API needs from the executor. */
+export interface ApiContext extends CheckpointContext {
+  /** What the SDK sends as `Authorization: Bearer` (its hashed signing key). */
+  hashedSigningKey: string;
+  /** Counts an accepted checkpoint (executor stats). */
+  checkpointed(): void;
+}
+
+/**
+ * The Inngest API under `/v1/`, authenticated as the SDK does it
+ * (`Authorization: Bearer <hashed signing key>`, SDK helpers/net.js). Only
+ * async checkpoints are implemented; anything else is refused loudly, so
+ * that an SDK feature the executor lacks shows instead of degrading.
+ */
+export async function handleApiRequest(ctx: ApiContext, req: Request, url: URL): Promise<Response> {
+  const bearer = /^Bearer (.+)$/.exec(req.headers.get("authorization") ?? "")?.[1] ?? "";
+  if (!sameSecret(bearer, ctx.hashedSigningKey)) return json(401, { error: "Unauthorized", status: 401 });
+  const checkpoint = /^\/v1\/checkpoint\/([^/]+)\/async\/?$/.exec(url.pathname);
+  if (req.method !== "POST" || !checkpoint) {
+    ctx.log(`NOT IMPLEMENTED: the app called the Inngest API ${logSafe(`${req.method} ${url.pathname}`)}`);
+    return json(501, { error: `the local executor does not implement ${req.method} ${url.pathname}`, status: 501 });
+  }
+  let body: unknown;
+  try {
+    body = await req.json();
+  } catch {
+    return json(400, { error: "invalid request body", status: 400 });
+  }
+  const answer = applyAsyncCheckpoint(ctx, decodeURIComponent(checkpoint[1]), body);
+  if (answer.status === 200) ctx.checkpointed();
+  return json(answer.status, answer.body);
+}
 
 /** What checkpointing needs from the executor. */
 export interface CheckpointContext {

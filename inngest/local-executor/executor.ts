@@ -1,9 +1,9 @@
 import { isManualClock, systemClock, type Clock } from "./clock";
 import { tableBackoffMs } from "./backoff";
-import { applyAsyncCheckpoint } from "./checkpoint";
+import { handleApiRequest } from "./checkpoint";
 import { ConcurrencyCounter, concurrencyBuckets } from "./concurrency";
 import { CronTable } from "./cron";
-import { handleEventApiRequest, json, startEventApiServer, type EventApiServer } from "./event-api";
+import { handleEventApiRequest, startEventApiServer, type EventApiServer } from "./event-api";
 import { MonotonicUlid, functionUuid, ulid } from "./ids";
 import { generateEventKey, generateSigningKey, hashSigningKey, sameSecret } from "./keys";
 import { EventLedger } from "./ledger";
@@ -250,31 +250,18 @@ export class LocalExecutor {
    * async checkpoints are implemented; anything else is refused loudly, so
    * that an SDK feature the executor lacks shows instead of degrading.
    */
-  async apiRequest(req: Request, url: URL): Promise<Response> {
-    const bearer = /^Bearer (.+)$/.exec(req.headers.get("authorization") ?? "")?.[1] ?? "";
-    if (!sameSecret(bearer, this.hashedSigningKey)) return json(401, { error: "Unauthorized", status: 401 });
-    const checkpoint = /^\/v1\/checkpoint\/([^/]+)\/async\/?$/.exec(url.pathname);
-    if (req.method !== "POST" || !checkpoint) {
-      this.log(`NOT IMPLEMENTED: the app called the Inngest API ${logSafe(`${req.method} ${url.pathname}`)}`);
-      return json(501, { error: `the local executor does not implement ${req.method} ${url.pathname}`, status: 501 });
-    }
-    let body: unknown;
-    try {
-      body = await req.json();
-    } catch {
-      return json(400, { error: "invalid request body", status: 400 });
-    }
-    const answer = applyAsyncCheckpoint(
+  apiRequest(req: Request, url: URL): Promise<Response> {
+    return handleApiRequest(
       {
         log: (msg) => this.log(msg),
         findRun: (id) => this.runMap.get(id),
         findCall: (qi) => this.callsInFlight.get(qi),
+        hashedSigningKey: this.hashedSigningKey,
+        checkpointed: () => void this.stats.checkpoints++,
       },
-      decodeURIComponent(checkpoint[1]),
-      body,
+      req,
+      url,
     );
-    if (answer.status === 200) this.stats.checkpoints++;
-    return json(answer.status, answer.body);
   }
 
   private ingest(event: StoredEvent, receivedId = this.ids.next(this.clock.now())): void {
