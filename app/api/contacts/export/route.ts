@@ -1,5 +1,6 @@
 import { requireUser } from "@/lib/auth/session";
 import { exportContactsCsv } from "@/lib/contacts/export";
+import { csvDownload } from "@/lib/api/csv-download";
 import { getDb } from "@/lib/db/client";
 import { httpStatusFor, isAppError } from "@/lib/errors";
 import { ZContactListParams } from "@/lib/validations/contact-list";
@@ -26,30 +27,5 @@ export async function GET(request: Request) {
 
   const db = getDb();
   const chunks = exportContactsCsv(db, params.data);
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { value, done } = await chunks.next();
-        if (done) controller.close();
-        else controller.enqueue(encoder.encode(value));
-      } catch (error) {
-        console.error("[export] contacts export failed", error);
-        controller.error(new Error("Export failed"));
-      }
-    },
-    async cancel() {
-      await chunks.return(undefined);
-    },
-  });
-
-  const date = new Date().toISOString().slice(0, 10);
-  return new Response(body, {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="contacts-${date}.csv"`,
-      "Cache-Control": "no-store",
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
+  return csvDownload(chunks, "contacts");
 }
