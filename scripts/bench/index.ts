@@ -1,5 +1,6 @@
 /**
- * `npm run bench` (all) or `npm run bench -- --only=bulk,stats`.
+ * `npm run bench` (all) or `npm run bench -- --only=bulk,stats`; options in
+ * lib/options.ts (`--scale=1m`, `--data-dir=<dir>`).
  * Prints one JSON line per benchmark, then a table. See docs/benchmarks.md.
  */
 import os from "node:os";
@@ -10,6 +11,7 @@ import { benchDelivery } from "./delivery";
 import { benchOptOut } from "./opt-out";
 import { startBenchCluster, type BenchCluster } from "./lib/database";
 import { sampleMemory } from "./lib/memory";
+import { benchOptions } from "./lib/options";
 import { formatTable, printJsonLine, type BenchResult } from "./lib/report";
 
 type Bench = (cluster: BenchCluster, log: (line: string) => void) => Promise<BenchResult | BenchResult[]>;
@@ -27,16 +29,15 @@ const BENCHES: Record<string, Bench> = {
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const load = () => os.loadavg().map((n) => n.toFixed(2)).join(" ");
 
-const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",").filter(Boolean);
-const selected = only ?? Object.keys(BENCHES);
+const selected = benchOptions.only ?? Object.keys(BENCHES);
 const unknown = selected.filter((name) => !BENCHES[name]);
 if (unknown.length) {
   log(`unknown benchmark(s): ${unknown.join(", ")}; known: ${Object.keys(BENCHES).join(", ")}`);
   process.exit(2);
 }
 
-log(`[bench] ${os.cpus().length} cpus, load ${load()}`);
-const cluster = await startBenchCluster(log);
+log(`[bench] ${os.cpus().length} cpus, load ${load()}, scale ${benchOptions.scale.name}`);
+const cluster = await startBenchCluster(log, benchOptions.dataDir);
 // Interrupted: stop PostgreSQL (and remove its files) before leaving.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {

@@ -31,9 +31,10 @@ export async function insertContacts(client: pg.Pool | pg.Client | pg.PoolClient
             ($3::text[])[1 + (i::bigint * 7919) % cardinality($3::text[])],
             ($4::text[])[1 + (i::bigint * 104729 / 7) % cardinality($4::text[])],
             (i * 7919) % 1000,
-            now() - make_interval(secs => (i * 317) % 31536000),
+            now() - make_interval(secs => ((i * 317) % 31536000)::int),
             now()
-     FROM generate_series(1, $1::int) AS i`,
+     -- bigint: at a million contacts i * 7919 no longer fits an int4.
+     FROM generate_series(1, $1::bigint) AS i`,
     [count, prefix, FIRST_NAMES, LAST_NAMES],
   );
 }

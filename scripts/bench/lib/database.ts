@@ -19,6 +19,8 @@ export type BenchCluster = {
   dropDatabase: (name: string) => Promise<void>;
   /** Runs SQL on the maintenance database (CHECKPOINT, settings). */
   admin: (sql: string) => Promise<void>;
+  /** Whether a database of this name exists (a kept cluster may hold one from an earlier run). */
+  hasDatabase: (name: string) => Promise<boolean>;
   stop: () => Promise<void>;
 };
 
@@ -30,10 +32,17 @@ export function urlFor(baseUrl: string, database: string): string {
   return url.toString();
 }
 
-export async function startBenchCluster(log: (line: string) => void): Promise<BenchCluster> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stepwise-bench-"));
+/**
+ * `keepDir`: the cluster lives there and survives `stop()`, so data sets
+ * built into it (see admin-queries' scale template) can be reused by the
+ * next run. Without it, a temporary directory removed at the end.
+ */
+export async function startBenchCluster(log: (line: string) => void, keepDir: string | null = null): Promise<BenchCluster> {
+  const dir = keepDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "stepwise-bench-"));
+  fs.mkdirSync(dir, { recursive: true });
   // The postgres user must reach it when we run as root (see embedded-postgres.ts).
   fs.chmodSync(dir, 0o755);
+  if (keepDir) log(`[bench] PostgreSQL cluster kept in ${keepDir}`);
   const server = await startEmbeddedPostgres({ dataDir: path.join(dir, "data"), database: MIGRATED, fsync: true, log });
   await migrateDeploy(server.url);
 
@@ -49,14 +58,26 @@ export async function startBenchCluster(log: (line: string) => void): Promise<Be
   return {
     migratedUrl: server.url,
     createDatabase: async (name, template = MIGRATED) => {
+      // A kept cluster may still hold it from an interrupted run.
+      await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
       return urlFor(server.url, name);
     },
     dropDatabase: (name) => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
     admin,
+    hasDatabase: async (name) => {
+      const client = new pg.Client({ connectionString: urlFor(server.url, "postgres") });
+      await client.connect();
+      try {
+        const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+        return rowCount === 1;
+      } finally {
+        await client.end();
+      }
+    },
     stop: async () => {
       await server.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (!keepDir) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
- * The admin-queries data set: 100,000 contacts, 300,000 enrollments and
- * 1,000,000 event-log rows, made set-based in a few statements. Shapes
+ * The admin-queries data set: at the default scale 100,000 contacts, 300,000
+ * enrollments and 1,000,000 event-log rows (ten times each at `--scale=1m`),
+ * made set-based in a few statements. Shapes
  * follow what the app writes: two tags per contact; each contact in 3 of 10
  * sequences of 3 steps; statuses mixed (40% active); sends for a prefix of
  * the steps; an "enrolled", a "step_sent"/"step_failed" per send and an
@@ -11,13 +12,32 @@
 import type pg from "pg";
 import { insertContacts, insertSequence } from "./data";
 
+/**
+ * A non-negative hash of a text, for picking by modulo. Widened first:
+ * hashtext can return -2^31, whose int4 abs() overflows (at 10M rows that
+ * happens about once in four runs).
+ */
+const HASH = (text: string) => `abs(hashtext(${text})::bigint)`;
+
 /** Steps sent so far: all 3 when completed, 0-2 when live, 1-2 when ended early. */
 const SENT_STEPS = (status: string, id: string) =>
-  `CASE WHEN ${status} = 'completed' THEN 3 WHEN ${status} IN ('active', 'paused') THEN abs(hashtext(${id})) % 3 ELSE 1 + abs(hashtext(${id})) % 2 END`;
+  `CASE WHEN ${status} = 'completed' THEN 3 WHEN ${status} IN ('active', 'paused') THEN ${HASH(id)} % 3 ELSE 1 + ${HASH(id)} % 2 END`;
 
-export const SCALE = { contacts: 100_000, sequences: 10, enrollmentsPerContact: 3, events: 1_000_000, tags: 30, steps: 3 };
+export type Scale = { name: string; contacts: number; sequences: number; enrollmentsPerContact: number; events: number; tags: number; steps: number };
 
-export async function buildScaleData(pool: pg.Pool, log: (line: string) => void): Promise<void> {
+const SCALES: Record<string, Scale> = {
+  "100k": { name: "100k", contacts: 100_000, sequences: 10, enrollmentsPerContact: 3, events: 1_000_000, tags: 30, steps: 3 },
+  "1m": { name: "1m", contacts: 1_000_000, sequences: 10, enrollmentsPerContact: 3, events: 10_000_000, tags: 30, steps: 3 },
+};
+
+/** `--scale=100k` (the default) or `--scale=1m`. */
+export function scaleNamed(name: string): Scale {
+  const scale = SCALES[name.toLowerCase()];
+  if (!scale) throw new Error(`unknown scale "${name}"; known: ${Object.keys(SCALES).join(", ")}`);
+  return scale;
+}
+
+export async function buildScaleData(pool: pg.Pool, scale: Scale, log: (line: string) => void): Promise<void> {
   const client = await pool.connect();
   try {
     // A throwaway data set, consistent by construction: no fsync wait per
@@ -30,18 +50,18 @@ export async function buildScaleData(pool: pg.Pool, log: (line: string) => void)
       await client.query(sql);
       log(`[stats] data: ${label} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     };
-    await insertContacts(client, SCALE.contacts, "scale");
-    for (let i = 0; i < SCALE.sequences; i++) await insertSequence(client, { name: `Sequence ${i + 1}`, steps: SCALE.steps });
+    await insertContacts(client, scale.contacts, "scale");
+    for (let i = 0; i < scale.sequences; i++) await insertSequence(client, { name: `Sequence ${i + 1}`, steps: scale.steps });
     await client.query(
       `INSERT INTO "Tag" ("id", "name") SELECT gen_random_uuid()::text, 'tag-' || t FROM generate_series(1, $1::int) AS t`,
-      [SCALE.tags],
+      [scale.tags],
     );
     // Each contact gets two tags, picked by a hash of its (random) id.
     await step("tags", `
       WITH t AS (SELECT "id", row_number() OVER (ORDER BY "name") - 1 AS k FROM "Tag")
       INSERT INTO "ContactTag" ("contactId", "tagId", "createdAt")
       SELECT c."id", t."id", now() FROM "Contact" c
-      JOIN t ON t.k IN (abs(hashtext(c."id")) % ${SCALE.tags}, abs(hashtext(c."id" || '/2')) % ${SCALE.tags})
+      JOIN t ON t.k IN (${HASH(`c."id"`)} % ${scale.tags}, ${HASH(`c."id" || '/2'`)} % ${scale.tags})
       ON CONFLICT DO NOTHING`);
 
     // Three sequences per contact; status, and how many steps were sent
@@ -51,8 +71,8 @@ export async function buildScaleData(pool: pg.Pool, log: (line: string) => void)
            s AS (SELECT "id", row_number() OVER (ORDER BY "name") - 1 AS k FROM "Sequence"),
            pairs AS (
              SELECT gen_random_uuid()::text AS "id", c."id" AS "contactId", s."id" AS "sequenceId", c."createdAt",
-                    abs(hashtext(c."id" || s."id")) % 100 AS h
-             FROM c JOIN s ON s.k IN (c.n % 10, (c.n + 3) % 10, (c.n + 6) % 10)
+                    ${HASH(`c."id" || s."id"`)} % 100 AS h
+             FROM c JOIN s ON s.k IN (c.n % ${scale.sequences}, (c.n + 3) % ${scale.sequences}, (c.n + 6) % ${scale.sequences})
            ),
            statused AS (
              SELECT *, CASE WHEN h < 40 THEN 'active' WHEN h < 42 THEN 'paused' WHEN h < 72 THEN 'completed' WHEN h < 84 THEN 'removed'
@@ -74,7 +94,7 @@ export async function buildScaleData(pool: pg.Pool, log: (line: string) => void)
       WITH sent AS (SELECT e.*, ${SENT_STEPS(`e."status"::text`, `e."id"`)} AS k FROM "Enrollment" e)
       INSERT INTO "StepSend" ("id", "enrollmentId", "stepId", "status", "messageId", "claimedAt", "sentAt")
       SELECT gen_random_uuid()::text, sent."id", st."id",
-             CASE WHEN abs(hashtext(sent."id" || st."id")) % 100 = 0 THEN 'failed'::"SendStatus" ELSE 'sent'::"SendStatus" END,
+             CASE WHEN ${HASH(`sent."id" || st."id"`)} % 100 = 0 THEN 'failed'::"SendStatus" ELSE 'sent'::"SendStatus" END,
              sent."id" || '.' || st."id" || '@bench', sent."enrolledAt" + st."position" * interval '1 day', sent."enrolledAt" + st."position" * interval '1 day'
       FROM sent JOIN "SequenceStep" st ON st."sequenceId" = sent."sequenceId" AND st."position" < sent.k`);
 
@@ -89,16 +109,17 @@ export async function buildScaleData(pool: pg.Pool, log: (line: string) => void)
     await step("exit events", `
       INSERT INTO "EnrollmentEvent" ("type", "contactId", "sequenceId", "enrollmentId", "reason", "createdAt")
       SELECT 'exited', "contactId", "sequenceId", "id", "exitReason"::text, "exitedAt" FROM "Enrollment" WHERE "exitedAt" IS NOT NULL`);
-    // Top up to exactly 1,000,000 with skips of the next step of ended enrollments (as a run logs them).
+    // Top up to exactly scale.events with skips of the next step of ended enrollments (as a run logs them).
     const { rows: [{ n }] } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "EnrollmentEvent"`);
-    if (n > SCALE.events) throw new Error(`the data set has ${n} events, more than ${SCALE.events}`);
+    log(`[stats] data: ${n} events before the top-up to ${scale.events}`);
+    if (n > scale.events) throw new Error(`the data set has ${n} events, more than ${scale.events}`);
     await client.query(
       `INSERT INTO "EnrollmentEvent" ("type", "contactId", "sequenceId", "enrollmentId", "stepId", "reason", "createdAt")
        SELECT 'step_skipped', e."contactId", e."sequenceId", e."id", st."id", 'enrollment_' || e."status", e."exitedAt"
        FROM "Enrollment" e JOIN "SequenceStep" st ON st."sequenceId" = e."sequenceId" AND st."position" = e."currentStepIndex"
        WHERE e."status" IN ('removed', 'opted_out', 'replied', 'bounced')
        ORDER BY e."id" LIMIT $1`,
-      [SCALE.events - n],
+      [scale.events - n],
     );
     // The stats panel's running totals (their triggers were off), as the migration computes them.
     await step("counters", `
