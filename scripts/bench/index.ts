@@ -5,6 +5,7 @@
  */
 import os from "node:os";
 import { benchAdminQueries } from "./admin-queries";
+import { benchAppMemory } from "./app-memory";
 import { benchBulkEnroll } from "./bulk-enroll";
 import { benchContention } from "./contention";
 import { benchDelivery } from "./delivery";
@@ -24,6 +25,8 @@ const BENCHES: Record<string, Bench> = {
   contention: benchContention,
   delivery: benchDelivery,
   optout: benchOptOut,
+  // Last: it builds and starts the whole app (several minutes).
+  appmemory: benchAppMemory,
 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
