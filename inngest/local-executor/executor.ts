@@ -3,6 +3,7 @@ import { tableBackoffMs } from "./backoff";
 import { handleApiRequest } from "./checkpoint";
 import { ConcurrencyCounter, concurrencyBuckets } from "./concurrency";
 import { CronTable } from "./cron";
+import { Gcra, checkRateLimit, throttleBucket } from "./flow-control";
 import { handleEventApiRequest, startEventApiServer, type EventApiServer } from "./event-api";
 import { MonotonicUlid, functionUuid, ulid } from "./ids";
 import { generateEventKey, generateSigningKey, hashSigningKey, sameSecret } from "./keys";
@@ -28,6 +29,7 @@ import { createTransport, type AppTransport } from "./transport";
 import type { EventPayload, FunctionConfig, RunInfo, ServeHandlers, StoredEvent } from "./types";
 import { checkFunctionConfig, type ConcurrencyLimit } from "./validate";
 import { RunWaiters } from "./waiters";
+import { RecentEvents, WAIT_LOOKBACK_MS } from "./waits";
 
 export interface LocalExecutorOptions {
   /** Defaults to the `app_id` the app reports at sync. */
@@ -61,6 +63,12 @@ export interface LocalExecutorOptions {
    * ManualClock too: tests advance the clock through it.
    */
   retryDelayMs?: (attempt: number) => number;
+  /**
+   * How long after its receipt an event may still resume a wait registered
+   * later. Default 5 s, the real server's bound (waits.ts); 0 models a server
+   * that processed the event before the wait existed.
+   */
+  waitLookbackMs?: number;
   /** HTTP mode only. Default 5 minutes. */
   requestTimeoutMs?: number;
 }
@@ -91,6 +99,11 @@ export class LocalExecutor {
   private readonly ids = new MonotonicUlid();
   private readonly fnConcurrency = new Map<string, ConcurrencyLimit[]>();
   private readonly slots = new ConcurrencyCounter();
+  /** rateLimit and idempotency buckets (drop), throttle buckets (delay): flow-control.ts. */
+  private readonly rateLimits = new Gcra();
+  private readonly throttles = new Gcra();
+  /** Events of the last few seconds, for waits registered after them (waits.ts). */
+  private readonly recent = new RecentEvents(WAIT_LOOKBACK_MS);
   private readonly crons = new CronTable();
   private readonly ledger = new EventLedger();
   private readonly runMap = new Map<string, Run>();
@@ -109,6 +122,8 @@ export class LocalExecutor {
   private readonly opContext: OpContext = {
     now: () => this.clock.now(),
     log: (msg) => this.log(msg),
+    recent: this.recent,
+    resumeWait: (run, stepId, event) => this.resumeWait(run, stepId, event),
     retryDelayMs: (attempt) => this.retryDelayMs(attempt),
     scheduleCall: (run, stepId, attempt, dueAt) => this.scheduleCall(run, stepId, attempt, dueAt),
     scheduleDiscovery: (run) => this.scheduleDiscovery(run),
@@ -123,11 +138,12 @@ export class LocalExecutor {
     now: () => this.clock.now(),
     log: (msg) => this.log(msg),
     ledger: this.ledger,
+    recent: this.recent,
     functions: () => this.fns.values(),
     runs: () => this.runMap.values(),
-    startRun: (fn, event) => this.startRun(fn, event),
+    scheduleRun: (fn, event) => this.scheduleRun(fn, event),
     cancelRun: (run, cause) => this.cancelRun(run, cause),
-    scheduleDiscovery: (run) => this.scheduleDiscovery(run),
+    resumeWait: (run, stepId, event) => this.resumeWait(run, stepId, event),
   };
 
   constructor(opts: LocalExecutorOptions) {
@@ -138,6 +154,7 @@ export class LocalExecutor {
     this.eventKey = opts.eventKey ?? generateEventKey();
     this.checkpointing = opts.checkpointing ?? true;
     this.concurrency = Math.max(1, opts.concurrency ?? 4);
+    this.recent.windowMs = Math.max(0, opts.waitLookbackMs ?? WAIT_LOOKBACK_MS);
     this.log = opts.log ?? (() => {});
     this.retryDelayMs = opts.retryDelayMs ?? ((attempt) => tableBackoffMs(attempt));
     this.transport = createTransport({ ...opts, signingKey: this.signingKey });
@@ -270,10 +287,18 @@ export class LocalExecutor {
 
   // ---------------------------------------------------------------- runs
 
+  /** A triggered start: rateLimit and idempotency may drop it before any run exists. */
+  private scheduleRun(fn: FunctionConfig, event: StoredEvent): void {
+    const decision = checkRateLimit(this.rateLimits, fn, event, this.clock.now());
+    if (decision.reason) this.log(`${fn.id}: ${logSafe(decision.reason)}`);
+    if (decision.start) this.startRun(fn, event);
+  }
+
   private startRun(fn: FunctionConfig, event: StoredEvent, parent?: Run["parent"]): Run {
     const now = this.clock.now();
     const run = new Run({ id: this.ids.next(now), fn, event, startedAt: now, index: this.runMap.size, parent });
     run.concurrency = concurrencyBuckets(fn.id, this.fnConcurrency.get(fn.id) ?? [], event);
+    run.throttle = throttleBucket(fn, event);
     this.runMap.set(run.id, run);
     this.log(`run ${run.id} started: ${fn.id} for ${logSafe(event.name)}`);
     this.scheduleCall(run, DISCOVERY, 0, now);
@@ -330,6 +355,29 @@ export class LocalExecutor {
     this.log(`run ${run.id} cancelled by ${logSafe(cause.name)} ${logSafe(cause.id)}`);
     this.afterFinish(run);
     this.emitInternal(INTERNAL_EVENTS.cancelled, { function_id: run.fn.id, run_id: run.id, event: run.event });
+  }
+
+  private resumeWait(run: Run, stepId: string, event: StoredEvent): void {
+    if (!run.waits.delete(stepId)) return;
+    run.memoize(stepId, "WaitForEvent", { data: event });
+    this.scheduleDiscovery(run);
+  }
+
+  /**
+   * Whether a call may be made now: a free slot in each of the run's
+   * concurrency buckets, and for a run that has not started yet, its
+   * throttle. A throttled start waits in order until the bucket admits it
+   * (queue/backlog.go:190-215, lease_item.go:183); nothing is dropped, and
+   * only starts are throttled. Nothing is consumed unless both pass.
+   */
+  private canStart(run: Run): boolean | number {
+    if (!this.slots.hasSlot(run)) return false;
+    const throttle = run.throttle;
+    if (!throttle) return true;
+    const now = this.clock.now();
+    if (!this.throttles.take(throttle.key, now, throttle.rate)) return this.throttles.admitAt(throttle.key, now, throttle.rate);
+    run.throttle = undefined;
+    return true;
   }
 
   /** Resumes a parent waiting in `step.invoke`, and wakes `waitForRun` callers. */
@@ -454,7 +502,7 @@ export class LocalExecutor {
       const now = this.clock.now();
       this.processTimers(now);
       while (this.inFlight.size < this.concurrency) {
-        const next = this.calls.takeDue(now, (run) => this.slots.hasSlot(run));
+        const next = this.calls.takeDue(now, (run) => this.canStart(run));
         if (!next) break;
         this.dispatch(next.run, next.call);
       }

@@ -1,4 +1,5 @@
 import type { ConcurrencyBucket } from "./concurrency";
+import type { ThrottleBucket } from "./flow-control";
 import type { FunctionConfig, RunInfo, RunStatus, StepRecord, StepResult, StoredEvent } from "./types";
 
 /** The discovery "step id": asks the SDK to run the function and report new ops. */
@@ -77,6 +78,8 @@ export class Run {
   readonly invokes = new Map<string, InvokeState>();
   /** Function concurrency buckets, keys evaluated when the run was scheduled (concurrency.ts). */
   concurrency: ConcurrencyBucket[] = [];
+  /** The throttle its start waits for, until it has started (flow-control.ts). */
+  throttle?: ThrottleBucket;
   /** A step finished while a discovery was in flight: discover again after it. */
   rediscover = false;
   /**
