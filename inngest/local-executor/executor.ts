@@ -350,6 +350,7 @@ export class LocalExecutor {
 
   private resumeWait(run: Run, stepId: string, event: StoredEvent): void {
     if (!run.waits.delete(stepId)) return;
+    run.resumedBy.add(event);
     run.memoize(stepId, "WaitForEvent", { data: event });
     this.scheduleDiscovery(run);
   }

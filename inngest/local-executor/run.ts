@@ -75,6 +75,8 @@ export class Run {
   readonly inFlight = new Set<string>();
   readonly sleeps = new Map<string, SleepState>();
   readonly waits = new Map<string, WaitState>();
+  /** Events that resumed a wait of this run: they are never matched against its later waits (waits.ts). */
+  readonly resumedBy = new Set<StoredEvent>();
   readonly invokes = new Map<string, InvokeState>();
   /** Function concurrency buckets, keys evaluated when the run was scheduled (concurrency.ts). */
   concurrency: ConcurrencyBucket[] = [];

@@ -95,9 +95,12 @@ export function registerWait(ctx: WaitContext, run: Run, op: OutgoingOp): void {
   // The first event that matches wins (the pause is consumed once, executor.go:5463-5467).
   // Not the run's own trigger: its pauses are looked up while the run is
   // being scheduled (runner.go:282-361), before the run made any request *(inferred)*.
+  // Nor an event that already resumed a wait of this run: the server matches
+  // an event once, against the pauses that exist when it is processed, and
+  // this wait was registered after that (it follows from the resume).
   const early = ctx.recent
     .matchable(now)
-    .find((event) => event !== run.event && waitMatches(wait, run, event, ctx.log));
+    .find((event) => event !== run.event && !run.resumedBy.has(event) && waitMatches(wait, run, event, ctx.log));
   if (early) {
     ctx.log(`run ${run.id}: ${logSafe(early.name)} ${logSafe(early.id)} arrived shortly before the wait; it resumes it`);
     ctx.resumeWait(run, op.id, early);

@@ -63,6 +63,18 @@ describe("waitForEvent", () => {
     expect(onlyRun("waiter").status).toBe("waiting");
   });
 
+  it("an event resumes one wait of a run: the run's next wait, registered right after, does not see it again", async () => {
+    await executor.send({ name: "test/two-waits" });
+    await executor.runUntilIdle();
+    await executor.send({ name: "test/reply", data: { text: "one" } });
+    await executor.runUntilIdle();
+    expect(onlyRun("two-waits").status).toBe("waiting");
+    clock.advance(SECOND);
+    await executor.send({ name: "test/reply", data: { text: "two" } });
+    await executor.runUntilIdle();
+    expect(onlyRun("two-waits")).toMatchObject({ status: "completed", output: { first: "one", second: "two" } });
+  });
+
   it("with waitLookbackMs 0 (the server's fast path) an earlier event never resumes it", async () => {
     await executor.stop();
     await connect({ waitLookbackMs: 0 });
