@@ -1,4 +1,4 @@
-import { evaluateCel } from "./cel";
+import { celKeyString } from "./cel";
 import type { Run } from "./run";
 import type { StoredEvent } from "./types";
 import type { ConcurrencyLimit } from "./validate";
@@ -18,18 +18,14 @@ export interface ConcurrencyBucket {
 
 /**
  * Keys are evaluated once, when the run is scheduled, from its trigger event
- * (executor.go:1345-1348; queue/item.go:684-730). A key that fails to
- * evaluate becomes fmt.Sprintf("%v", nil) = "<nil>": every such run shares
- * one bucket (concurrency.go:249-262 `Evaluate`).
+ * (executor.go:1345-1348; queue/item.go:684-730), formatted with "%v"
+ * (concurrency.go:249-262 `Evaluate`): a missing key evaluates to false (D7),
+ * so every run without it shares the bucket "false"; one that fails to
+ * evaluate shares "<nil>".
  */
 export function concurrencyBuckets(functionId: string, limits: ConcurrencyLimit[], event: StoredEvent): ConcurrencyBucket[] {
   return limits.map(({ limit, key, scope }) => {
-    let evaluated = "";
-    if (key) {
-      const outcome = evaluateCel(key, { event });
-      const value = outcome.ok ? outcome.value : undefined;
-      evaluated = typeof value === "string" ? value : value === undefined || value === null ? "<nil>" : String(value);
-    }
+    const evaluated = key ? celKeyString(key, { event }) : "";
     // util.ConcurrencyKey(scope, scopeID, evaluated): the fn scope is per function.
     const owner = scope === "fn" ? `fn:${functionId}` : scope;
     return { bucket: `${owner}:${evaluated}`, limit };

@@ -2,32 +2,26 @@ import { isManualClock, systemClock, type Clock } from "./clock";
 import { tableBackoffMs } from "./backoff";
 import { handleApiRequest } from "./checkpoint";
 import { ConcurrencyCounter, concurrencyBuckets } from "./concurrency";
+import { AppCalls } from "./calls";
 import { CronTable } from "./cron";
+import { Gcra, checkRateLimit, throttleBucket } from "./flow-control";
 import { handleEventApiRequest, startEventApiServer, type EventApiServer } from "./event-api";
-import { MonotonicUlid, functionUuid, ulid } from "./ids";
+import { MonotonicUlid, ulid } from "./ids";
 import { generateEventKey, generateSigningKey, hashSigningKey, sameSecret } from "./keys";
 import { EventLedger } from "./ledger";
 import { RealTimeLoop } from "./loop";
-import { applyOp, type OpContext } from "./ops";
-import {
-  INTERNAL_EVENTS,
-  buildCallBody,
-  describeCall,
-  describeError,
-  readCallResponse,
-  readSyncResponse,
-  serializeThrown,
-  type CallFailure,
-  type CallOutcome,
-} from "./protocol";
+import type { OpContext } from "./ops";
+import { INTERNAL_EVENTS, describeError } from "./protocol";
 import { CallQueue, TimerIndex } from "./queues";
 import { logSafe, type Refusal } from "./request-guard";
 import { routeEvent, type RoutingContext } from "./routing";
-import { DISCOVERY, Run, type PendingCall } from "./run";
+import { DISCOVERY, Run } from "./run";
+import { syncApp } from "./sync";
 import { createTransport, type AppTransport } from "./transport";
 import type { EventPayload, FunctionConfig, RunInfo, ServeHandlers, StoredEvent } from "./types";
-import { checkFunctionConfig, type ConcurrencyLimit } from "./validate";
+import type { ConcurrencyLimit } from "./validate";
 import { RunWaiters } from "./waiters";
+import { RecentEvents, WAIT_LOOKBACK_MS } from "./waits";
 
 export interface LocalExecutorOptions {
   /** Defaults to the `app_id` the app reports at sync. */
@@ -61,6 +55,12 @@ export interface LocalExecutorOptions {
    * ManualClock too: tests advance the clock through it.
    */
   retryDelayMs?: (attempt: number) => number;
+  /**
+   * How long after its receipt an event may still resume a wait registered
+   * later. Default 5 s, the real server's bound (waits.ts); 0 models a server
+   * that processed the event before the wait existed.
+   */
+  waitLookbackMs?: number;
   /** HTTP mode only. Default 5 minutes. */
   requestTimeoutMs?: number;
 }
@@ -78,8 +78,6 @@ export class LocalExecutor {
   private readonly hashedSigningKey: string;
   /** Requests made to the app's serve endpoint, and checkpoints the SDK made. */
   readonly stats = { requests: 0, checkpoints: 0 };
-  /** Requests to the app in flight, by the `qi_id` they carry. */
-  private readonly callsInFlight = new Map<string, { run: Run; call: PendingCall }>();
   private appId?: string;
   private readonly transport: AppTransport;
   private readonly concurrency: number;
@@ -89,17 +87,19 @@ export class LocalExecutor {
   private readonly fns = new Map<string, FunctionConfig>();
   /** Run ids and the ids events get on receipt, in one order (D1). */
   private readonly ids = new MonotonicUlid();
-  private readonly fnConcurrency = new Map<string, ConcurrencyLimit[]>();
+  private fnConcurrency = new Map<string, ConcurrencyLimit[]>();
   private readonly slots = new ConcurrencyCounter();
+  /** rateLimit and idempotency buckets (drop), throttle buckets (delay): flow-control.ts. */
+  private readonly rateLimits = new Gcra();
+  private readonly throttles = new Gcra();
+  /** Events of the last few seconds, for waits registered after them (waits.ts). */
+  private readonly recent = new RecentEvents(WAIT_LOOKBACK_MS);
   private readonly crons = new CronTable();
   private readonly ledger = new EventLedger();
   private readonly runMap = new Map<string, Run>();
   private readonly calls = new CallQueue();
   private readonly timers = new TimerIndex();
 
-  private readonly inFlight = new Set<Promise<void>>();
-  /** Wakes the drain loop when a request finishes. */
-  private requestFinished?: () => void;
   private seq = 0;
   private draining?: Promise<void>;
   private readonly loop: RealTimeLoop;
@@ -109,25 +109,31 @@ export class LocalExecutor {
   private readonly opContext: OpContext = {
     now: () => this.clock.now(),
     log: (msg) => this.log(msg),
+    recent: this.recent,
+    resumeWait: (run, stepId, event) => this.resumeWait(run, stepId, event),
     retryDelayMs: (attempt) => this.retryDelayMs(attempt),
     scheduleCall: (run, stepId, attempt, dueAt) => this.scheduleCall(run, stepId, attempt, dueAt),
     scheduleDiscovery: (run) => this.scheduleDiscovery(run),
     completeRun: (run, output) => this.completeRun(run, output),
     failRun: (run, error) => this.failRun(run, error),
-    retryOrFail: (run, call, failure) => this.retryOrFail(run, call, failure),
+    retryOrFail: (run, call, failure) => this.appCalls.retryOrFail(run, call, failure),
     startInvoked: (run, stepId, functionId, data) => this.startInvoked(run, stepId, functionId, data),
   };
+
+  /** Requests to the app in flight, and what their answers do (calls.ts). */
+  private readonly appCalls: AppCalls;
 
   /** The executor internals that event routing (routing.ts) may use. */
   private readonly routing: RoutingContext = {
     now: () => this.clock.now(),
     log: (msg) => this.log(msg),
     ledger: this.ledger,
+    recent: this.recent,
     functions: () => this.fns.values(),
     runs: () => this.runMap.values(),
-    startRun: (fn, event) => this.startRun(fn, event),
+    scheduleRun: (fn, event) => this.scheduleRun(fn, event),
     cancelRun: (run, cause) => this.cancelRun(run, cause),
-    scheduleDiscovery: (run) => this.scheduleDiscovery(run),
+    resumeWait: (run, stepId, event) => this.resumeWait(run, stepId, event),
   };
 
   constructor(opts: LocalExecutorOptions) {
@@ -138,9 +144,26 @@ export class LocalExecutor {
     this.eventKey = opts.eventKey ?? generateEventKey();
     this.checkpointing = opts.checkpointing ?? true;
     this.concurrency = Math.max(1, opts.concurrency ?? 4);
+    this.recent.windowMs = Math.max(0, opts.waitLookbackMs ?? WAIT_LOOKBACK_MS);
     this.log = opts.log ?? (() => {});
     this.retryDelayMs = opts.retryDelayMs ?? ((attempt) => tableBackoffMs(attempt));
     this.transport = createTransport({ ...opts, signingKey: this.signingKey });
+    this.appCalls = new AppCalls({
+      clock: this.clock,
+      transport: this.transport,
+      checkpointing: this.checkpointing,
+      stats: this.stats,
+      slots: this.slots,
+      timers: this.timers,
+      ops: this.opContext,
+      log: (msg) => this.log(msg),
+      retryDelayMs: (attempt) => this.retryDelayMs(attempt),
+      scheduleCall: (run, stepId, attempt, dueAt) => this.scheduleCall(run, stepId, attempt, dueAt),
+      scheduleDiscovery: (run) => this.scheduleDiscovery(run),
+      completeRun: (run, output) => this.completeRun(run, output),
+      failRun: (run, error) => this.failRun(run, error),
+      settled: () => this.waiters.notify(),
+    });
     this.loop = new RealTimeLoop({
       tick: () => this.tick(),
       nextDueTime: () => this.nextDueTime(true),
@@ -151,28 +174,13 @@ export class LocalExecutor {
 
   // ---------------------------------------------------------------- sync
 
-  /** In-band sync: PUT to the serve endpoint, which answers with its function configs. */
+  /** In-band sync: the app's function configs, checked as the real server checks them (sync.ts). */
   async sync(): Promise<FunctionConfig[]> {
-    const body = JSON.stringify({ url: this.transport.serveUrl });
-    const res = await this.transport.request("PUT", {}, body, { "x-inngest-sync-kind": "in_band" });
-    const { appId, functions } = await readSyncResponse(res);
-    const checks = functions.map((fn) => ({ fn, check: checkFunctionConfig(fn) }));
-    const refused = checks.flatMap(({ fn, check }) => check.errors.map((error) => `${fn.id}: ${error}`));
-    if (refused.length > 0) {
-      // The real server refuses the sync (function.go:419-543); so do we, listing every reason.
-      throw new Error(`sync refused:\n  ${refused.join("\n  ")}`);
-    }
-    for (const { fn, check } of checks) for (const warning of check.warnings) this.log(`WARNING ${fn.id} ${warning}`);
+    const { appId, functions, concurrency, crons } = await syncApp(this.transport, this.log);
     this.appId ??= appId;
     this.fns.clear();
-    this.fnConcurrency.clear();
-    for (const { fn, check } of checks) {
-      this.fns.set(fn.id, fn);
-      this.fnConcurrency.set(fn.id, check.concurrency);
-    }
-    const crons = functions.flatMap((fn) =>
-      fn.triggers.flatMap((trigger) => ("cron" in trigger ? [{ functionId: fn.id, cron: trigger.cron }] : [])),
-    );
+    for (const fn of functions) this.fns.set(fn.id, fn);
+    this.fnConcurrency = concurrency;
     this.crons.reset(crons, this.clock.now());
     this.log(`synced ${functions.length} function(s): ${functions.map((f) => f.id).join(", ")}`);
     this.loop.wake();
@@ -255,7 +263,7 @@ export class LocalExecutor {
       {
         log: (msg) => this.log(msg),
         findRun: (id) => this.runMap.get(id),
-        findCall: (qi) => this.callsInFlight.get(qi),
+        findCall: (qi) => this.appCalls.find(qi),
         hashedSigningKey: this.hashedSigningKey,
         checkpointed: () => void this.stats.checkpoints++,
       },
@@ -270,10 +278,18 @@ export class LocalExecutor {
 
   // ---------------------------------------------------------------- runs
 
+  /** A triggered start: rateLimit and idempotency may drop it before any run exists. */
+  private scheduleRun(fn: FunctionConfig, event: StoredEvent): void {
+    const decision = checkRateLimit(this.rateLimits, fn, event, this.clock.now());
+    if (decision.reason) this.log(`${fn.id}: ${logSafe(decision.reason)}`);
+    if (decision.start) this.startRun(fn, event);
+  }
+
   private startRun(fn: FunctionConfig, event: StoredEvent, parent?: Run["parent"]): Run {
     const now = this.clock.now();
     const run = new Run({ id: this.ids.next(now), fn, event, startedAt: now, index: this.runMap.size, parent });
     run.concurrency = concurrencyBuckets(fn.id, this.fnConcurrency.get(fn.id) ?? [], event);
+    run.throttle = throttleBucket(fn, event);
     this.runMap.set(run.id, run);
     this.log(`run ${run.id} started: ${fn.id} for ${logSafe(event.name)}`);
     this.scheduleCall(run, DISCOVERY, 0, now);
@@ -332,6 +348,30 @@ export class LocalExecutor {
     this.emitInternal(INTERNAL_EVENTS.cancelled, { function_id: run.fn.id, run_id: run.id, event: run.event });
   }
 
+  private resumeWait(run: Run, stepId: string, event: StoredEvent): void {
+    if (!run.waits.delete(stepId)) return;
+    run.resumedBy.add(event);
+    run.memoize(stepId, "WaitForEvent", { data: event });
+    this.scheduleDiscovery(run);
+  }
+
+  /**
+   * Whether a call may be made now: a free slot in each of the run's
+   * concurrency buckets, and for a run that has not started yet, its
+   * throttle. A throttled start waits in order until the bucket admits it
+   * (queue/backlog.go:190-215, lease_item.go:183); nothing is dropped, and
+   * only starts are throttled. Nothing is consumed unless both pass.
+   */
+  private canStart(run: Run): boolean | number {
+    if (!this.slots.hasSlot(run)) return false;
+    const throttle = run.throttle;
+    if (!throttle) return true;
+    const now = this.clock.now();
+    if (!this.throttles.take(throttle.key, now, throttle.rate)) return this.throttles.admitAt(throttle.key, now, throttle.rate);
+    run.throttle = undefined;
+    return true;
+  }
+
   /** Resumes a parent waiting in `step.invoke`, and wakes `waitForRun` callers. */
   private afterFinish(run: Run): void {
     const link = run.parent;
@@ -352,84 +392,6 @@ export class LocalExecutor {
   private emitInternal(name: string, data: Record<string, unknown>): void {
     const now = this.clock.now();
     this.ingest({ id: ulid(now), name, data, ts: now });
-  }
-
-  // ---------------------------------------------------------------- calling the app
-
-  private dispatch(run: Run, call: PendingCall): void {
-    run.inFlight.add(call.stepId);
-    const queueItemId = this.queueItemId(run, call);
-    this.callsInFlight.set(queueItemId, { run, call });
-    this.slots.acquire(run);
-    const done = this.execute(run, call)
-      .catch((error: unknown) => this.log(`run ${run.id}: internal error ${describeError(error)}`))
-      .finally(() => {
-        this.callsInFlight.delete(queueItemId);
-        this.slots.release(run);
-        this.inFlight.delete(done);
-        this.requestFinished?.();
-        this.waiters.notify();
-      });
-    this.inFlight.add(done);
-  }
-
-  private async execute(run: Run, call: PendingCall): Promise<void> {
-    let outcome: CallOutcome;
-    try {
-      outcome = await this.callApp(run, call);
-    } catch (error) {
-      outcome = { kind: "error", error: serializeThrown(error), retriable: true };
-    } finally {
-      run.inFlight.delete(call.stepId);
-    }
-    if (!run.isActive) {
-      this.log(`run ${run.id} is ${run.status}; dropped the response for ${call.stepId}`);
-      return;
-    }
-    this.applyOutcome(run, call, outcome);
-    if (call.stepId === DISCOVERY && run.rediscover) {
-      run.rediscover = false;
-      this.scheduleDiscovery(run);
-    }
-  }
-
-  private async callApp(run: Run, call: PendingCall): Promise<CallOutcome> {
-    this.log(`run ${run.id}: calling ${run.fn.id} (${describeCall(run, call)}, attempt ${call.attempt})`);
-    const query = { fnId: run.fn.id, stepId: call.stepId };
-    this.stats.requests++;
-    const ids = this.checkpointing ? { fnId: functionUuid(run.fn.id), queueItemId: this.queueItemId(run, call) } : undefined;
-    const res = await this.transport.request("POST", query, buildCallBody(run, call, ids));
-    return readCallResponse(res, this.clock.now());
-  }
-
-  /** `ctx.qi_id`: names the request, so a checkpoint can reset its attempts. */
-  private queueItemId(run: Run, call: PendingCall): string {
-    return `${run.id}:${call.seq}`;
-  }
-
-  private applyOutcome(run: Run, call: PendingCall, outcome: CallOutcome): void {
-    if (outcome.kind === "complete") return this.completeRun(run, outcome.output);
-    if (outcome.kind === "error") return this.retryOrFail(run, call, outcome);
-    // More than one op means the function is running things in parallel.
-    if (outcome.ops.length > 1) run.disableImmediateExecution = true;
-    for (const op of outcome.ops) {
-      if (!run.isActive) break;
-      applyOp(this.opContext, run, call, op);
-    }
-    // The only place a run gains sleeps, waits or invokes.
-    this.timers.track(run);
-  }
-
-  /** Function-level failure of a request (not a step error). */
-  private retryOrFail(run: Run, call: PendingCall, failure: CallFailure): void {
-    const nextAttempt = call.attempt + 1;
-    if (failure.retriable && nextAttempt < run.maxAttempts) {
-      const delay = failure.retryAfterMs ?? this.retryDelayMs(nextAttempt);
-      this.log(`run ${run.id}: request failed (${describeError(failure.error)}), retry ${nextAttempt} in ${delay}ms`);
-      this.scheduleCall(run, call.stepId, nextAttempt, this.clock.now() + delay);
-      return;
-    }
-    this.failRun(run, failure.error);
   }
 
   // ---------------------------------------------------------------- scheduling
@@ -453,16 +415,13 @@ export class LocalExecutor {
     for (;;) {
       const now = this.clock.now();
       this.processTimers(now);
-      while (this.inFlight.size < this.concurrency) {
-        const next = this.calls.takeDue(now, (run) => this.slots.hasSlot(run));
+      while (this.appCalls.size < this.concurrency) {
+        const next = this.calls.takeDue(now, (run) => this.canStart(run));
         if (!next) break;
-        this.dispatch(next.run, next.call);
+        this.appCalls.dispatch(next.run, next.call);
       }
-      if (this.inFlight.size === 0) return;
-      // Not Promise.race(inFlight): that adds a reaction to every request still
-      // in flight on each pass, and they pile up on the slow ones.
-      await new Promise<void>((resolve) => (this.requestFinished = resolve));
-      this.requestFinished = undefined;
+      if (this.appCalls.size === 0) return;
+      await this.appCalls.oneFinished();
     }
   }
 

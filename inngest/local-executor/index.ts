@@ -7,7 +7,7 @@ export { LocalExecutor, type LocalExecutorOptions } from "./executor";
 export { ManualClock, systemClock, type Clock } from "./clock";
 export { nextCronTime, parseCron } from "./cron";
 export { parseDuration } from "./duration";
-export { evaluateCel, celMatches, celKey } from "./cel";
+export { evaluateCel, celMatches, celKeyString, celCompiles } from "./cel";
 export { hashStepId } from "./ids";
 export { tableBackoffMs, worstCaseBackoffMs } from "./backoff";
 export { generateEventKey, generateSigningKey, hashSigningKey, sameSecret } from "./keys";

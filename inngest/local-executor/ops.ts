@@ -2,16 +2,14 @@ import { resolveWakeTime } from "./duration";
 import { RUN_COMPLETE_ID, describeError, type CallFailure } from "./protocol";
 import type { PendingCall, Run } from "./run";
 import type { OutgoingOp } from "./types";
+import { MAX_WAIT_MS, registerWait, type WaitContext } from "./waits";
 
 /** What op handling needs from the executor. */
-export interface OpContext {
-  now(): number;
-  log(msg: string): void;
+export interface OpContext extends WaitContext {
   retryDelayMs(attempt: number): number;
   scheduleCall(run: Run, stepId: string, attempt: number, dueAt: number): void;
   scheduleDiscovery(run: Run): void;
   completeRun(run: Run, output: unknown): void;
-  failRun(run: Run, error: unknown): void;
   /** Function-level failure: retry the request that got it, or fail the run. */
   retryOrFail(run: Run, call: PendingCall, failure: CallFailure): void;
   /** Starts the invoked function; undefined if it does not exist. */
@@ -45,7 +43,7 @@ export function applyOp(ctx: OpContext, run: Run, call: PendingCall, op: Outgoin
       return onSleep(ctx, run, op);
     case "WaitForEvent":
       if (alreadyTracked) return;
-      return onWaitForEvent(ctx, run, op);
+      return registerWait(ctx, run, op);
     case "InvokeFunction":
       if (alreadyTracked) return;
       return onInvoke(ctx, run, op);
@@ -94,23 +92,16 @@ function onStepError(ctx: OpContext, run: Run, op: OutgoingOp): void {
 function onSleep(ctx: OpContext, run: Run, op: OutgoingOp): void {
   const wakeAt = resolveWakeTime(op.name ?? "", ctx.now());
   if (wakeAt === undefined) return ctx.failRun(run, { name: "Error", message: `invalid sleep "${op.name}"` });
+  if (wakeAt - ctx.now() > MAX_WAIT_MS) {
+    // opcode.go:313-323 `boundedSleepDuration`; fails the run at once (executor.go:2351).
+    return ctx.failRun(run, {
+      name: "InngestErrTimeoutTooLong",
+      message: `The sleep "${op.name}" ends more than one year in the future; sleeps may last at most one year.`,
+    });
+  }
   run.known.add(op.id);
   run.sleeps.set(op.id, { name: run.names.get(op.id) ?? op.id, wakeAt });
   ctx.log(`run ${run.id}: sleeping until ${new Date(wakeAt).toISOString()}`);
-}
-
-/** `name` is the event; `opts.timeout` a duration; `opts.if` CEL (`match` arrives as `if`). */
-function onWaitForEvent(ctx: OpContext, run: Run, op: OutgoingOp): void {
-  const opts = op.opts ?? {};
-  const expiresAt = typeof opts.timeout === "string" ? resolveWakeTime(opts.timeout, ctx.now()) : undefined;
-  run.known.add(op.id);
-  run.waits.set(op.id, {
-    name: run.names.get(op.id) ?? op.id,
-    event: op.name ?? "",
-    if: typeof opts.if === "string" ? opts.if : undefined,
-    expiresAt: expiresAt ?? Number.POSITIVE_INFINITY,
-  });
-  ctx.log(`run ${run.id}: waiting for ${op.name}`);
 }
 
 /** step.invoke: run the target function; its result becomes this step's result. */

@@ -64,15 +64,19 @@ export class CallQueue {
 
   /**
    * Takes the earliest call due at `now` whose step is not already in flight
-   * for its run and whose run `canStart` (a free concurrency slot), and
-   * removes it from the run's pending calls.
+   * for its run and that `canStart` (a free concurrency slot, a throttle
+   * slot), and removes it from the run's pending calls. `canStart` answers
+   * true, false (blocked until something finishes) or the time from which
+   * the call may start: it is then due again at that time.
    */
-  takeDue(now: number, canStart: (run: Run) => boolean = () => true): QueuedCall | undefined {
+  takeDue(now: number, canStart: (run: Run, call: PendingCall) => boolean | number = () => true): QueuedCall | undefined {
     const blocked: QueuedCall[] = [];
     let taken: QueuedCall | undefined;
     for (let top = this.peekPending(); top && top.call.dueAt <= now; top = this.peekPending()) {
       this.heap.pop();
-      if (top.run.inFlight.has(top.call.stepId) || !canStart(top.run)) {
+      const verdict = top.run.inFlight.has(top.call.stepId) ? false : canStart(top.run, top.call);
+      if (typeof verdict === "number" && verdict > now) top.call.dueAt = verdict;
+      if (verdict !== true) {
         blocked.push(top);
         continue;
       }

@@ -1,41 +1,45 @@
-import { celKey } from "./cel";
 import type { EventLedger } from "./ledger";
 import { cancelDecision, functionTriggeredBy, waitMatches } from "./matching";
 import { INTERNAL_EVENTS } from "./protocol";
 import { logSafe } from "./request-guard";
 import type { Run } from "./run";
 import type { FunctionConfig, StoredEvent } from "./types";
+import type { RecentEvents } from "./waits";
 
 /** What routing an event needs from the executor. */
 export interface RoutingContext {
   now(): number;
   log(msg: string): void;
   readonly ledger: EventLedger;
+  /** Events received lately, for waits registered shortly after them (waits.ts). */
+  readonly recent: RecentEvents;
   functions(): Iterable<FunctionConfig>;
   runs(): Iterable<Run>;
-  startRun(fn: FunctionConfig, event: StoredEvent): void;
+  /** Schedules a run unless flow control (rateLimit, idempotency) drops it. */
+  scheduleRun(fn: FunctionConfig, event: StoredEvent): void;
   cancelRun(run: Run, cause: StoredEvent): void;
-  scheduleDiscovery(run: Run): void;
+  resumeWait(run: Run, stepId: string, event: StoredEvent): void;
 }
 
 /**
- * Where an accepted event goes: nowhere if its id was seen in the last 24h;
- * else it cancels or resumes the running runs it matches, then starts the
- * functions it triggers (unless their idempotency key was used).
+ * Where an accepted event goes: it cancels or resumes the running runs it
+ * matches, then starts the functions it triggers. An id seen in the last 24 h
+ * starts no run, but the event still reaches cancel rules and waits (D5): the
+ * server dedupes only when scheduling, by function and event id
+ * (runner.go:677, executor.go:646-670), and every event goes to `pauses()`
+ * (runner.go:282-361); events themselves are not deduped
+ * (pkg/event/legacy_types.go:22).
  */
 export function routeEvent(ctx: RoutingContext, event: StoredEvent, receivedId: string): void {
   const now = ctx.now();
-  if (!ctx.ledger.markSeen(event.id, now)) {
-    ctx.log(`event ${logSafe(event.name)} ${logSafe(event.id)}: duplicate id within 24h, ignored`);
-    return;
-  }
-  ctx.log(`event ${logSafe(event.name)} ${logSafe(event.id)}`);
+  const firstTime = ctx.ledger.markSeen(event.id, now);
+  ctx.log(`event ${logSafe(event.name)} ${logSafe(event.id)}${firstTime ? "" : " (id seen within 24h: starts no run)"}`);
+  ctx.recent.add(event, now);
   deliverToRuns(ctx, event, receivedId, now);
+  if (!firstTime) return;
   if (event.name === INTERNAL_EVENTS.invoked) return; // only started by step.invoke
   for (const fn of ctx.functions()) {
-    if (!functionTriggeredBy(fn, event, ctx.log)) continue;
-    if (isDuplicateByIdempotency(ctx, fn, event, now)) continue;
-    ctx.startRun(fn, event);
+    if (functionTriggeredBy(fn, event, ctx.log)) ctx.scheduleRun(fn, event);
   }
 }
 
@@ -54,18 +58,7 @@ function deliverToRuns(ctx: RoutingContext, event: StoredEvent, receivedId: stri
     }
     if (!run.isActive) continue;
     for (const [stepId, wait] of [...run.waits]) {
-      if (!waitMatches(wait, run, event, ctx.log)) continue;
-      run.waits.delete(stepId);
-      run.memoize(stepId, "WaitForEvent", { data: event });
-      ctx.scheduleDiscovery(run);
+      if (waitMatches(wait, run, event, ctx.log)) ctx.resumeWait(run, stepId, event);
     }
   }
-}
-
-function isDuplicateByIdempotency(ctx: RoutingContext, fn: FunctionConfig, event: StoredEvent, now: number): boolean {
-  if (!fn.idempotency) return false;
-  const key = celKey(fn.idempotency, { event }, ctx.log);
-  if (key === undefined || ctx.ledger.claimKey(fn.id, key, now)) return false;
-  ctx.log(`${fn.id}: idempotency key "${key}" already used, no new run`);
-  return true;
 }

@@ -1,4 +1,5 @@
 import type { ConcurrencyBucket } from "./concurrency";
+import type { ThrottleBucket } from "./flow-control";
 import type { FunctionConfig, RunInfo, RunStatus, StepRecord, StepResult, StoredEvent } from "./types";
 
 /** The discovery "step id": asks the SDK to run the function and report new ops. */
@@ -74,9 +75,13 @@ export class Run {
   readonly inFlight = new Set<string>();
   readonly sleeps = new Map<string, SleepState>();
   readonly waits = new Map<string, WaitState>();
+  /** Events that resumed a wait of this run: they are never matched against its later waits (waits.ts). */
+  readonly resumedBy = new Set<StoredEvent>();
   readonly invokes = new Map<string, InvokeState>();
   /** Function concurrency buckets, keys evaluated when the run was scheduled (concurrency.ts). */
   concurrency: ConcurrencyBucket[] = [];
+  /** The throttle its start waits for, until it has started (flow-control.ts). */
+  throttle?: ThrottleBucket;
   /** A step finished while a discovery was in flight: discover again after it. */
   rediscover = false;
   /**

@@ -1,4 +1,4 @@
-import { parse } from "@marcbachmann/cel-js";
+import { celCompiles as compiles } from "./cel";
 import { parseDuration } from "./duration";
 import type { FunctionConfig } from "./types";
 
@@ -30,7 +30,7 @@ export interface SyncCheck {
 }
 
 /** Options the SDK may send that this executor does not implement. */
-const UNIMPLEMENTED = ["throttle", "debounce", "priority", "batchEvents", "singleton", "timeouts"] as const;
+const UNIMPLEMENTED = ["debounce", "priority", "batchEvents", "singleton", "timeouts"] as const;
 
 export function checkFunctionConfig(fn: FunctionConfig): SyncCheck {
   const errors: string[] = [];
@@ -52,14 +52,15 @@ export function checkFunctionConfig(fn: FunctionConfig): SyncCheck {
       // 24 h under its key and REPLACES any rateLimit, silently on the server.
       warnings.push("has both idempotency and rateLimit: the real server ignores rateLimit (idempotency replaces it), and so does this executor");
     } else {
-      // function.go:181-210 (RateLimit.IsValid), then: not implemented here.
+      // function.go:181-210 (RateLimit.IsValid).
       if (!(typeof rateLimit.limit === "number" && rateLimit.limit > 0)) errors.push("rateLimit: limit must be greater than 0");
-      const period = typeof rateLimit.period === "string" ? parseDuration(rateLimit.period) : undefined;
+      if (rateLimit.key && !compiles(rateLimit.key)) errors.push(`rateLimit: key is invalid: ${rateLimit.key}`);
+      const period = typeof rateLimit.period === "string" && rateLimit.period !== "" ? parseDuration(rateLimit.period) : undefined;
       if (period === undefined) errors.push("rateLimit: period must be specified");
       else if (period > DAY_MS) errors.push("rateLimit: period must be less than 24h0m0s");
-      errors.push("uses rateLimit, which the local executor does not implement");
     }
   }
+  checkThrottle(fn.throttle, errors, warnings);
   for (const option of UNIMPLEMENTED) {
     if (fn[option] !== undefined && fn[option] !== null) errors.push(`uses ${option}, which the local executor does not implement`);
   }
@@ -94,11 +95,19 @@ function normalizeConcurrency(raw: unknown, errors: string[]): ConcurrencyLimit[
   return limits;
 }
 
-function compiles(expression: string): boolean {
-  try {
-    parse(expression);
-    return true;
-  } catch {
-    return false;
+/**
+ * The server validates nothing of a throttle but its period, which must parse
+ * (function.go:229-259 `UnmarshalJSON`; a limit of 0 becomes 1). A key that
+ * does not compile is not refused: every run then shares one bucket
+ * (queue/item.go:665-668), worth a warning.
+ */
+function checkThrottle(raw: unknown, errors: string[], warnings: string[]): void {
+  if (raw === undefined || raw === null) return;
+  const throttle = raw as { limit?: unknown; period?: unknown; burst?: unknown; key?: unknown };
+  if (typeof throttle.period !== "string" || parseDuration(throttle.period) === undefined) {
+    errors.push(`throttle: failed to parse time duration: ${String(throttle.period)}`);
+  }
+  if (typeof throttle.key === "string" && throttle.key !== "" && !compiles(throttle.key)) {
+    warnings.push(`throttle: key "${throttle.key}" does not compile; every run shares one bucket, as on the real server`);
   }
 }

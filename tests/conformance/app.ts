@@ -53,4 +53,55 @@ const limited = inngest.createFunction(
   },
 );
 
-export const handlers = serve({ client: inngest, functions: [steps, cancellable, idempotent, limited] });
+/** Records how a run ended when it failed (the SDK's onFailure, run on inngest/function.failed). */
+const recordFailure = ({ event, error }: { event: { data: { event: { data: Record<string, unknown> } } }; error: Error }) => {
+  observed.push(`failed:${String(event.data.event.data.tag)}:${error.name}`);
+};
+
+const waiter = inngest.createFunction(
+  { id: "waiter", triggers: [{ event: "conf/wait" }], onFailure: recordFailure },
+  async ({ event, step }) => {
+    const tag = String(event.data.tag);
+    await step.run("registered", () => observed.push(`waiting:${tag}`));
+    const reply = await step.waitForEvent("reply", {
+      event: "conf/reply",
+      timeout: String(event.data.timeout ?? "30s"),
+      if: typeof event.data.if === "string" ? event.data.if : "async.data.tag == event.data.tag",
+    });
+    await step.run("resumed", () => observed.push(reply ? `resumed:${tag}:${String(reply.data.text)}` : `timed-out:${tag}`));
+  },
+);
+
+/** Cancelled by a group-wide stop, or only its tag's when the stop names one (a missing key compares as null). */
+const grouped = inngest.createFunction(
+  {
+    id: "grouped",
+    triggers: [{ event: "conf/grouped" }],
+    cancelOn: [{ event: "conf/stop-group", if: "async.data.group == event.data.group && (async.data.tag == null || async.data.tag == event.data.tag)" }],
+  },
+  async ({ event, step }) => {
+    const tag = String(event.data.tag);
+    await step.run("before", () => observed.push(`before:${tag}`));
+    await step.sleep("pause", "5s");
+    await step.run("after", () => observed.push(`after:${tag}`));
+  },
+);
+
+const throttled = inngest.createFunction(
+  { id: "throttled", triggers: [{ event: "conf/throttled" }], throttle: { limit: 1, period: "2s", key: "event.data.group" } },
+  async ({ event, step }) => {
+    await step.run("start", () => observed.push(`throttled:${String(event.data.tag)}`));
+  },
+);
+
+const rateLimited = inngest.createFunction(
+  { id: "rate-limited", triggers: [{ event: "conf/rate-limited" }], rateLimit: { limit: 1, period: "1m", key: "event.data.group" } },
+  async ({ event, step }) => {
+    await step.run("start", () => observed.push(`rate-limited:${String(event.data.tag)}`));
+  },
+);
+
+export const handlers = serve({
+  client: inngest,
+  functions: [steps, cancellable, idempotent, limited, waiter, grouped, throttled, rateLimited],
+});

@@ -264,7 +264,7 @@ describe("event dedupe and idempotency", () => {
     await executor.send([
       { name: "test/filtered", data: { plan: "free" } },
       { name: "test/filtered", data: { plan: "pro" } },
-      { name: "test/filtered", data: {} }, // missing key: CEL throws, no match
+      { name: "test/filtered", data: {} }, // missing key: compares as null (D7), so not equal: no match
     ]);
     await executor.runUntilIdle();
     expect(effects).toEqual(["filtered:pro"]);

@@ -26,13 +26,33 @@ describe("sync-time validation", () => {
     ["a concurrency key that does not compile", { concurrency: { limit: 1, key: "event.data.(" } }, /invalid concurrency key/],
     ["a cancel `if` that does not compile", { cancel: [{ event: "x/y", if: "event.data ==" }] }, /cancellation expression is invalid/],
     ["a rateLimit period over 24 h", { rateLimit: { limit: 1, period: "25h" } }, /less than 24h/],
-    ["throttle (not implemented here)", { throttle: { limit: 1, period: "1m" } }, /throttle, which the local executor does not implement/],
+    ["a rateLimit without a limit", { rateLimit: { limit: 0, period: "1h" } }, /limit must be greater than 0/],
+    ["a rateLimit key that does not compile", { rateLimit: { limit: 1, period: "1h", key: "event.data.(" } }, /rateLimit: key is invalid/],
+    ["a throttle period that does not parse", { throttle: { limit: 1, period: "soon" } }, /throttle: failed to parse/],
     ["debounce (not implemented here)", { debounce: { period: "5s" } }, /debounce/],
     ["priority (not implemented here)", { priority: { run: "0" } }, /priority/],
     ["batchEvents (not implemented here)", { batchEvents: { maxSize: 10, timeout: "5s" } }, /batchEvents/],
   ])("refuses %s", (_name, extra, message) => {
     const { errors } = checkFunctionConfig(config(extra));
     expect(errors.join("\n")).toMatch(message);
+  });
+
+  it("accepts what it implements: throttle (limit, period, burst, key) and rateLimit (limit, period ≤ 24 h, key)", () => {
+    const check = checkFunctionConfig(
+      config({
+        throttle: { limit: 2, period: "1m", burst: 1, key: "event.data.account" },
+        rateLimit: { limit: 10, period: "24h", key: "event.data.contact" },
+        concurrency: [{ limit: 1, key: "event.data.k" }, { limit: 5, key: "event.data.team", scope: "env" }],
+      }),
+    );
+    expect(check.errors).toEqual([]);
+    expect(check.warnings).toEqual([]);
+  });
+
+  it("warns, as the real server accepts it, about a throttle key that does not compile (all runs share one bucket)", () => {
+    const check = checkFunctionConfig(config({ throttle: { limit: 1, period: "1m", key: "event.data.(" } }));
+    expect(check.errors).toEqual([]);
+    expect(check.warnings.join("\n")).toMatch(/shares one bucket/);
   });
 
   it("ignores rateLimit next to idempotency, as the real server does, with a warning", () => {
