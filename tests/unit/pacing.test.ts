@@ -108,3 +108,16 @@ describe("the cap's local day", () => {
     expect(startOfNextLocalDay(at("2026-09-05T15:00:00Z"), "America/Santiago")).toEqual(at("2026-09-06T04:00:00Z"));
   });
 });
+
+describe("a held step on the timeline", () => {
+  it("says the daily cap held it, and from when it sends, as held, not skipped", async () => {
+    const { describeTimelineEvent } = await import("../../lib/contacts/timeline");
+    const event = { type: "step_held" as const, reason: "daily_cap", data: { until: "2026-01-16T08:00:00.000Z" }, sequenceName: "Trial", trigger: null, step: { number: 1, subject: "Hi" } };
+    const { sentence, detail, tone } = describeTimelineEvent(event as Parameters<typeof describeTimelineEvent>[0]);
+    expect(sentence).toMatch(/held: daily cap reached$/);
+    expect(detail).toBe("Sends from 2026-01-16T08:00:00.000Z");
+    expect(tone).toBe("neutral");
+    const rate = describeTimelineEvent({ ...event, reason: "send_rate" } as Parameters<typeof describeTimelineEvent>[0]);
+    expect(rate.sentence).toMatch(/held: sending rate limit$/);
+  });
+});
