@@ -12,6 +12,15 @@ import { loadSteps, rulesOf } from "./versions/load";
 import { publishVersion, sequencePublishedEvent } from "./versions/publish";
 
 /**
+ * How long the publishing transaction may take. Prisma's default (5 s) is
+ * not enough to re-plan every waiting contact of a large sequence: 10,000
+ * enrollments (scripts/bench/replan.ts) took 15-30 s on a loaded 2-core
+ * machine, and the edit failed. Planning reads without locking the
+ * enrollments; their rows are locked only by the final UPDATE.
+ */
+const PUBLISH_TIMEOUT_MS = 120_000;
+
+/**
  * Sets when a sequence may send, its fallback zone and its daily cap. With contacts in the
  * sequence, this publishes a version: their due times move to the new
  * window and their runs wake to re-plan.
@@ -40,7 +49,7 @@ export async function updateSequenceSchedule(db: Db, input: z.input<typeof ZUpda
     });
     const published = await publishVersion(tx, { sequenceId, before, rulesBefore: rulesOf(previous), summary: "Changed the sending schedule" });
     return { result, published };
-  });
+  }, { timeout: PUBLISH_TIMEOUT_MS });
   if (published) await publishEvents([sequencePublishedEvent(sequenceId, published.version)]);
   return result;
 }
