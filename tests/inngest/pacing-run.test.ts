@@ -5,7 +5,7 @@
  * the rest recorded as held (not skipped).
  */
 import { Temporal } from "temporal-polyfill";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "../../lib/db/client";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { pauseSequence, resumeSequence } from "../../lib/sequences/status-transitions";
@@ -27,6 +27,7 @@ beforeEach(async () => {
   await db().caughtMessage.deleteMany();
 });
 afterEach(async () => {
+  vi.unstubAllEnvs();
   await h.stop();
 });
 
@@ -68,5 +69,26 @@ describe("a daily cap", () => {
     expect(held).toHaveLength(20);
     expect(await db().enrollmentEvent.count({ where: { type: "step_skipped" } })).toBe(0);
     expect(await db().stepSend.count({ where: { status: "sent" } })).toBe(25);
+  });
+});
+
+describe("a per-sender rate", () => {
+  it("spaces a burst of due sends one slot apart, each once, through real runs", async () => {
+    vi.stubEnv("STEPWISE_SEND_RATE_PER_MINUTE", "6"); // one send every 10 s
+    const sequence = await makeSequence(db(), { steps: [{ subject: "Now", delayAmount: 0, delayUnit: "minutes" }] });
+    const contacts = await Promise.all(Array.from({ length: 5 }, () => makeContact(db())));
+    for (const c of contacts) await enrollContact(db(), { contactId: c.id, sequenceId: sequence.id, source: "manual" });
+    await h.executor.runUntilIdle();
+    await h.executor.advance(10 * 60_000);
+
+    const messages = await db().caughtMessage.findMany({ orderBy: { createdAt: "asc" } });
+    expect(new Set(messages.map((m) => m.toAddress)).size).toBe(5);
+    expect(messages).toHaveLength(5);
+    for (let i = 1; i < messages.length; i++) {
+      expect(messages[i].createdAt.getTime() - messages[i - 1].createdAt.getTime(), `gap before message ${i}`).toBeGreaterThanOrEqual(10_000);
+    }
+    // The first went at once; the other four were held for their slots.
+    expect(await db().enrollmentEvent.count({ where: { type: "step_held", reason: "send_rate" } })).toBe(4);
+    expect(await db().enrollment.count({ where: { sendSlotAt: { not: null } } })).toBe(0);
   });
 });
