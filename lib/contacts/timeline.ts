@@ -59,6 +59,12 @@ const HELD_WORDS: Record<string, string> = {
   holiday: "a public holiday",
 };
 
+/** Holds by pacing (lib/pacing), not the schedule: data.until is when the step may go. */
+const PACING_WORDS: Record<string, string> = {
+  daily_cap: "daily cap reached",
+  send_rate: "sending rate limit",
+};
+
 const MOVE_REASONS: Record<string, string> = {
   step_deleted: "the step it waited on was deleted",
   delay_changed: "the delay changed",
@@ -106,6 +112,9 @@ export function describeTimelineEvent(event: TimelineEventInput): TimelineSenten
     case "step_passed":
       return describeVersionMove(type, reason, data, step);
     case "step_held":
+      if (reason && reason in PACING_WORDS) {
+        return { sentence: `${stepName(step, true)} held: ${PACING_WORDS[reason]}`, detail: dataField(data, "until") ? `Sends from ${dataField(data, "until")}` : null, tone: "neutral" };
+      }
       return { sentence: `${stepName(step, true)} held by the schedule: ${HELD_WORDS[reason ?? ""] ?? "outside the sending schedule"}`, detail: dataField(data, "dueAt") ? `Sends ${dataField(data, "dueAt")} (${dataField(data, "zone")})` : null, tone: "neutral" };
     case "zone_fallback":
       return { sentence: `Sends follow the sequence's time zone${dataField(data, "zone") ? ` (${dataField(data, "zone")})` : ""}: the contact's time zone is ${reason === "invalid" ? "not a known zone" : "not set"}`, detail: dataField(data, "given"), tone: "neutral" };

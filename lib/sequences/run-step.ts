@@ -10,6 +10,8 @@ import { stepMessageId } from "../email/message-id";
 import { renderStepMessage } from "../email/render";
 import { getTransport, TransientDeliveryError } from "../email/transports";
 import { createUnsubscribeToken } from "../email/unsubscribe-token";
+import { paceSend } from "../pacing/claim";
+import { sendRatePerMinute } from "../pacing/rate";
 import { endLiveEnrollments, exitContact } from "./exit-contact";
 import type { TExitReason } from "./exit-reasons";
 import { loadStates, loadSteps, type LiveEnrollment } from "./versions/load";
@@ -112,6 +114,8 @@ export async function advanceEnrollment(db: Db, { enrollmentId }: { enrollmentId
   if (plan.kind !== "step" || new Date(plan.dueAt).getTime() > now().getTime()) return plan;
   const sent = await sendStep(db, { enrollmentId, stepId: plan.stepId, version: plan.version });
   if (sent.outcome === "stopped") return { kind: "stop", reason: sent.reason };
+  // Held by the cap or the rate: the claim moved the due time; wait for it.
+  if (sent.outcome === "held") return { ...plan, dueAt: sent.until, plannedAt: now().toISOString() };
   // If planning fails, the retry sends nothing twice: the claim says "already handled".
   return planNextStep(db, { enrollmentId });
 }
@@ -122,6 +126,8 @@ export type SendOutcome =
   | { outcome: "not_due"; dueAt: string }
   /** The enrollment waits on another step or follows another version now: plan again. */
   | { outcome: "replanned" }
+  /** Held by the daily cap or the send rate (lib/pacing): nothing was claimed; due again at `until`. */
+  | { outcome: "held"; reason: string; until: string }
   | { outcome: "skipped"; reason: string }
   | { outcome: "stopped"; reason: string }
   | { outcome: "already_handled"; status: string }
@@ -146,7 +152,9 @@ type Claimed = {
 export async function sendStep(db: Db, input: SendInput): Promise<SendOutcome> {
   // The common case in one statement; anything else (a refusal to log, an
   // earlier claim) takes the step-by-step path, in the same transaction.
-  const decision = await db.$transaction(async (tx) => (await claimQuickly(tx, input)) ?? claimStep(tx, input));
+  // A send rate paces every claim, which the one-statement path does not do.
+  const quick = sendRatePerMinute() === null;
+  const decision = await db.$transaction(async (tx) => (quick ? await claimQuickly(tx, input) : null) ?? claimStep(tx, input));
   if (!("sendId" in decision)) return decision;
   return deliver(db, input, decision);
 }
@@ -176,7 +184,7 @@ async function claimQuickly(tx: Tx, { enrollmentId, stepId, version }: SendInput
       FOR UPDATE
     ), ready AS (
       SELECT st."subject", st."body", e."sequenceId"
-      FROM e JOIN "Sequence" s ON s."id" = e."sequenceId" AND s."status" = 'active'
+      FROM e JOIN "Sequence" s ON s."id" = e."sequenceId" AND s."status" = 'active' AND s."dailyCap" IS NULL
       JOIN "SequenceStep" st ON st."id" = ${stepId} AND st."sequenceId" = e."sequenceId" AND st."deletedAt" IS NULL
     ), claim AS (
       INSERT INTO "StepSend" ("id", "enrollmentId", "stepId", "status", "claimedAt")
@@ -232,6 +240,14 @@ async function claimStep(tx: Tx, { enrollmentId, stepId, version }: SendInput): 
     return { outcome: "not_due", dueAt: (enrollment.nextStepDueAt ?? claimedAt).toISOString() };
   }
   if (!step || step.deletedAt) return skip("step_deleted", "skipped");
+
+  // Pacing counts fresh claims only (a retry was counted when first claimed).
+  // Stable here: every claim of this enrollment holds its lock.
+  const earlier = await tx.stepSend.findUnique({ where: { enrollmentId_stepId: { enrollmentId, stepId } }, select: { id: true } });
+  if (!earlier) {
+    const pace = await paceSend(tx, { enrollmentId, sequenceId, stepId, at: claimedAt });
+    if (pace.kind === "held") return { outcome: "held", reason: pace.reason, until: pace.until.toISOString() };
+  }
 
   const [claim] = await tx.$queryRaw<{ id: string }[]>`
     INSERT INTO "StepSend" ("id", "enrollmentId", "stepId", "status", "claimedAt")

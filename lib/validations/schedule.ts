@@ -36,6 +36,13 @@ export type TStoredSchedule = z.infer<typeof ZStoredSchedule>;
 /** New sequences send on weekdays, 9 to 5 in each contact's zone. */
 export const DEFAULT_SCHEDULE: TStoredSchedule = { days: [1, 2, 3, 4, 5], window: { start: "09:00", end: "17:00" }, holidayCountry: null };
 
+/** A sequence's daily cap: sends a day, or null for no cap. */
+export const ZDailyCap = z
+  .number({ error: "Enter a number of sends a day, or leave it empty for no cap" })
+  .int("Enter a whole number of sends")
+  .min(1, "At least 1 a day (leave it empty for no cap)")
+  .max(1_000_000, "At most 1,000,000 a day");
+
 /**
  * The schedule form, flat so that each field carries its own error.
  * `anyTime` keeps the other fields (so toggling back restores them) but they
@@ -50,6 +57,8 @@ export const ZUpdateSequenceSchedule = z
     windowStart: ZTimeOfDay,
     windowEnd: ZTimeOfDay,
     holidayCountry: ZHolidayCountry.nullable(),
+    /** Absent: left as it is (callers that predate the cap). */
+    dailyCap: ZDailyCap.nullable().optional(),
   })
   .superRefine((input, ctx) => {
     if (input.anyTime) return;

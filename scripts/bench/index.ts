@@ -10,6 +10,7 @@ import { benchBulkEnroll } from "./bulk-enroll";
 import { benchContention } from "./contention";
 import { benchDelivery } from "./delivery";
 import { benchOptOut } from "./opt-out";
+import { benchReplan } from "./replan";
 import { startBenchCluster, type BenchCluster } from "./lib/database";
 import { sampleMemory } from "./lib/memory";
 import { benchOptions } from "./lib/options";
@@ -25,6 +26,7 @@ const BENCHES: Record<string, Bench> = {
   contention: benchContention,
   delivery: benchDelivery,
   optout: benchOptOut,
+  replan: benchReplan,
   // Last: it builds and starts the whole app (several minutes).
   appmemory: benchAppMemory,
 };

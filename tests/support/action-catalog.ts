@@ -140,6 +140,7 @@ export const ACTION_CATALOG: CatalogEntry[] = [
       windowStart: "09:00",
       windowEnd: "17:00",
       holidayCountry: "DE",
+      dailyCap: 50,
     }),
   },
   {

@@ -18,7 +18,7 @@ const DAY_LABELS: Record<Weekday, string> = { 1: "Mon", 2: "Tue", 3: "Wed", 4: "
 
 type Props = {
   sequenceId: string;
-  initial: { timezone: string; schedule: TStoredSchedule | null };
+  initial: { timezone: string; schedule: TStoredSchedule | null; dailyCap: number | null };
   countries: { code: string; name: string }[];
 };
 
@@ -32,11 +32,14 @@ export function ScheduleForm({ sequenceId, initial, countries }: Props) {
   const [windowEnd, setWindowEnd] = useState<string>(start.window.end);
   const [holidayCountry, setHolidayCountry] = useState(start.holidayCountry ?? "");
   const [timezone, setTimezone] = useState(initial.timezone);
+  const [dailyCap, setDailyCap] = useState(initial.dailyCap === null ? "" : String(initial.dailyCap));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [pending, startTransition] = useTransition();
   const zones = useMemo(() => (typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : []), []);
 
-  const input = { sequenceId, timezone, anyTime, days, windowStart, windowEnd, holidayCountry: holidayCountry || null };
+  // Empty means no cap; anything else is checked by the schema as a number (NaN included, with its message).
+  const cap = dailyCap.trim() === "" ? null : Number(dailyCap);
+  const input = { sequenceId, timezone, anyTime, days, windowStart, windowEnd, holidayCountry: holidayCountry || null, dailyCap: cap };
   const checked = validateInput(ZUpdateSequenceSchedule, input);
   const countryName = countries.find((c) => c.code === holidayCountry)?.name;
   const summary = !checked.ok
@@ -44,7 +47,7 @@ export function ScheduleForm({ sequenceId, initial, countries }: Props) {
     : describeSchedule(
         anyTime ? null : { days: [...days].sort((a, b) => a - b), window: { start: windowStart as `${number}:${number}`, end: windowEnd as `${number}:${number}` }, timezone, holidayCountry: holidayCountry || null },
         countryName,
-      );
+      ) + (cap === null ? "" : ` At most ${cap.toLocaleString("en")} a day.`);
 
   const toggleDay = (day: Weekday) => setDays((current) => (current.includes(day) ? current.filter((d) => d !== day) : [...current, day]));
 
@@ -114,6 +117,14 @@ export function ScheduleForm({ sequenceId, initial, countries }: Props) {
         hint="Each contact's own zone is used; this one when a contact's is missing or invalid."
       >
         <Input value={timezone} onChange={(e) => setTimezone(e.target.value)} list="schedule-timezones" autoComplete="off" />
+      </Field>
+      <Field
+        label="Daily cap"
+        htmlFor="schedule-daily-cap"
+        error={errors.dailyCap}
+        hint="At most this many emails a day from this sequence (a day in the sequence's time zone); the rest wait for the next day. Empty: no cap."
+      >
+        <Input type="number" inputMode="numeric" min={1} step={1} value={dailyCap} onChange={(e) => setDailyCap(e.target.value)} placeholder="No cap" />
       </Field>
       <datalist id="schedule-timezones">
         {zones.map((zone) => (

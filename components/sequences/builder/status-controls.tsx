@@ -15,13 +15,21 @@ import { allows } from "@/lib/sequences/status-actions";
 import { toastResult } from "./action-feedback";
 import { DuplicateSequenceButton } from "./duplicate-sequence-button";
 
-type Props = { sequenceId: string; sequenceName: string; status: string; hasTriggers: boolean; steps: { subject: string; body: string }[] };
+type Props = {
+  sequenceId: string;
+  sequenceName: string;
+  status: string;
+  hasTriggers: boolean;
+  steps: { subject: string; body: string }[];
+  /** For a paused sequence: how many contacts are due and over how long they go out (lib/pacing/resume-preview.ts). */
+  resumeSummary?: string | null;
+};
 
 /**
  * Activate / Pause / Resume / Archive for the sequence's current status, plus
  * Duplicate; for a draft, a live checklist of what activation needs.
  */
-export function StatusControls({ sequenceId, sequenceName, status, hasTriggers, steps }: Props) {
+export function StatusControls({ sequenceId, sequenceName, status, hasTriggers, steps, resumeSummary = null }: Props) {
   const router = useRouter();
   const id = useId();
   const [manualOnly, setManualOnly] = useState(false);
@@ -40,12 +48,13 @@ export function StatusControls({ sequenceId, sequenceName, status, hasTriggers, 
       if (toastResult(result, "Sequence activated")) router.refresh();
     });
   }
-  function resume() {
-    startTransition(async () => {
-      const result = await resumeSequenceAction({ sequenceId });
-      setError(result.ok ? null : result.message);
-      if (toastResult(result, result.ok ? `Sequence resumed: ${result.data.restarted} contacts continue` : undefined)) router.refresh();
-    });
+  /** For ConfirmDialog: a refusal stays in the dialog. */
+  async function resume() {
+    const result = await resumeSequenceAction({ sequenceId });
+    if (!result.ok) throw new Error(result.message);
+    setError(null);
+    toast({ title: `Sequence resumed: ${result.data.restarted} contacts continue`, variant: "success" });
+    router.refresh();
   }
   /** For ConfirmDialog: it shows a thrown message and stays open. */
   async function confirmed(action: (input: { sequenceId: string }) => Promise<ActionResult<unknown>>, success: string) {
@@ -80,9 +89,17 @@ export function StatusControls({ sequenceId, sequenceName, status, hasTriggers, 
           />
         ) : null}
         {allows(status, "resume") ? (
-          <Button type="button" pending={pending} onClick={resume}>
-            Resume
-          </Button>
+          <ConfirmDialog
+            trigger={<Button type="button">Resume</Button>}
+            title={`Resume "${sequenceName}"?`}
+            description={
+              <span data-testid="resume-estimate">
+                {resumeSummary ?? "Each contact continues where they were."} The sending schedule still applies.
+              </span>
+            }
+            confirmLabel="Resume sequence"
+            onConfirm={resume}
+          />
         ) : null}
         {allows(status, "archive") ? (
           <ConfirmDialog

@@ -24,6 +24,7 @@ import { isAppError } from "@/lib/errors";
 import { mailConfig } from "@/lib/email/config";
 import { replyDetectionConfigured } from "@/lib/replies/detection";
 import { getDb } from "@/lib/db/client";
+import { resumePreview } from "@/lib/pacing/resume-preview";
 import { describeTrigger, getPreviewContact, getSequenceDetail, listTagOptions } from "@/lib/sequences/queries";
 import { REENTRY_POLICY_LABELS } from "@/lib/sequences/reentry";
 import { describeSchedule } from "@/lib/schedule/describe";
@@ -61,6 +62,7 @@ export default async function SequencePage({ params, searchParams }: Props) {
     previewContactId ? getSequencePreviewForContact(sequence.id, previewContactId).catch(() => null) : null,
   ]);
   const storedSchedule = ZStoredSchedule.safeParse(sequence.schedule).data ?? null;
+  const resume = canEdit && sequence.status === "paused" ? await resumePreview(getDb(), sequence.id) : null;
 
   return (
     <>
@@ -79,6 +81,7 @@ export default async function SequencePage({ params, searchParams }: Props) {
                 status={sequence.status}
                 hasTriggers={sequence.triggers.length > 0}
                 steps={sequence.steps.map(({ subject, body }) => ({ subject, body }))}
+                resumeSummary={resume?.summary ?? null}
               />
             ) : null}
           </>
@@ -145,7 +148,7 @@ export default async function SequencePage({ params, searchParams }: Props) {
           </CardHeader>
           <CardContent className="text-sm">
             {editable ? (
-              <ScheduleForm key={sequence.id} sequenceId={sequence.id} initial={{ timezone: sequence.timezone, schedule: storedSchedule }} countries={holidayCountries()} />
+              <ScheduleForm key={sequence.id} sequenceId={sequence.id} initial={{ timezone: sequence.timezone, schedule: storedSchedule, dailyCap: sequence.dailyCap }} countries={holidayCountries()} />
             ) : (
               <p>{describeSchedule(scheduleOf(sequence))}</p>
             )}
