@@ -13,12 +13,17 @@
  *  - a changed schedule re-plans the same step in the new window;
  *  - every time is planNextSend's: never before now, never outside the
  *    schedule in the contact's zone;
- *  - content edits need no move: a step's text is read when it is sent.
+ *  - content edits need no move: a step's text is read when it is sent;
+ *  - with the policy "also send to contacts already past it" (insertedBehind
+ *    "send"), a step inserted behind a contact is sent to it next instead:
+ *    the contact waits on the first such step (its delay counted from the
+ *    last send), then goes on in run order. Steps recorded as passed count
+ *    as done (load.ts), so going back never re-sends or un-skips anything.
  */
-import type { PlanClock, ScheduleContext } from "./due";
+import { stepDue, type PlanClock, type ScheduleContext } from "./due";
 import { inRunOrder, waitingStep, type EnrollmentState, type VersionStep } from "./plan";
 
-export type MigrationGroup = "unchanged" | "due_changed" | "moved_from_deleted" | "steps_added";
+export type MigrationGroup = "unchanged" | "due_changed" | "moved_from_deleted" | "steps_added" | "backfilled";
 export type PassReason = "inserted_behind" | "moved_behind";
 
 export type Migration = {
@@ -31,15 +36,15 @@ export type Migration = {
   passed: { stepId: string; reason: PassReason }[];
 };
 
-/** The only policy so far: the documented defaults. */
-export type MigrationPolicy = { insertedBehind: "skip" };
+/** The documented defaults, and the marketer's one choice: send inserted steps to contacts past them too. */
+export type MigrationPolicy = { insertedBehind: "skip" | "send" };
 export const DEFAULT_POLICY: MigrationPolicy = { insertedBehind: "skip" };
 
 export function migrate(
   state: EnrollmentState,
   vOld: readonly VersionStep[],
   vNew: readonly VersionStep[],
-  _policy: MigrationPolicy,
+  policy: MigrationPolicy,
   clock: { now: Date; before: ScheduleContext; after: ScheduleContext },
 ): Migration {
   const at = (rules: ScheduleContext): PlanClock => ({ now: clock.now, rules });
@@ -48,7 +53,21 @@ export function migrate(
   const after = waitingStep({ ...state, waitingStepId: before?.step.id ?? state.waitingStepId }, vNew, at(clock.after));
   const from = before && { stepId: before.step.id, dueAt: before.dueAt };
   const to = after && { stepId: after.step.id, dueAt: after.dueAt };
-  const passed = newlyBehind(state, vOld, before?.step.id ?? null, vNew, after?.step.id ?? null);
+  const newlyPassed = newlyBehind(state, vOld, before?.step.id ?? null, vNew, after?.step.id ?? null);
+  const inserted = newlyPassed.filter((p) => p.reason === "inserted_behind");
+  if (policy.insertedBehind === "send" && inserted.length > 0) {
+    // Back to the first inserted step (run order: newlyBehind lists them in it).
+    const first = vNew.find((s) => s.id === inserted[0].stepId)!;
+    const { at: dueAt, due } = stepDue(state.anchor, first, state.zone, at(clock.after));
+    return {
+      group: "backfilled",
+      from,
+      to: { stepId: first.id, dueAt },
+      overdue: due.getTime() <= clock.now.getTime(),
+      passed: newlyPassed.filter((p) => p.reason !== "inserted_behind"),
+    };
+  }
+  const passed = newlyPassed;
   // The delay alone has run out: sent at the next moment the schedule allows.
   const overdue = after !== null && after.due.getTime() <= clock.now.getTime();
 
