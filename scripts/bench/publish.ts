@@ -1,6 +1,7 @@
 /**
  * 7. Publishing a version of a sequence with 10,000 live enrollments
- * (docs/versions.md). All wait on step 2 (step 1 sent 12 hours ago); the
+ * (docs/versions.md). All wait on step 2 (step 1 sent 12 hours ago, each a
+ * second apart: no two contacts share an anchor, as in real life); the
  * draft deletes step 2 and lengthens step 3's delay, so every enrollment
  * moves (a step_moved line each). Timed in-process on the domain functions
  * the builder's page and action call: the preview (getDraftPreview: load
@@ -36,7 +37,8 @@ async function prepare(cluster: BenchCluster, name: string) {
     );
     await pool.query(
       `INSERT INTO "StepSend" ("id", "enrollmentId", "stepId", "status", "claimedAt", "sentAt")
-       SELECT gen_random_uuid()::text, e."id", $2, 'sent', now() - interval '12 hours', now() - interval '12 hours' FROM "Enrollment" e WHERE e."sequenceId" = $1`,
+       SELECT gen_random_uuid()::text, e."id", $2, 'sent', t, t
+       FROM (SELECT "id", now() - interval '12 hours' - make_interval(secs => row_number() OVER (ORDER BY "id")) AS t FROM "Enrollment" WHERE "sequenceId" = $1) e`,
       [id, stepIds[0]],
     );
     await pool.query("VACUUM ANALYZE");

@@ -76,9 +76,18 @@ export async function loadStates(db: Db | Tx, where: { enrollmentId: string } | 
                      WHERE ev."contactId" = e."contactId" AND ev."enrollmentId" = e."id" AND ev."type" = 'step_passed'), '[]'::json) AS "passed"
     FROM "Enrollment" e JOIN "Sequence" s ON s."id" = e."sequenceId"
     WHERE ${filter}`;
+  // One rules object per distinct schedule (a whole sequence's rows share it): its holiday calendar is built once.
+  const rulesByKey = new Map<string, ScheduleContext>();
+  const rulesFor = (schedule: unknown, timezone: string) => {
+    const key = JSON.stringify([schedule, timezone]);
+    let rules = rulesByKey.get(key);
+    if (!rules) rulesByKey.set(key, (rules = rulesOf({ schedule, timezone })));
+    return rules;
+  };
   return rows.map(({ waitingStepId, enrolledAt, sends, passed, schedule, sequenceZone, contactZone, ...row }) => {
     const zone = resolveZone(contactZone, sequenceZone);
-    return { ...row, rules: rulesOf({ schedule, timezone: sequenceZone }), zone, state: toState({ waitingStepId, enrolledAt, sends, passed }, zone.zone) };
+    const state = toState({ waitingStepId, enrolledAt, sends, passed }, zone.zone);
+    return { ...row, rules: rulesFor(schedule, sequenceZone), zone, state: { ...state, plannedDue: row.nextStepDueAt === null ? null : new Date(row.nextStepDueAt) } };
   });
 }
 

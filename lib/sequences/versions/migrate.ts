@@ -21,7 +21,7 @@
  *    as done (load.ts), so going back never re-sends or un-skips anything.
  */
 import { stepDue, type PlanClock, type ScheduleContext } from "./due";
-import { inRunOrder, waitingStep, type EnrollmentState, type VersionStep } from "./plan";
+import { inRunOrder, waitingStep, waitingStepOf, type EnrollmentState, type VersionStep } from "./plan";
 
 export type MigrationGroup = "unchanged" | "due_changed" | "moved_from_deleted" | "steps_added" | "backfilled";
 export type PassReason = "inserted_behind" | "moved_behind";
@@ -45,15 +45,22 @@ export function migrate(
   vOld: readonly VersionStep[],
   vNew: readonly VersionStep[],
   policy: MigrationPolicy,
-  clock: { now: Date; before: ScheduleContext; after: ScheduleContext },
+  clock: { now: Date; before: ScheduleContext; after: ScheduleContext; memo?: PlanClock["memo"] },
 ): Migration {
-  const at = (rules: ScheduleContext): PlanClock => ({ now: clock.now, rules });
-  const before = waitingStep(state, vOld, at(clock.before));
+  const at = (rules: ScheduleContext): PlanClock => ({ now: clock.now, rules, memo: clock.memo });
+  const beforeStep = waitingStepOf(state, vOld);
   // Identity: under the new version the reference is the step waited on before.
-  const after = waitingStep({ ...state, waitingStepId: before?.step.id ?? state.waitingStepId }, vNew, at(clock.after));
-  const from = before && { stepId: before.step.id, dueAt: before.dueAt };
+  const after = waitingStep({ ...state, waitingStepId: beforeStep?.id ?? state.waitingStepId }, vNew, at(clock.after));
+  // The old due time decides "unchanged" or "rescheduled" for a contact that
+  // stays on its step; for one that moves on it is only shown, and the time
+  // its run planned serves (one schedule computation less per contact).
+  const movesOn = beforeStep !== null && after?.step.id !== beforeStep.id;
+  const from = beforeStep && {
+    stepId: beforeStep.id,
+    dueAt: movesOn && state.plannedDue ? state.plannedDue : stepDue(state.anchor, beforeStep, state.zone, at(clock.before)).at,
+  };
   const to = after && { stepId: after.step.id, dueAt: after.dueAt };
-  const newlyPassed = newlyBehind(state, vOld, before?.step.id ?? null, vNew, after?.step.id ?? null);
+  const newlyPassed = newlyBehind(state, vOld, beforeStep?.id ?? null, vNew, after?.step.id ?? null);
   const inserted = newlyPassed.filter((p) => p.reason === "inserted_behind");
   if (policy.insertedBehind === "send" && inserted.length > 0) {
     // Back to the first inserted step (run order: newlyBehind lists them in it).

@@ -46,11 +46,12 @@ export async function planPublish(
   const after = input.after ?? (await loadSteps(tx, input.sequenceId));
   const live = await loadStates(tx, { sequenceId: input.sequenceId });
   const at = now();
+  const memo = new Map();
   const moves = live.map((e) => ({
     enrollmentId: e.id,
     contactId: e.contactId,
     // The schedule as it was (a schedule edit passes it), else the same on both sides.
-    migration: migrate(e.state, input.before, after, input.policy ?? DEFAULT_POLICY, { now: at, before: input.rulesBefore ?? e.rules, after: e.rules }),
+    migration: migrate(e.state, input.before, after, input.policy ?? DEFAULT_POLICY, { now: at, before: input.rulesBefore ?? e.rules, after: e.rules, memo }),
   }));
   const counts = { unchanged: 0, due_changed: 0, moved_from_deleted: 0, steps_added: 0, backfilled: 0, overdue: 0, passed: 0 };
   for (const { migration } of moves) {
