@@ -6,10 +6,11 @@
  * moves (a step_moved line each). Timed in-process on the domain functions
  * the builder's page and action call: the preview (getDraftPreview: load
  * every enrollment's progress, migrate each, group, fingerprint) and the
- * publish (publishDraft: lock, re-plan and re-check the fingerprint, write
- * the steps, move every enrollment, log every move, record the version).
- * Baseline: one raw UPDATE moving the same rows the same way, on an
- * identical database, in the same run.
+ * publish (publishDraft: lock, re-plan and re-check the fingerprint, then
+ * apply: write the steps, move every enrollment, log every move, record the
+ * version), reported as re-check + apply. Baseline: one raw UPDATE moving
+ * the same rows the same way, on an identical database, in the same run.
+ * Targets: preview <= 2 s; apply <= 10x the raw UPDATE.
  */
 import { setEventSender } from "../../lib/events/publish";
 import { deleteStep, updateStep } from "../../lib/sequences/step-mutations";
@@ -62,7 +63,8 @@ async function runProduct(cluster: BenchCluster) {
       SELECT (SELECT count(*)::int FROM "Enrollment" WHERE "sequenceId" = ${sequenceId} AND "waitingStepId" = ${stepIds[2]} AND "sequenceVersion" = 2) AS "moved",
              (SELECT count(*)::int FROM "EnrollmentEvent" WHERE "type" = 'step_moved') AS "events"`;
     if (moved !== ENROLLMENTS || events !== ENROLLMENTS) throw new Error(`publish incomplete: ${moved} moved, ${events} step_moved lines`);
-    return { preview_ms: preview.ms, publish_ms: publish.ms };
+    // The publish = re-check (the preview again, under locks) + apply (the writes).
+    return { preview_ms: preview.ms, publish_ms: publish.ms, recheck_ms: publish.result.timings.recheckMs, apply_ms: publish.result.timings.applyMs };
   } finally {
     setEventSender(null);
     await releaseAppDatabase();
@@ -92,15 +94,19 @@ async function runBaseline(cluster: BenchCluster) {
 export async function benchPublish(cluster: BenchCluster, log: (line: string) => void): Promise<BenchResult> {
   const product = await runProduct(cluster);
   const baseline = await runBaseline(cluster);
-  const ratio = product.publish_ms / baseline.update_ms;
-  log(`[publish] preview ${product.preview_ms.toFixed(0)} ms, publish ${product.publish_ms.toFixed(0)} ms, raw UPDATE ${baseline.update_ms.toFixed(0)} ms`);
+  // "Apply" is the writes moving every enrollment (steps, places, timeline, version), compared with one raw UPDATE of the same rows.
+  const ratio = product.apply_ms / baseline.update_ms;
+  log(
+    `[publish] preview ${product.preview_ms.toFixed(0)} ms, publish ${product.publish_ms.toFixed(0)} ms ` +
+      `(re-check ${product.recheck_ms.toFixed(0)} + apply ${product.apply_ms.toFixed(0)}), raw UPDATE ${baseline.update_ms.toFixed(0)} ms`,
+  );
   return {
     name: "publish_version",
-    unit: `ms for ${ENROLLMENTS} live enrollments (ratio: publish / raw UPDATE)`,
+    unit: `ms for ${ENROLLMENTS} live enrollments (ratio: apply / raw UPDATE)`,
     product,
     baseline,
     ratio,
-    target: `preview <= ${PREVIEW_TARGET_MS} ms, publish <= ${APPLY_RATIO_TARGET}x raw`,
+    target: `preview <= ${PREVIEW_TARGET_MS} ms, apply <= ${APPLY_RATIO_TARGET}x raw`,
     pass: product.preview_ms <= PREVIEW_TARGET_MS && ratio <= APPLY_RATIO_TARGET,
     notes: { enrollments: ENROLLMENTS, edit: "step 2 deleted (everyone waits on it), step 3's delay 1 -> 3 days", baseline: "one raw UPDATE of the same rows" },
   };
