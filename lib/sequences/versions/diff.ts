@@ -35,7 +35,8 @@ export function diffSteps(live: readonly DraftStep[], draft: readonly DraftStep[
     if (old.step.body !== s.body) fields.push("body");
     if (old.step.delayAmount !== s.delayAmount || old.step.delayUnit !== s.delayUnit || (old.step.waitUntil ?? null) !== (s.waitUntil ?? null)) fields.push("delay");
     if (fields.length > 0) entries.push({ kind: "changed", stepId: s.id, subject: s.subject, number: i + 1, fields });
-    if (keptBefore.indexOf(s.id) !== keptAfter.indexOf(s.id)) entries.push({ kind: "moved", stepId: s.id, subject: s.subject, from: old.number, to: i + 1 });
+    // A step whose number stays the same reads as not moved, even if its neighbours swapped around it.
+    if (keptBefore.indexOf(s.id) !== keptAfter.indexOf(s.id) && old.number !== i + 1) entries.push({ kind: "moved", stepId: s.id, subject: s.subject, from: old.number, to: i + 1 });
   });
   return entries;
 }
