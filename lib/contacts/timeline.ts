@@ -70,6 +70,7 @@ const MOVE_REASONS: Record<string, string> = {
   delay_changed: "the delay changed",
   inserted_behind: "added before the contact's place in the sequence",
   moved_behind: "moved before the contact's place in the sequence",
+  backfilled: "added before the contact's place, and published to be sent to contacts already past it",
 };
 
 /** A move made by an edit of a live sequence (lib/sequences/versions), with its reason and version. */

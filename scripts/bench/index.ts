@@ -11,6 +11,7 @@ import { benchContention } from "./contention";
 import { benchDelivery } from "./delivery";
 import { benchOptOut } from "./opt-out";
 import { benchReplan } from "./replan";
+import { benchPublish } from "./publish";
 import { startBenchCluster, type BenchCluster } from "./lib/database";
 import { sampleMemory } from "./lib/memory";
 import { benchOptions } from "./lib/options";
@@ -27,6 +28,7 @@ const BENCHES: Record<string, Bench> = {
   delivery: benchDelivery,
   optout: benchOptOut,
   replan: benchReplan,
+  publish: benchPublish,
   // Last: it builds and starts the whole app (several minutes).
   appmemory: benchAppMemory,
 };

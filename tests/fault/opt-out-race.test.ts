@@ -27,6 +27,7 @@ import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { exitContact } from "../../lib/sequences/exit-contact";
 import { planNextStep, sendStep, type SendInput, type SendOutcome } from "../../lib/sequences/run-step";
 import { updateStep } from "../../lib/sequences/step-mutations";
+import { getDraftPreview, publishDraft } from "../../lib/sequences/versions/publish-draft";
 import { plannedSend } from "../support/plan";
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
@@ -218,15 +219,21 @@ describe.each([
 
 /**
  * The same races with an edit of the live sequence published in the middle
- * (lib/sequences/versions): the publish migrates the enrollment and bumps its
- * version, so a send planned before it is refused ("replanned") and the run
- * plans again. Still: nothing sent after the exit, nothing sent twice.
+ * (lib/sequences/versions): the edit goes to the draft, then is published as
+ * the builder does it (preview, then publish with the preview's token). The
+ * publish migrates the enrollment and bumps its version, so a send planned
+ * before it is refused ("replanned") and the run plans again. A preview
+ * taken before the race (half the runs) is refused as stale when the send or
+ * the exit got in first; the marketer then publishes from a fresh preview.
+ * Still: nothing sent after the exit, nothing sent twice, and a refused
+ * publish writes nothing.
  */
 const PUBLISH_RUNS = 60;
 describe.each(SCENARIOS)("a send step racing a $name and a publish", (scenario) => {
   it(`never delivers after the exit, nor twice (${PUBLISH_RUNS} interleavings)`, async () => {
+    let stale = 0;
     await fc.assert(
-      fc.asyncProperty(arbInterleaving, arbPause, fc.boolean(), async (plan, publishAfter, delayEdit) => {
+      fc.asyncProperty(arbInterleaving, arbPause, fc.boolean(), fc.boolean(), async (plan, publishAfter, delayEdit, earlyPreview) => {
         const contact = await makeContact(db);
         const enrolled = await enrollContact(db, { contactId: contact.id, sequenceId, source: "manual" });
         if (enrolled.outcome !== "enrolled") throw new Error(`not enrolled: ${enrolled.outcome}`);
@@ -237,9 +244,21 @@ describe.each(SCENARIOS)("a send step racing a $name and a publish", (scenario) 
 
         let exitCommittedAt = Number.NaN;
         const exitDb = withLatency(plan.exitLatency, { onTransactionCommitted: () => (exitCommittedAt = performance.now()) });
-        // A content edit, or a delay edit that keeps the step due: either is a new version.
-        const publish = () =>
-          updateStep(db, { sequenceId, stepId, subject: "Hello {{firstName}}", body: delayEdit ? "Body" : `Body ${enrollmentId}`, delayAmount: 0, delayUnit: delayEdit ? "hours" : "minutes" });
+        // A content edit, or a delay edit that keeps the step due: either is a new version once published.
+        const { draft } = await updateStep(db, { sequenceId, stepId, subject: "Hello {{firstName}}", body: delayEdit ? "Body" : `Body ${enrollmentId}`, delayAmount: 0, delayUnit: delayEdit ? "hours" : "minutes" });
+        expect(draft, "an edit of a sequence someone is in is a draft").toBe(true);
+        const versionBefore = (await db.sequence.findUniqueOrThrow({ where: { id: sequenceId } })).version;
+        let token = earlyPreview ? (await getDraftPreview(db, { sequenceId, backfill: false })).token : null;
+        const publish = async () => {
+          for (let attempt = 0; attempt < 5; attempt++) {
+            token ??= (await getDraftPreview(db, { sequenceId, backfill: false })).token;
+            const result = await publishDraft(db, { sequenceId, token, backfill: false });
+            if (result.outcome === "published") return attempt;
+            stale++;
+            token = null;
+          }
+          throw new Error("publishing was refused five times in a row");
+        };
         const sendThenReplan = async () => {
           const first = await callSendStep(planned, plan.sendLatency);
           if (first.outcome?.outcome !== "replanned") return [first];
@@ -267,8 +286,14 @@ describe.each(SCENARIOS)("a send step racing a $name and a publish", (scenario) 
         expect(delivered).toHaveLength(sent.length);
         expect(sent.length).toBeLessThanOrEqual(1);
         expect(retry.outcome?.outcome).toBe("stopped");
+        // Published once: a version if the contact was still in (a refused attempt wrote nothing, not even a number), none if the exit came first.
+        const after = await db.sequence.findUniqueOrThrow({ where: { id: sequenceId } });
+        expect(after.draft).toBeNull();
+        expect([versionBefore, versionBefore + 1]).toContain(after.version);
+        expect(await db.sequenceVersion.count({ where: { sequenceId, number: { gt: versionBefore } } })).toBe(after.version - versionBefore);
       }),
       { numRuns: PUBLISH_RUNS, endOnFailure: true },
     );
+    console.info(`[fault] ${scenario.name} with a publish: ${stale} stale previews refused in ${PUBLISH_RUNS} runs`);
   }, 300_000);
 });

@@ -10,6 +10,7 @@ import { enrollMany } from "../../lib/sequences/enroll-many";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { addStep, deleteStep, reorderSteps, updateStep } from "../../lib/sequences/step-mutations";
 import { resetDb } from "../support/db";
+import { publishNow } from "../support/publish-draft";
 import { makeContact, makeSequence } from "../support/factories";
 import { startHarness, type Harness } from "../support/run-harness";
 
@@ -66,6 +67,7 @@ describe("editing a live sequence", () => {
 
     const welcome = await addStep(db(), { sequenceId: sequence.id, subject: "Welcome", body: "Hi", delayAmount: 0, delayUnit: "minutes" });
     await reorderSteps(db(), { sequenceId: sequence.id, stepIds: [welcome.id, ...sequence.steps.map((s) => s.id)] });
+    await publishNow(db(), sequence.id);
     await h.executor.runUntilIdle();
     // Someone enrolled after the edit starts at the new top.
     const [late] = await enrollAll(sequence.id, 1);
@@ -80,10 +82,10 @@ describe("editing a live sequence", () => {
     expect(lateSends.map((e) => e.reason)).toEqual(["Welcome", "One", "Two", "Three"]);
     const passed = await db().enrollmentEvent.findMany({ where: { type: "step_passed", stepId: welcome.id } });
     expect(passed.map((e) => e.contactId).sort()).toEqual(contacts.map((c) => c.id).sort());
-    // Two edits: appended after everyone's place (v2), then moved before it (v3).
-    expect(passed.map((e) => e.reason)).toEqual(Array(5).fill("moved_behind"));
+    // Two edits in one draft (added, then moved to the top): one version, a step inserted behind them.
+    expect(passed.map((e) => e.reason)).toEqual(Array(5).fill("inserted_behind"));
     const versions = await db().sequenceVersion.findMany({ where: { sequenceId: sequence.id }, orderBy: { number: "asc" } });
-    expect(versions.map((v) => v.number)).toEqual([2, 3]);
+    expect(versions.map((v) => [v.number, v.summary])).toEqual([[2, "Added step 1"]]);
   });
 
   it("deleting the step 100 contacts wait on: each gets the next step once, its delay counted from the last send", async () => {
@@ -93,6 +95,7 @@ describe("editing a live sequence", () => {
     await h.executor.advance(12 * HOUR); // step 1 sent at 0; all wait on step 2 (due day 1)
 
     await deleteStep(db(), { sequenceId: sequence.id, stepId: sequence.steps[1].id });
+    await publishNow(db(), sequence.id);
     await h.executor.runUntilIdle();
     // Documented time: step 3's own delay (2 days) from the last send (0).
     await h.executor.advance(2 * DAY - 12 * HOUR - MINUTE);
@@ -117,6 +120,7 @@ describe("editing a live sequence", () => {
 
     const two = sequence.steps[1];
     await updateStep(db(), { sequenceId: sequence.id, stepId: two.id, subject: "Two", body: two.body, delayAmount: 3, delayUnit: "days" });
+    await publishNow(db(), sequence.id);
     await h.executor.advance(3 * DAY - 12 * HOUR - MINUTE); // past the old due time (day 1)
     let box = await mailbox(start);
     expect(contacts.every((c) => subjectsOf(box.get(c.email)).join() === "One")).toBe(true);
@@ -143,6 +147,7 @@ describe("editing a live sequence", () => {
 
     const step = sequence.steps[1];
     await updateStep(db(), { sequenceId: sequence.id, stepId: step.id, subject: step.subject, body: step.body, delayAmount: days, delayUnit: "days" });
+    await publishNow(db(), sequence.id);
     await h.executor.advance(10 * DAY);
 
     const box = await mailbox(start);
@@ -162,11 +167,45 @@ describe("editing a live sequence", () => {
     h.dropEvents(true);
     await updateStep(db(), { sequenceId: shorter.id, stepId: shorter.steps[1].id, subject: "A2", body: "x", delayAmount: 1, delayUnit: "days" });
     await updateStep(db(), { sequenceId: longer.id, stepId: longer.steps[1].id, subject: "B2", body: "x", delayAmount: 4, delayUnit: "days" });
+    await publishNow(db(), shorter.id);
+    await publishNow(db(), longer.id);
     h.dropEvents(false);
     await h.executor.advance(10 * DAY);
 
     const box = await mailbox(start);
     expect(box.get(a.email)).toEqual([{ subject: "A1", at: 0 }, { subject: "A2", at: 3 * DAY }]);
     expect(box.get(b.email)).toEqual([{ subject: "B1", at: 0 }, { subject: "B2", at: 4 * DAY }]);
+  });
+  it("a draft changes nobody's run until it is published", async () => {
+    const start = h.clock.now();
+    const sequence = await threeSteps();
+    const [contact] = await enrollAll(sequence.id, 1);
+    await h.executor.advance(12 * HOUR);
+    const two = sequence.steps[1];
+    await updateStep(db(), { sequenceId: sequence.id, stepId: two.id, subject: "Two (draft)", body: two.body, delayAmount: 3, delayUnit: "days" });
+    await h.executor.advance(DAY);
+    // Sent at the live time, with the live text: the draft is not live.
+    expect(await mailbox(start).then((b) => b.get(contact.email))).toEqual([{ subject: "One", at: 0 }, { subject: "Two", at: DAY }]);
+  });
+
+  it("\"also send to contacts already past it\": a step inserted at the top reaches the contacts waiting on step 3, then step 3 follows", async () => {
+    const start = h.clock.now();
+    const sequence = await threeSteps();
+    const contacts = await enrollAll(sequence.id, 5);
+    await h.executor.advance(DAY + HOUR); // steps 1 and 2 sent; all wait on step 3
+
+    const welcome = await addStep(db(), { sequenceId: sequence.id, subject: "Welcome", body: "Hi", delayAmount: 0, delayUnit: "minutes" });
+    await reorderSteps(db(), { sequenceId: sequence.id, stepIds: [welcome.id, ...sequence.steps.map((s) => s.id)] });
+    await publishNow(db(), sequence.id, { backfill: true });
+    await h.executor.advance(10 * DAY);
+
+    const box = await mailbox(start);
+    // Welcome at once (its delay, 0, from the last send has passed); step 3's delay then counts from Welcome.
+    for (const c of contacts) {
+      expect(box.get(c.email)?.map((m) => [m.subject, m.at])).toEqual([["One", 0], ["Two", DAY], ["Welcome", DAY + HOUR], ["Three", 3 * DAY + HOUR]]);
+    }
+    expect(await db().enrollmentEvent.count({ where: { type: "step_passed", sequenceId: sequence.id } })).toBe(0);
+    const moves = await db().enrollmentEvent.findMany({ where: { type: "step_moved", sequenceId: sequence.id } });
+    expect(moves.map((m) => [m.reason, m.stepId])).toEqual(Array(5).fill(["backfilled", welcome.id]));
   });
 });

@@ -13,6 +13,7 @@ import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
 import { startHarness, type Harness } from "../support/run-harness";
+import { publishNow } from "../support/publish-draft";
 
 // Server actions read the session and revalidate Next's cache: both stand-ins
 // here, so the actions' own wiring (role, schema, domain call) is what runs.
@@ -420,6 +421,8 @@ describe("pause, resume and reorder with real runs", () => {
 
     const [a, b, c, d] = await appDb().sequenceStep.findMany({ where: { sequenceId }, orderBy: { position: "asc" } });
     await reorderSteps(appDb(), { sequenceId, stepIds: [a.id, b.id, d.id, c.id] });
+    // Someone is in the sequence: the reorder is a draft until published.
+    await publishNow(appDb(), sequenceId);
     const late = await makeContact(appDb());
     await enroll(late.id, sequenceId);
 

@@ -20,6 +20,7 @@ import { addStep, deleteStep, reorderSteps } from "../../lib/sequences/step-muta
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
+import { publishNow } from "../support/publish-draft";
 
 process.env.STEPWISE_SIGNING_SECRET ??= "stats-counters-test-secret-0123456789";
 
@@ -169,10 +170,14 @@ describe("stats from running totals", () => {
           data: { type: "step_skipped", contactId: enrollment.contactId, sequenceId, enrollmentId: enrollment.id, stepId: random.pick(steps), reason: random.pick(["contact_bounced", "sequence_paused", "step_deleted"]) },
         });
       },
-      addStep: (sequenceId) => addStep(db, { sequenceId, subject: "Added", body: "Body", delayAmount: 1, delayUnit: "days" }),
+      // With contacts in the sequence an edit is a draft: each is published at once, as the builder's Publish does.
+      addStep: async (sequenceId) => {
+        const { draft } = await addStep(db, { sequenceId, subject: "Added", body: "Body", delayAmount: 1, delayUnit: "days" });
+        if (draft) await publishNow(db, sequenceId);
+      },
       deleteStep: async (sequenceId) => {
         const steps = await liveStepIds(sequenceId);
-        if (steps.length > 1) await deleteStep(db, { sequenceId, stepId: random.pick(steps) });
+        if (steps.length > 1 && (await deleteStep(db, { sequenceId, stepId: random.pick(steps) })).draft) await publishNow(db, sequenceId);
       },
       reorder: async (sequenceId) => {
         const steps = await liveStepIds(sequenceId);
@@ -180,7 +185,7 @@ describe("stats from running totals", () => {
           const j = random.int(i + 1);
           [steps[i], steps[j]] = [steps[j], steps[i]];
         }
-        await reorderSteps(db, { sequenceId, stepIds: steps });
+        if ((await reorderSteps(db, { sequenceId, stepIds: steps })).draft) await publishNow(db, sequenceId);
       },
       fold: (sequenceId) => db.$executeRaw`SELECT "sequence_counters_fold"(${sequenceId})`,
     };

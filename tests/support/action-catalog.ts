@@ -13,6 +13,8 @@ import type { Db } from "../../lib/db/prisma";
 import { createUnsubscribeToken } from "../../lib/email/unsubscribe-token";
 import { createConfirmationToken } from "../../lib/contacts/signup-confirmation";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
+import { updateStep } from "../../lib/sequences/step-mutations";
+import { getDraftPreview } from "../../lib/sequences/versions/publish-draft";
 import { makeContact, makeSequence } from "./factories";
 
 export type Fixtures = Awaited<ReturnType<typeof makeActionFixtures>>;
@@ -32,6 +34,12 @@ export async function makeActionFixtures(db: Db) {
   const enrolled = await makeContact(db, { email: `enrolled-${suffix}@example.com` });
   const enrollment = await enrollContact(db, { contactId: enrolled.id, sequenceId: active.id, source: "manual" });
   if (enrollment.outcome !== "enrolled") throw new Error(`fixture enrollment: ${enrollment.outcome}`);
+  // A sequence someone is in, with an unpublished edit (a draft) and its preview's token.
+  const live = await makeSequence(db, { name: `Live ${suffix}`, steps: [{ delayAmount: 0, delayUnit: "minutes" }, { delayAmount: 1 }] });
+  const liveEnrollment = await enrollContact(db, { contactId: other.id, sequenceId: live.id, source: "manual" });
+  if (liveEnrollment.outcome !== "enrolled") throw new Error(`fixture enrollment: ${liveEnrollment.outcome}`);
+  await updateStep(db, { sequenceId: live.id, stepId: live.steps[1].id, subject: "Edited in a draft", body: "Draft body", delayAmount: 2, delayUnit: "days" });
+  const { token: previewToken } = await getDraftPreview(db, { sequenceId: live.id, backfill: false });
   const apiKey = await createApiKey(db, { name: `Key ${suffix}` });
   /** A fresh pending signup (double opt-in) per call, and its confirmation token. */
   const confirmToken = async () => {
@@ -50,6 +58,7 @@ export async function makeActionFixtures(db: Db) {
     active: { id: active.id, stepIds: active.steps.map((s) => s.id) },
     draft: { id: draft.id, stepIds: draft.steps.map((s) => s.id), triggerId: draftTrigger.id },
     paused: { id: paused.id },
+    live: { id: live.id, previewToken },
     apiKey: { id: apiKey.apiKey.id, key: apiKey.key },
     token: () => createUnsubscribeToken({ contactId: contact.id }),
   };
@@ -121,9 +130,11 @@ export const ACTION_CATALOG: CatalogEntry[] = [
   { file: "lib/actions/sequences/archive-sequence-action.ts", exportName: "archiveSequenceAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.draft.id }) },
   { file: "lib/actions/sequences/create-sequence-action.ts", exportName: "createSequenceAction", access: role("marketer"), input: () => ({ name: "Onboarding", description: "", exitOnReply: true, reentryPolicy: "never" }) },
   { file: "lib/actions/sequences/delete-step-action.ts", exportName: "deleteStepAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.draft.id, stepId: fx.draft.stepIds[1] }) },
+  { file: "lib/actions/sequences/discard-draft-action.ts", exportName: "discardDraftAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.live.id }) },
   { file: "lib/actions/sequences/duplicate-sequence-action.ts", exportName: "duplicateSequenceAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.active.id }) },
   { file: "lib/actions/sequences/enroll-contact-action.ts", exportName: "enrollContactAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.active.id, email: fx.other.email }) },
   { file: "lib/actions/sequences/pause-sequence-action.ts", exportName: "pauseSequenceAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.active.id }) },
+  { file: "lib/actions/sequences/publish-draft-action.ts", exportName: "publishDraftAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.live.id, token: fx.live.previewToken, backfill: false }) },
   { file: "lib/actions/sequences/remove-from-sequence-action.ts", exportName: "removeFromSequenceAction", access: role("marketer"), input: (fx) => ({ contactId: fx.enrolled.id, sequenceId: fx.active.id }) },
   { file: "lib/actions/sequences/remove-trigger-action.ts", exportName: "removeTriggerAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.draft.id, triggerId: fx.draft.triggerId }) },
   { file: "lib/actions/sequences/reorder-steps-action.ts", exportName: "reorderStepsAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.draft.id, stepIds: [...fx.draft.stepIds].reverse() }) },

@@ -14,9 +14,27 @@ import type { VersionStep } from "./plan";
 export type ScheduleContext = { schedule: SendSchedule | null; holidays: HolidayCalendar | null };
 export const ANY_TIME: ScheduleContext = { schedule: null, holidays: null };
 
-/** What planning needs besides the steps: the time it plans at and the schedule. */
-export type PlanClock = { now: Date; rules: ScheduleContext };
+/**
+ * What planning needs besides the steps: the time it plans at and the
+ * schedule; `memo` lets one preview compute each distinct (anchor, delay,
+ * zone, rules) once: the same step under both versions, or contacts sharing
+ * an anchor (planNextSend is pure, so a repeat is the same answer).
+ */
+export type PlanClock = { now: Date; rules: ScheduleContext; memo?: Map<string, PlanResult> };
+
+const rulesIds = new WeakMap<ScheduleContext, number>();
+let nextRulesId = 0;
+function rulesId(rules: ScheduleContext): number {
+  let id = rulesIds.get(rules);
+  if (id === undefined) rulesIds.set(rules, (id = nextRulesId++));
+  return id;
+}
 
 export function stepDue(anchor: Date, step: Pick<VersionStep, "delayAmount" | "delayUnit" | "waitUntil">, zone: string, clock: PlanClock): PlanResult {
-  return planNextSend({ from: anchor, delay: delayOf(step), schedule: clock.rules.schedule, zone, holidays: clock.rules.holidays, now: clock.now });
+  const plan = () => planNextSend({ from: anchor, delay: delayOf(step), schedule: clock.rules.schedule, zone, holidays: clock.rules.holidays, now: clock.now });
+  if (!clock.memo) return plan();
+  const key = `${anchor.getTime()}|${step.delayAmount}|${step.delayUnit}|${step.waitUntil ?? ""}|${zone}|${clock.now.getTime()}|${rulesId(clock.rules)}`;
+  let result = clock.memo.get(key);
+  if (!result) clock.memo.set(key, (result = plan()));
+  return result;
 }

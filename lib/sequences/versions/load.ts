@@ -52,6 +52,7 @@ type StateRow = Omit<LiveEnrollment, "state" | "rules" | "zone"> & {
   waitingStepId: string | null;
   enrolledAt: number;
   sends: { stepId: string; claimedAt: number; retry: boolean }[];
+  passed: string[];
 };
 
 /** The progress of the given enrollments (or every live one of the sequence). */
@@ -69,12 +70,24 @@ export async function loadStates(db: Db | Tx, where: { enrollmentId: string } | 
            (extract(epoch FROM e."enrolledAt") * 1000)::float8 AS "enrolledAt",
            coalesce((SELECT json_agg(json_build_object('stepId', ss."stepId", 'claimedAt', (extract(epoch FROM ss."claimedAt") * 1000)::float8,
                                                        'retry', ss."status" = 'failed' AND ss."retryable") ORDER BY ss."claimedAt", ss."id")
-                     FROM "StepSend" ss WHERE ss."enrollmentId" = e."id"), '[]'::json) AS "sends"
+                     FROM "StepSend" ss WHERE ss."enrollmentId" = e."id"), '[]'::json) AS "sends",
+           -- Passed by an edit: never sent later (by the contact's key: the event log's index).
+           coalesce((SELECT json_agg(ev."stepId") FROM "EnrollmentEvent" ev
+                     WHERE ev."contactId" = e."contactId" AND ev."enrollmentId" = e."id" AND ev."type" = 'step_passed'), '[]'::json) AS "passed"
     FROM "Enrollment" e JOIN "Sequence" s ON s."id" = e."sequenceId"
     WHERE ${filter}`;
-  return rows.map(({ waitingStepId, enrolledAt, sends, schedule, sequenceZone, contactZone, ...row }) => {
+  // One rules object per distinct schedule (a whole sequence's rows share it): its holiday calendar is built once.
+  const rulesByKey = new Map<string, ScheduleContext>();
+  const rulesFor = (schedule: unknown, timezone: string) => {
+    const key = JSON.stringify([schedule, timezone]);
+    let rules = rulesByKey.get(key);
+    if (!rules) rulesByKey.set(key, (rules = rulesOf({ schedule, timezone })));
+    return rules;
+  };
+  return rows.map(({ waitingStepId, enrolledAt, sends, passed, schedule, sequenceZone, contactZone, ...row }) => {
     const zone = resolveZone(contactZone, sequenceZone);
-    return { ...row, rules: rulesOf({ schedule, timezone: sequenceZone }), zone, state: toState({ waitingStepId, enrolledAt, sends }, zone.zone) };
+    const state = toState({ waitingStepId, enrolledAt, sends, passed }, zone.zone);
+    return { ...row, rules: rulesFor(schedule, sequenceZone), zone, state: { ...state, plannedDue: row.nextStepDueAt === null ? null : new Date(row.nextStepDueAt) } };
   });
 }
 
@@ -82,12 +95,13 @@ export async function loadStates(db: Db | Tx, where: { enrollmentId: string } | 
  * A send failed before the transport took it (retryable) is not done: the
  * step is tried again. Its claim time is not an anchor either.
  */
-function toState(row: Pick<StateRow, "waitingStepId" | "enrolledAt" | "sends">, zone: string): EnrollmentState {
+function toState(row: Pick<StateRow, "waitingStepId" | "enrolledAt" | "sends" | "passed">, zone: string): EnrollmentState {
   const done = row.sends.filter((s) => !s.retry);
   const last = done.at(-1);
   return {
     waitingStepId: row.waitingStepId,
-    done: new Set(done.map((s) => s.stepId)),
+    // A step recorded as passed is as good as done: no later plan picks it (migrate.ts, "send" policy).
+    done: new Set([...done.map((s) => s.stepId), ...row.passed]),
     anchor: new Date(last ? last.claimedAt : row.enrolledAt),
     zone,
   };

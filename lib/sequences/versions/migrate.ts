@@ -13,12 +13,17 @@
  *  - a changed schedule re-plans the same step in the new window;
  *  - every time is planNextSend's: never before now, never outside the
  *    schedule in the contact's zone;
- *  - content edits need no move: a step's text is read when it is sent.
+ *  - content edits need no move: a step's text is read when it is sent;
+ *  - with the policy "also send to contacts already past it" (insertedBehind
+ *    "send"), a step inserted behind a contact is sent to it next instead:
+ *    the contact waits on the first such step (its delay counted from the
+ *    last send), then goes on in run order. Steps recorded as passed count
+ *    as done (load.ts), so going back never re-sends or un-skips anything.
  */
-import type { PlanClock, ScheduleContext } from "./due";
-import { inRunOrder, waitingStep, type EnrollmentState, type VersionStep } from "./plan";
+import { stepDue, type PlanClock, type ScheduleContext } from "./due";
+import { inRunOrder, waitingStep, waitingStepOf, type EnrollmentState, type VersionStep } from "./plan";
 
-export type MigrationGroup = "unchanged" | "due_changed" | "moved_from_deleted" | "steps_added";
+export type MigrationGroup = "unchanged" | "due_changed" | "moved_from_deleted" | "steps_added" | "backfilled";
 export type PassReason = "inserted_behind" | "moved_behind";
 
 export type Migration = {
@@ -31,24 +36,45 @@ export type Migration = {
   passed: { stepId: string; reason: PassReason }[];
 };
 
-/** The only policy so far: the documented defaults. */
-export type MigrationPolicy = { insertedBehind: "skip" };
+/** The documented defaults, and the marketer's one choice: send inserted steps to contacts past them too. */
+export type MigrationPolicy = { insertedBehind: "skip" | "send" };
 export const DEFAULT_POLICY: MigrationPolicy = { insertedBehind: "skip" };
 
 export function migrate(
   state: EnrollmentState,
   vOld: readonly VersionStep[],
   vNew: readonly VersionStep[],
-  _policy: MigrationPolicy,
-  clock: { now: Date; before: ScheduleContext; after: ScheduleContext },
+  policy: MigrationPolicy,
+  clock: { now: Date; before: ScheduleContext; after: ScheduleContext; memo?: PlanClock["memo"] },
 ): Migration {
-  const at = (rules: ScheduleContext): PlanClock => ({ now: clock.now, rules });
-  const before = waitingStep(state, vOld, at(clock.before));
+  const at = (rules: ScheduleContext): PlanClock => ({ now: clock.now, rules, memo: clock.memo });
+  const beforeStep = waitingStepOf(state, vOld);
   // Identity: under the new version the reference is the step waited on before.
-  const after = waitingStep({ ...state, waitingStepId: before?.step.id ?? state.waitingStepId }, vNew, at(clock.after));
-  const from = before && { stepId: before.step.id, dueAt: before.dueAt };
+  const after = waitingStep({ ...state, waitingStepId: beforeStep?.id ?? state.waitingStepId }, vNew, at(clock.after));
+  // The old due time decides "unchanged" or "rescheduled" for a contact that
+  // stays on its step; for one that moves on it is only shown, and the time
+  // its run planned serves (one schedule computation less per contact).
+  const movesOn = beforeStep !== null && after?.step.id !== beforeStep.id;
+  const from = beforeStep && {
+    stepId: beforeStep.id,
+    dueAt: movesOn && state.plannedDue ? state.plannedDue : stepDue(state.anchor, beforeStep, state.zone, at(clock.before)).at,
+  };
   const to = after && { stepId: after.step.id, dueAt: after.dueAt };
-  const passed = newlyBehind(state, vOld, before?.step.id ?? null, vNew, after?.step.id ?? null);
+  const newlyPassed = newlyBehind(state, vOld, beforeStep?.id ?? null, vNew, after?.step.id ?? null);
+  const inserted = newlyPassed.filter((p) => p.reason === "inserted_behind");
+  if (policy.insertedBehind === "send" && inserted.length > 0) {
+    // Back to the first inserted step (run order: newlyBehind lists them in it).
+    const first = vNew.find((s) => s.id === inserted[0].stepId)!;
+    const { at: dueAt, due } = stepDue(state.anchor, first, state.zone, at(clock.after));
+    return {
+      group: "backfilled",
+      from,
+      to: { stepId: first.id, dueAt },
+      overdue: due.getTime() <= clock.now.getTime(),
+      passed: newlyPassed.filter((p) => p.reason !== "inserted_behind"),
+    };
+  }
+  const passed = newlyPassed;
   // The delay alone has run out: sent at the next moment the schedule allows.
   const overdue = after !== null && after.due.getTime() <= clock.now.getTime();
 

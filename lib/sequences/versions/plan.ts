@@ -30,6 +30,8 @@ export type EnrollmentState = {
   anchor: Date;
   /** The zone its schedule is read in (the contact's, or the sequence's: resolveZone). */
   zone: string;
+  /** The due time its run planned (Enrollment.nextStepDueAt), when known: shown for a contact that moves on. */
+  plannedDue?: Date | null;
 };
 
 /**
@@ -52,6 +54,14 @@ export function inRunOrder(steps: readonly VersionStep[]): VersionStep[] {
  * reference are behind the contact and never chosen.
  */
 export function waitingStep(state: EnrollmentState, steps: readonly VersionStep[], clock: PlanClock): Waiting | null {
+  const step = waitingStepOf(state, steps);
+  if (!step) return null;
+  const { at, due, reasons } = stepDue(state.anchor, step, state.zone, clock);
+  return { step, dueAt: at, due, reasons };
+}
+
+/** waitingStep's step alone, without its due time. */
+export function waitingStepOf(state: EnrollmentState, steps: readonly VersionStep[]): VersionStep | null {
   const ordered = inRunOrder(steps);
   // No recorded step (enrolled, or in flight since before versions): the
   // first live unsent step, as runs always chose it before.
@@ -61,10 +71,7 @@ export function waitingStep(state: EnrollmentState, steps: readonly VersionStep[
   const from = refIndex === -1 ? 0 : refIndex;
   for (let i = from; i < ordered.length; i++) {
     const step = ordered[i];
-    if (!step.deleted && !state.done.has(step.id)) {
-      const { at, due, reasons } = stepDue(state.anchor, step, state.zone, clock);
-      return { step, dueAt: at, due, reasons };
-    }
+    if (!step.deleted && !state.done.has(step.id)) return step;
   }
   return null;
 }

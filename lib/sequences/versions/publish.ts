@@ -23,18 +23,37 @@ export type PublishPlan = { version: number; moves: PlannedMove[]; counts: Recor
 /** What publishing would do to every live enrollment, computed and not applied. */
 export async function planPublish(
   tx: Tx,
-  input: { sequenceId: string; before: readonly VersionStep[]; rulesBefore?: ScheduleContext; policy?: MigrationPolicy },
+  input: {
+    sequenceId: string;
+    before: readonly VersionStep[];
+    /** The steps as they will be (a draft's); default: the rows as they are now. */
+    after?: readonly VersionStep[];
+    rulesBefore?: ScheduleContext;
+    policy?: MigrationPolicy;
+    /**
+     * Lock the live enrollments first (the publishing transaction): a send
+     * claim holds its enrollment's lock, so none can land between this plan
+     * and its application. Order: sequence, then enrollments; claims and
+     * exits take contact, then enrollment, and never the sequence's lock.
+     */
+    lock?: boolean;
+  },
 ): Promise<PublishPlan & { live: LiveEnrollment[] }> {
-  const after = await loadSteps(tx, input.sequenceId);
+  if (input.lock) {
+    await tx.$queryRaw`
+      SELECT "id" FROM "Enrollment" WHERE "sequenceId" = ${input.sequenceId} AND "status" IN ('active', 'paused') ORDER BY "id" FOR UPDATE`;
+  }
+  const after = input.after ?? (await loadSteps(tx, input.sequenceId));
   const live = await loadStates(tx, { sequenceId: input.sequenceId });
   const at = now();
+  const memo = new Map();
   const moves = live.map((e) => ({
     enrollmentId: e.id,
     contactId: e.contactId,
     // The schedule as it was (a schedule edit passes it), else the same on both sides.
-    migration: migrate(e.state, input.before, after, input.policy ?? DEFAULT_POLICY, { now: at, before: input.rulesBefore ?? e.rules, after: e.rules }),
+    migration: migrate(e.state, input.before, after, input.policy ?? DEFAULT_POLICY, { now: at, before: input.rulesBefore ?? e.rules, after: e.rules, memo }),
   }));
-  const counts = { unchanged: 0, due_changed: 0, moved_from_deleted: 0, steps_added: 0, overdue: 0, passed: 0 };
+  const counts = { unchanged: 0, due_changed: 0, moved_from_deleted: 0, steps_added: 0, backfilled: 0, overdue: 0, passed: 0 };
   for (const { migration } of moves) {
     counts[migration.group]++;
     if (migration.overdue && migration.group !== "unchanged") counts.overdue++;
@@ -51,9 +70,18 @@ export async function planPublish(
  */
 export async function publishVersion(
   tx: Tx,
-  input: { sequenceId: string; before: readonly VersionStep[]; rulesBefore?: ScheduleContext; summary: string; publishedBy?: string | null; policy?: MigrationPolicy },
+  input: {
+    sequenceId: string;
+    before: readonly VersionStep[];
+    rulesBefore?: ScheduleContext;
+    summary: string;
+    publishedBy?: string | null;
+    policy?: MigrationPolicy;
+    /** The plan already computed in this transaction (a draft's publish: the one its preview was checked against). */
+    plan?: PublishPlan & { live: LiveEnrollment[] };
+  },
 ): Promise<{ version: number; counts: PublishPlan["counts"] } | null> {
-  const plan = await planPublish(tx, input);
+  const plan = input.plan ?? (await planPublish(tx, { ...input, lock: true }));
   if (plan.live.length === 0) return null;
   const [{ version }] = await tx.$queryRaw<{ version: number }[]>`
     UPDATE "Sequence" SET "version" = "version" + 1 WHERE "id" = ${input.sequenceId} RETURNING "version"`;
@@ -86,6 +114,8 @@ async function applyMoves(tx: Tx, sequenceId: string, version: number, moves: Pl
     if (m.group === "moved_from_deleted" && m.from) {
       const stepId = m.to?.stepId ?? m.from.stepId;
       events.push({ type: "step_moved", contactId, enrollmentId, stepId, reason: "step_deleted", data: { version, fromStepId: m.from.stepId, dueAt: m.to?.dueAt ?? null } });
+    } else if (m.group === "backfilled" && m.to) {
+      events.push({ type: "step_moved", contactId, enrollmentId, stepId: m.to.stepId, reason: "backfilled", data: { version, fromStepId: m.from?.stepId ?? null, dueAt: m.to.dueAt } });
     } else if (m.group === "due_changed" && m.from && m.to) {
       events.push({ type: "step_moved", contactId, enrollmentId, stepId: m.to.stepId, reason: "delay_changed", data: { version, fromDueAt: m.from.dueAt, dueAt: m.to.dueAt } });
     }

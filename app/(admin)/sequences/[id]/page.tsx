@@ -12,6 +12,9 @@ import { SequenceSettingsForm } from "@/components/sequences/builder/sequence-se
 import { StatusControls } from "@/components/sequences/builder/status-controls";
 import { StepStatsPanel } from "@/components/sequences/builder/step-stats-panel";
 import { StepsEditor } from "@/components/sequences/builder/steps-editor";
+import { DraftBanner } from "@/components/sequences/builder/draft-banner";
+import { VersionHistory } from "@/components/sequences/builder/version-history";
+import { getDraftState, listVersions } from "@/lib/sequences/versions/history";
 import { TriggersEditor } from "@/components/sequences/builder/triggers-editor";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -63,6 +66,9 @@ export default async function SequencePage({ params, searchParams }: Props) {
   ]);
   const storedSchedule = ZStoredSchedule.safeParse(sequence.schedule).data ?? null;
   const resume = canEdit && sequence.status === "paused" ? await resumePreview(getDb(), sequence.id) : null;
+  const [{ draft, liveEnrollments }, versions] = await Promise.all([getDraftState(getDb(), sequence.id), listVersions(getDb(), sequence.id)]);
+  // With a draft, editors edit (and see) the draft's steps; everyone else sees what is live.
+  const shownSteps = draft && editable ? draft.steps : sequence.steps;
 
   return (
     <>
@@ -96,12 +102,27 @@ export default async function SequencePage({ params, searchParams }: Props) {
             <CardTitle>Steps</CardTitle>
           </CardHeader>
           <CardContent>
+            {draft && editable ? (
+              <DraftBanner sequenceId={sequence.id} diff={draft.diff} updatedAt={draft.updatedAt} updatedBy={draft.updatedBy} liveEnrollments={liveEnrollments} canEdit={editable} />
+            ) : editable && liveEnrollments > 0 ? (
+              <p className="mb-4 rounded-md border bg-muted px-4 py-3 text-sm" data-live-edit-note="">
+                {liveEnrollments === 1 ? "1 contact is" : `${liveEnrollments} contacts are`} in this sequence: your edits are saved as a draft, and reach them only when you preview and publish it.
+              </p>
+            ) : null}
             <StepsEditor
               key={sequence.id}
               sequenceId={sequence.id}
               preview={previewContact ? { contact: previewContact, senderName, postalAddress } : null}
-              steps={sequence.steps.map(({ id, subject, body, delayAmount, delayUnit, waitUntil }) => ({ id, subject, body, delayAmount, delayUnit, waitUntil }))}
+              steps={shownSteps.map(({ id, subject, body, delayAmount, delayUnit, waitUntil }) => ({ id, subject, body, delayAmount, delayUnit, waitUntil: waitUntil ?? null }))}
             />
+          </CardContent>
+        </Card>
+        <Card className="lg:col-span-2">
+          <CardHeader>
+            <CardTitle>Version history</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <VersionHistory versions={versions} />
           </CardContent>
         </Card>
         <Card>

@@ -1,0 +1,17 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { AppError, authedAction } from "@/lib/actions/safe-action";
+import { publishDraft, STALE_PREVIEW } from "@/lib/sequences/versions/publish-draft";
+import { ZPublishDraft } from "@/lib/validations/versions";
+
+/**
+ * Publishes the sequence's draft as a version, migrating everyone in it as
+ * the preview showed; refused, changing nothing, when the preview is stale.
+ */
+export const publishDraftAction = authedAction({ role: "marketer", schema: ZPublishDraft }, async (input, { db, user }) => {
+  const result = await publishDraft(db, input, { publishedBy: user.email });
+  if (result.outcome === "stale") throw new AppError("conflict", STALE_PREVIEW);
+  revalidatePath(`/sequences/${input.sequenceId}`);
+  return { version: result.version };
+});
