@@ -10,6 +10,7 @@ import { stepMessageId } from "../email/message-id";
 import { renderStepMessage } from "../email/render";
 import { getTransport, TransientDeliveryError } from "../email/transports";
 import { createUnsubscribeToken } from "../email/unsubscribe-token";
+import { withTracking } from "../tracking/send-tracking";
 import { endLiveEnrollments, exitContact } from "./exit-contact";
 import type { TExitReason } from "./exit-reasons";
 import { loadStates, loadSteps, type LiveEnrollment } from "./versions/load";
@@ -254,7 +255,7 @@ async function claimStep(tx: Tx, { enrollmentId, stepId, version }: SendInput): 
 async function deliver(db: Db, { enrollmentId, stepId }: SendInput, claimed: Claimed): Promise<SendOutcome> {
   const config = mailConfig();
   const token = createUnsubscribeToken({ contactId: claimed.contact.id, messageRef: claimed.sendId }, { now: now() });
-  const rendered = renderStepMessage({
+  const untracked = renderStepMessage({
     subject: claimed.step.subject,
     body: claimed.step.body,
     contact: claimed.contact,
@@ -263,6 +264,7 @@ async function deliver(db: Db, { enrollmentId, stepId }: SendInput, claimed: Cla
     postalAddress: config.postalAddress,
     senderName: config.senderName,
   });
+  const rendered = await withTracking(db, { sendId: claimed.sendId, sequenceId: claimed.sequenceId, appUrl: config.appUrl }, untracked);
   const messageId = stepMessageId({ enrollmentId, stepId }, config.messageIdDomain);
   const log = { contactId: claimed.contact.id, sequenceId: claimed.sequenceId, enrollmentId, stepId };
 
