@@ -13,6 +13,7 @@ import type { Db } from "../../lib/db/prisma";
 import { createUnsubscribeToken } from "../../lib/email/unsubscribe-token";
 import { createConfirmationToken } from "../../lib/contacts/signup-confirmation";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
+import { createClickToken, createOpenToken } from "../../lib/tracking/token";
 import { makeContact, makeSequence } from "./factories";
 
 export type Fixtures = Awaited<ReturnType<typeof makeActionFixtures>>;
@@ -33,6 +34,7 @@ export async function makeActionFixtures(db: Db) {
   const enrollment = await enrollContact(db, { contactId: enrolled.id, sequenceId: active.id, source: "manual" });
   if (enrollment.outcome !== "enrolled") throw new Error(`fixture enrollment: ${enrollment.outcome}`);
   const apiKey = await createApiKey(db, { name: `Key ${suffix}` });
+  const tracked = await sentMessageWithLink(db, active.steps[0].id);
   /** A fresh pending signup (double opt-in) per call, and its confirmation token. */
   const confirmToken = async () => {
     const pending = await db.pendingSignup.create({ data: { email: `pending-${randomUUID().slice(0, 8)}@example.com`, firstName: "Pat", expiresAt: new Date(Date.now() + 3_600_000) } });
@@ -52,7 +54,19 @@ export async function makeActionFixtures(db: Db) {
     paused: { id: paused.id },
     apiKey: { id: apiKey.apiKey.id, key: apiKey.key },
     token: () => createUnsubscribeToken({ contactId: contact.id }),
+    /** Tokens of a sent message's tracked link 0 and open pixel (app/r, app/o). */
+    clickToken: createClickToken({ sendId: tracked.sendId, index: 0 }),
+    openToken: createOpenToken(tracked.sendId),
   };
+}
+
+/** A contact who completed `stepId`'s sequence and was sent it, with one stored link. */
+async function sentMessageWithLink(db: Db, stepId: string) {
+  const step = await db.sequenceStep.findUniqueOrThrow({ where: { id: stepId }, select: { sequenceId: true } });
+  const reader = await makeContact(db, { email: `reader-${randomUUID().slice(0, 8)}@example.com` });
+  const enrollment = await db.enrollment.create({ data: { contactId: reader.id, sequenceId: step.sequenceId, status: "completed", exitReason: "completed", exitedAt: new Date(Date.now() - 3_600_000), source: "manual" } });
+  const send = await db.stepSend.create({ data: { enrollmentId: enrollment.id, stepId, status: "sent", sentAt: new Date(Date.now() - 3_600_000), links: { create: { index: 0, url: "https://example.com/welcome" } } } });
+  return { sendId: send.id };
 }
 
 /** How an action decides who may call it. */
