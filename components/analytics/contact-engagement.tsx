@@ -3,6 +3,7 @@ import { formatDateTime } from "@/components/format";
 import { Badge } from "@/components/ui/badge";
 import { CONTACT_ENGAGEMENT_LIMIT } from "@/lib/tracking/contact-engagement";
 import { loadContactEngagement } from "@/lib/tracking/queries";
+import { TRACKING_EVENT_TYPE_WORDINGS } from "@/lib/wordings";
 import { MACHINE_REASON_WORDS } from "./format";
 
 /** The contact page's opens and clicks, machine ones marked, each linked to its message on the Sent mail page. */
@@ -18,7 +19,7 @@ export async function ContactEngagementSection({ contactId }: { contactId: strin
       <ol className="space-y-2" aria-label="Opens and clicks" hidden={items.length === 0}>
         {items.map((item) => (
           <li key={item.id} className="flex flex-wrap items-baseline gap-x-2 text-sm" data-engagement={item.type} data-machine={item.machine}>
-            <span className="font-medium">{item.type === "open" ? "Opened" : "Clicked"}</span>
+            <span className="font-medium">{TRACKING_EVENT_TYPE_WORDINGS[item.type]}</span>
             <span>
               {item.stepSubject} <span className="text-muted-foreground">({item.sequenceName})</span>
             </span>

@@ -9,9 +9,10 @@ import type { Funnel } from "@/lib/tracking/analytics";
 import { loadSequenceAnalytics } from "@/lib/tracking/queries";
 import { ZAnalyticsRange } from "@/lib/validations/analytics";
 import { FunnelChart } from "./funnel-chart";
+import { TrackingToggle } from "./tracking-toggle";
 import { formatCount, formatRate } from "./format";
 
-type Props = { sequenceId: string; trackingEnabled: boolean; searchParams: Record<string, string | undefined> };
+type Props = { sequenceId: string; trackingEnabled: boolean; canEdit: boolean; searchParams: Record<string, string | undefined> };
 
 function FunnelCells({ funnel }: { funnel: Funnel }) {
   const withRate = (n: number, rate: number | null) => (
@@ -34,7 +35,7 @@ function FunnelCells({ funnel }: { funnel: Funnel }) {
 }
 
 /** The sequence page's engagement section: a date range, the funnel chart and the numbers per step. */
-export async function SequenceAnalytics({ sequenceId, trackingEnabled, searchParams }: Props) {
+export async function SequenceAnalytics({ sequenceId, trackingEnabled, canEdit, searchParams }: Props) {
   const range = ZAnalyticsRange.parse({ from: searchParams.from, to: searchParams.to });
   const analytics = await loadSequenceAnalytics(sequenceId, range);
   const exits = EXIT_REASONS.filter((r) => r !== "completed" && analytics.exits[r] > 0);
@@ -49,6 +50,7 @@ export async function SequenceAnalytics({ sequenceId, trackingEnabled, searchPar
         </CardDescription>
       </CardHeader>
       <CardContent className="space-y-4">
+        <TrackingToggle sequenceId={sequenceId} enabled={trackingEnabled} canEdit={canEdit} />
         <form method="get" className="flex flex-wrap items-end gap-3" aria-label="Date range">
           <div className="grid gap-1">
             <Label htmlFor="analytics-from">From</Label>

@@ -12,7 +12,6 @@ import { createClickToken, createOpenToken } from "./token";
 /** Past this many links a message's further links are left alone (and untracked). */
 export const MAX_TRACKED_LINKS = 200;
 
-const ANCHOR = /<a\s[^>]*>/gi;
 const HREF = /(\shref\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i;
 const ENTITY = /&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|amp|lt|gt|quot|apos);/gi;
 const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
@@ -24,6 +23,39 @@ function decodeEntities(value: string): string {
     const code = lower.startsWith("#x") ? parseInt(lower.slice(2), 16) : parseInt(lower.slice(1), 10);
     return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
   });
+}
+
+/** "https://x/" and "https://x///" → "https://x" (a loop: a /\/+$/ pattern is quadratic on many slashes). */
+function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url[end - 1] === "/") end--;
+  return url.slice(0, end);
+}
+
+const SPACE = new Set([" ", "\t", "\n", "\r", "\f"]);
+
+/**
+ * Applies `replace` to every <a ...> start tag. A scan rather than a
+ * /<a\s[^>]*>/ pattern, which is quadratic on many "<a " without a ">".
+ */
+function replaceAnchors(html: string, replace: (tag: string) => string): string {
+  const lower = html.toLowerCase();
+  let out = "";
+  let from = 0;
+  for (;;) {
+    const start = lower.indexOf("<a", from);
+    if (start === -1 || start + 2 >= html.length) break;
+    if (!SPACE.has(html[start + 2])) {
+      out += html.slice(from, start + 2);
+      from = start + 2;
+      continue;
+    }
+    const end = html.indexOf(">", start);
+    if (end === -1) break;
+    out += html.slice(from, start) + replace(html.slice(start, end + 1));
+    from = end + 1;
+  }
+  return out + html.slice(from);
 }
 
 /** The URL a link goes to if it is one we track: absolute http(s) only (not mailto:, tel:, #anchors). */
@@ -43,8 +75,8 @@ export type TrackedHtml = { html: string; links: string[] };
 export function rewriteLinks(html: string, input: { appUrl: string; sendId: string; keep?: string[]; secret?: string }): TrackedHtml {
   const links: string[] = [];
   const keep = input.keep ?? [];
-  const base = input.appUrl.replace(/\/+$/, "");
-  const rewritten = html.replace(ANCHOR, (tag) => {
+  const base = withoutTrailingSlashes(input.appUrl);
+  const rewritten = replaceAnchors(html, (tag) => {
     if (links.length >= MAX_TRACKED_LINKS) return tag;
     const href = HREF.exec(tag);
     if (!href) return tag;
@@ -60,7 +92,7 @@ export function rewriteLinks(html: string, input: { appUrl: string; sendId: stri
 
 /** The open pixel, before </body> (or at the end when there is none). */
 export function addOpenPixel(html: string, input: { appUrl: string; sendId: string; secret?: string }): string {
-  const src = `${input.appUrl.replace(/\/+$/, "")}/o/${createOpenToken(input.sendId, { secret: input.secret })}`;
+  const src = `${withoutTrailingSlashes(input.appUrl)}/o/${createOpenToken(input.sendId, { secret: input.secret })}`;
   const pixel = `<img src="${src}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0">`;
   const close = html.toLowerCase().lastIndexOf("</body>");
   return close === -1 ? `${html}${pixel}` : `${html.slice(0, close)}${pixel}\n${html.slice(close)}`;

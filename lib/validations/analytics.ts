@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZId } from "./enrollment";
 
 /** A calendar day, YYYY-MM-DD, that exists (2026-02-30 does not). */
 const ZDay = z
@@ -27,3 +28,7 @@ export const ZSequenceSort = z.object({
   dir: z.enum(["asc", "desc"]).catch("desc").default("desc"),
 });
 export type TSequenceSort = z.infer<typeof ZSequenceSort>;
+
+/** Switching a sequence's open and click tracking on or off. */
+export const ZSetSequenceTracking = z.object({ sequenceId: ZId, enabled: z.boolean({ message: "Must be on or off" }) });
+export type TSetSequenceTracking = z.infer<typeof ZSetSequenceTracking>;

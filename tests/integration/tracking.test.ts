@@ -35,7 +35,9 @@ const { CatcherTransport } = await import("../../lib/email/transports/catcher");
 const { recordInboundReply } = await import("../../lib/replies/record-reply");
 const { enrollContact } = await import("../../lib/sequences/enroll-contact");
 const { planNextStep, sendStep } = await import("../../lib/sequences/run-step");
-const { getSequenceAnalytics } = await import("../../lib/tracking/analytics");
+const { getSequenceAnalytics, getSequenceRates } = await import("../../lib/tracking/analytics");
+const { sequenceIdsByMetric } = await import("../../lib/tracking/sequence-sort");
+const { setSequenceTracking } = await import("../../lib/tracking/settings");
 const { createClickToken, createOpenToken } = await import("../../lib/tracking/token");
 const click = await import("../../app/r/[token]/route");
 const open = await import("../../app/o/[token]/route");
@@ -233,6 +235,18 @@ describe("tracking switched off for a sequence", () => {
   });
 });
 
+describe("the tracking switch", () => {
+  it("switched off, the next message goes out untracked; switched on again, tracked", async () => {
+    const sequence = await makeSequence(db, { steps: [{ delayAmount: 0, delayUnit: "minutes" }] });
+    await setSequenceTracking(db, { sequenceId: sequence.id, enabled: false });
+    expect((await db.sequence.findUniqueOrThrow({ where: { id: sequence.id } })).trackingEnabled).toBe(false);
+    await setSequenceTracking(db, { sequenceId: sequence.id, enabled: true });
+    expect((await db.sequence.findUniqueOrThrow({ where: { id: sequence.id } })).trackingEnabled).toBe(true);
+    await expect(setSequenceTracking(db, { sequenceId: "00000000-0000-4000-8000-000000000000", enabled: false })).rejects.toMatchObject({ code: "not_found" });
+    await expect(setSequenceTracking(db, { sequenceId: sequence.id, enabled: "no" as unknown as boolean })).rejects.toMatchObject({ code: "validation" });
+  });
+});
+
 describe("attribution to the step that caused it", () => {
   it("a one-click unsubscribe from step 2's message counts against step 2", async () => {
     const { sequence, messages } = await sendAll({ steps: 2 });
@@ -290,5 +304,27 @@ describe("the date range", () => {
     expect((await getSequenceAnalytics(db, sequence.id, { from: sentDay, to: sentDay })).steps[0]).toMatchObject({ sent: 1, clicked: 0 });
     expect((await getSequenceAnalytics(db, sequence.id, { from: day(at), to: day(at) })).steps[0]).toMatchObject({ sent: 0, clicked: 1 });
     expect((await getSequenceAnalytics(db, sequence.id)).steps[0]).toMatchObject({ sent: 1, clicked: 1 });
+  });
+});
+
+describe("the sequences list's rate columns", () => {
+  it("reply and unsubscribe rates from the counters, sorted with sequences that delivered nothing last", async () => {
+    const replied = await sendAll();
+    await recordInboundReply(db, { from: replied.contact.email, subject: "Re", inReplyTo: `<${replied.sends[0].messageId}>` }, { provider: "generic" });
+    const quiet = await sendAll();
+    const unsubscribed = await sendAll();
+    const { unsubscribeContact } = await import("../../lib/contacts/unsubscribe");
+    await unsubscribeContact(db, { contactId: unsubscribed.contact.id, messageRef: unsubscribed.sends[0].id, source: "one_click" });
+    const empty = await makeSequence(db);
+    const rates = await getSequenceRates(db, [replied.sequence.id, quiet.sequence.id, unsubscribed.sequence.id, empty.id]);
+    expect(rates.get(replied.sequence.id)).toMatchObject({ delivered: 1, replyRate: 1, unsubscribeRate: 0 });
+    expect(rates.get(unsubscribed.sequence.id)).toMatchObject({ delivered: 1, replyRate: 0, unsubscribeRate: 1, active: 0 });
+    expect(rates.get(empty.id)).toMatchObject({ delivered: 0, replyRate: null, unsubscribeRate: null });
+    const byReply = await sequenceIdsByMetric(db, {}, { sort: "replyRate", dir: "desc" }, 1);
+    expect(byReply[0]).toBe(replied.sequence.id);
+    expect(byReply.at(-1)).toBe(empty.id);
+    const byUnsubscribeAsc = await sequenceIdsByMetric(db, {}, { sort: "unsubscribeRate", dir: "asc" }, 1);
+    expect(byUnsubscribeAsc.indexOf(unsubscribed.sequence.id)).toBe(2);
+    expect(byUnsubscribeAsc.at(-1)).toBe(empty.id);
   });
 });

@@ -124,6 +124,7 @@ export const ACTION_CATALOG: CatalogEntry[] = [
     input: (fx) => ({ contactId: fx.contact.id, firstName: "Ada", lastName: "Lovelace", timezone: "Europe/London", attributes: [{ key: "company", value: "Analytical Engines" }] }),
   },
 
+  { file: "lib/actions/sequences/set-sequence-tracking-action.ts", exportName: "setSequenceTrackingAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.active.id, enabled: false }) },
   { file: "lib/actions/sequences/activate-sequence-action.ts", exportName: "activateSequenceAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.draft.id, manualOnly: false }) },
   {
     file: "lib/actions/sequences/add-step-action.ts",

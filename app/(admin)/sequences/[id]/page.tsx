@@ -168,7 +168,7 @@ export default async function SequencePage({ params, searchParams }: Props) {
             <StepStatsPanel sequenceId={sequence.id} />
           </CardContent>
         </Card>
-        <SequenceAnalytics sequenceId={sequence.id} trackingEnabled={sequence.trackingEnabled} searchParams={raw} />
+        <SequenceAnalytics sequenceId={sequence.id} trackingEnabled={sequence.trackingEnabled} canEdit={canEdit} searchParams={raw} />
       </div>
 
       <section className="mt-8" aria-labelledby="enrollments-heading">
