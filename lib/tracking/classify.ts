@@ -10,7 +10,10 @@
  *                         message is read (UA exactly "Mozilla/5.0", or
  *                         Apple's 17.0.0.0/8 network)
  *  - too_fast             clicks only: within SCANNER_WINDOW_MS of the send,
- *                         what link-scanning gateways do on delivery
+ *                         what link-scanning gateways do on delivery. The
+ *                         routes pass no send time (they have not read the
+ *                         send yet): the recording statement (record.ts)
+ *                         applies this rule with the same window.
  * The IP address is used for the Apple check and then dropped: it is never stored.
  */
 import { isIP } from "node:net";

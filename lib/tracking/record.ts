@@ -1,63 +1,66 @@
 /**
- * Recording opens and clicks. Every request on a valid token is kept as a
- * TrackingEvent (machine ones marked); a person's first open or click of a
- * send also adds its SendEngagement row and +1 to the step's counter in the
- * same statement, so "unique" counts need no scan and no second writer can
- * count the same send twice.
+ * Recording opens and clicks, in one statement per request: it finds the
+ * sent message (and, for a click, the link stored for it), keeps the
+ * request as a TrackingEvent (machine ones marked), and for a person's first
+ * open or click of that message adds its SendEngagement row and +1 to the
+ * step's counter. "Unique" counts need no scan, and no second request can
+ * count the same message twice. Nothing is written when the token names no
+ * sent message or no stored link.
  */
 import "server-only";
-import type { Db } from "../db/prisma";
-import type { Classification } from "./classify";
-
-export type TrackedSend = { sendId: string; contactId: string; sequenceId: string; stepId: string; sentAt: Date | null };
-
-/** The stored destination of link `index` of a sent message, with its send; null if none was stored. */
-export async function findTrackedLink(db: Db, ref: { sendId: string; index: number }): Promise<(TrackedSend & { url: string }) | null> {
-  const [row] = await db.$queryRaw<(TrackedSend & { url: string })[]>`
-    SELECT l."url", ss."id" AS "sendId", e."contactId", e."sequenceId", ss."stepId", ss."sentAt"
-    FROM "TrackedLink" l JOIN "StepSend" ss ON ss."id" = l."sendId" JOIN "Enrollment" e ON e."id" = ss."enrollmentId"
-    WHERE l."sendId" = ${ref.sendId} AND l."index" = ${ref.index} AND ss."status" = 'sent'`;
-  return row ?? null;
-}
-
-/** A sent message by its id; null if there is none (or it was never sent). */
-export async function findTrackedSend(db: Db, sendId: string): Promise<TrackedSend | null> {
-  const [row] = await db.$queryRaw<TrackedSend[]>`
-    SELECT ss."id" AS "sendId", e."contactId", e."sequenceId", ss."stepId", ss."sentAt"
-    FROM "StepSend" ss JOIN "Enrollment" e ON e."id" = ss."enrollmentId"
-    WHERE ss."id" = ${sendId} AND ss."status" = 'sent'`;
-  return row ?? null;
-}
+import { Prisma, type Db } from "../db/prisma";
+import { SCANNER_WINDOW_MS, type Classification } from "./classify";
 
 const ENGAGEMENT_KIND = { open: "opened", click: "clicked" } as const;
 
 /** The UTC day counters are kept by. */
 export const counterDay = (at: Date) => at.toISOString().slice(0, 10);
 
-/** Records one open or click; returns whether it was the send's first by a person. */
-export async function recordTrackingEvent(
+export type Visit = { url: string | null; machine: boolean; reason: string | null };
+
+/**
+ * `classification` is what the request alone says (classifyRequest without
+ * the send time); the statement adds the rule that needs the send time: a
+ * click within SCANNER_WINDOW_MS of sending is a scanner's (too_fast).
+ * Returns null when there is no such sent message or link.
+ */
+export async function recordVisit(
   db: Db,
-  input: { send: TrackedSend; type: "open" | "click"; linkIndex?: number; classification: Classification; userAgent: string | null; at: Date },
-): Promise<{ first: boolean }> {
-  const { send, type, classification, at } = input;
+  input: { type: "open" | "click"; sendId: string; linkIndex?: number; classification: Classification; userAgent: string | null; at: Date },
+): Promise<Visit | null> {
+  const { type, sendId, classification, at } = input;
   const kind = ENGAGEMENT_KIND[type];
+  const day = counterDay(at);
   const userAgent = input.userAgent ? input.userAgent.slice(0, 500) : null;
-  const [row] = await db.$queryRaw<{ first: number }[]>`
-    WITH event AS (
+  const linkIndex = type === "click" ? (input.linkIndex ?? 0) : null;
+  const target =
+    type === "click"
+      ? Prisma.sql`SELECT l."url", ss."id" AS "sendId", e."contactId", e."sequenceId", ss."stepId", ss."sentAt"
+          FROM "TrackedLink" l JOIN "StepSend" ss ON ss."id" = l."sendId" JOIN "Enrollment" e ON e."id" = ss."enrollmentId"
+          WHERE l."sendId" = ${sendId} AND l."index" = ${linkIndex} AND ss."status" = 'sent'`
+      : Prisma.sql`SELECT NULL::text AS "url", ss."id" AS "sendId", e."contactId", e."sequenceId", ss."stepId", ss."sentAt"
+          FROM "StepSend" ss JOIN "Enrollment" e ON e."id" = ss."enrollmentId"
+          WHERE ss."id" = ${sendId} AND ss."status" = 'sent'`;
+  const scannerSince = type === "click" ? new Date(at.getTime() - SCANNER_WINDOW_MS) : null;
+  const [row] = await db.$queryRaw<Visit[]>`
+    WITH target AS (${target}),
+    classified AS (
+      SELECT t.*, coalesce(${classification.reason}::text, CASE WHEN t."sentAt" > ${scannerSince} THEN 'too_fast' END) AS "reason" FROM target t
+    ), event AS (
       INSERT INTO "TrackingEvent" ("type", "sendId", "contactId", "sequenceId", "stepId", "linkIndex", "machine", "machineReason", "userAgent", "createdAt")
-      VALUES (${type}::"TrackingEventType", ${send.sendId}, ${send.contactId}, ${send.sequenceId}, ${send.stepId}, ${input.linkIndex ?? null}::int,
-              ${classification.machine}, ${classification.reason}, ${userAgent}, ${at})
+      SELECT ${type}::"TrackingEventType", c."sendId", c."contactId", c."sequenceId", c."stepId", ${linkIndex}::int, c."reason" IS NOT NULL, c."reason", ${userAgent}, ${at}
+      FROM classified c
     ), first AS (
       INSERT INTO "SendEngagement" ("sendId", "kind", "at")
-      SELECT ${send.sendId}, ${kind}, ${at} WHERE NOT ${classification.machine}::boolean
+      SELECT c."sendId", ${kind}, ${at} FROM classified c WHERE c."reason" IS NULL
       ON CONFLICT DO NOTHING
-      RETURNING 1
+      RETURNING "sendId"
     ), counted AS (
       INSERT INTO "EngagementCounter" ("sequenceId", "stepId", "day", "kind", "delta")
-      SELECT ${send.sequenceId}, ${send.stepId}, ${counterDay(at)}::date, ${kind}, 1 FROM first
+      SELECT c."sequenceId", c."stepId", ${day}::date, ${kind}, 1 FROM classified c JOIN first f ON f."sendId" = c."sendId"
       UNION ALL
-      SELECT ${send.sequenceId}, ${send.stepId}, ${counterDay(at)}::date, 'machine', 1 WHERE ${classification.machine}::boolean
+      SELECT c."sequenceId", c."stepId", ${day}::date, 'machine', 1 FROM classified c WHERE c."reason" IS NOT NULL
     )
-    SELECT count(*)::int AS "first" FROM first`;
-  return { first: row.first === 1 };
+    SELECT c."url", c."reason" IS NOT NULL AS "machine", c."reason" FROM classified c`;
+  return row ?? null;
 }

@@ -8,7 +8,7 @@ import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { clientAddress } from "@/lib/security/client-address";
 import { classifyRequest } from "@/lib/tracking/classify";
-import { findTrackedSend, recordTrackingEvent } from "@/lib/tracking/record";
+import { recordVisit } from "@/lib/tracking/record";
 import { pixel } from "@/lib/tracking/responses";
 import { verifyOpenToken } from "@/lib/tracking/token";
 
@@ -18,14 +18,12 @@ export async function GET(request: Request, { params }: Context): Promise<Respon
   const { token } = await params;
   const sendId = verifyOpenToken(token);
   if (!sendId) return pixel(404, request.method);
+  const at = now();
+  const userAgent = request.headers.get("user-agent");
+  const classification = classifyRequest({ kind: "open", method: request.method, userAgent, ip: clientAddress(request.headers), sentAt: null, now: at });
   try {
-    const db = getDb();
-    const send = await findTrackedSend(db, sendId);
-    if (!send) return pixel(404, request.method);
-    const at = now();
-    const userAgent = request.headers.get("user-agent");
-    const classification = classifyRequest({ kind: "open", method: request.method, userAgent, ip: clientAddress(request.headers), sentAt: send.sentAt, now: at });
-    await recordTrackingEvent(db, { send, type: "open", classification, userAgent, at });
+    const visit = await recordVisit(getDb(), { type: "open", sendId, classification, userAgent, at });
+    if (!visit) return pixel(404, request.method);
   } catch (error) {
     console.error("[tracking] open not recorded", error);
   }

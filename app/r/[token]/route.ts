@@ -10,7 +10,7 @@ import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
 import { clientAddress } from "@/lib/security/client-address";
 import { classifyRequest } from "@/lib/tracking/classify";
-import { findTrackedLink, recordTrackingEvent } from "@/lib/tracking/record";
+import { recordVisit } from "@/lib/tracking/record";
 import { invalidLinkPage, unavailablePage } from "@/lib/tracking/responses";
 import { trackableUrl } from "@/lib/tracking/rewrite-links";
 import { verifyClickToken } from "@/lib/tracking/token";
@@ -21,26 +21,20 @@ export async function GET(request: Request, { params }: Context): Promise<Respon
   const { token } = await params;
   const ref = verifyClickToken(token);
   if (!ref) return invalidLinkPage();
-  const db = getDb();
-  let link;
+  const at = now();
+  const userAgent = request.headers.get("user-agent");
+  // What the request alone says; the recording statement adds the send-time rule (too_fast).
+  const classification = classifyRequest({ kind: "click", method: request.method, userAgent, ip: clientAddress(request.headers), sentAt: null, now: at });
+  let visit;
   try {
-    link = await findTrackedLink(db, ref);
+    visit = await recordVisit(getDb(), { type: "click", sendId: ref.sendId, linkIndex: ref.index, classification, userAgent, at });
   } catch (error) {
-    console.error("[tracking] click lookup failed", error);
+    console.error("[tracking] click not recorded", error);
     return unavailablePage();
   }
   // Stored from our own message, and checked again: only ever an http(s) URL.
-  const destination = link ? trackableUrl(link.url) : null;
-  if (!link || !destination) return invalidLinkPage();
-  const at = now();
-  const userAgent = request.headers.get("user-agent");
-  const classification = classifyRequest({ kind: "click", method: request.method, userAgent, ip: clientAddress(request.headers), sentAt: link.sentAt, now: at });
-  try {
-    await recordTrackingEvent(db, { send: link, type: "click", linkIndex: ref.index, classification, userAgent, at });
-  } catch (error) {
-    // The reader still gets where they were going; only the count is lost.
-    console.error("[tracking] click not recorded", error);
-  }
+  const destination = visit?.url ? trackableUrl(visit.url) : null;
+  if (!destination) return invalidLinkPage();
   return new Response(null, { status: 302, headers: { Location: destination, "Cache-Control": "no-store, private", "Referrer-Policy": "no-referrer" } });
 }
 
