@@ -20,6 +20,7 @@ import type {
   Role,
   SendStatus,
   SequenceStatus,
+  TrackingEventType,
   TriggerType,
 } from "./generated/prisma/enums";
 import { ROLE_LABELS } from "./auth/roles";
@@ -97,6 +98,8 @@ export const MAILBOX_AUTH_WORDINGS: Table<typeof MailboxAuth> = { password: "pas
 export const REENTRY_POLICY_WORDINGS: Table<typeof ReentryPolicy> = REENTRY_POLICY_LABELS;
 
 export const SEND_STATUS_WORDINGS: Table<typeof SendStatus> = { claimed: "Sending", sent: "Sent", failed: "Failed" };
+
+export const TRACKING_EVENT_TYPE_WORDINGS: Table<typeof TrackingEventType> = { open: "Opened", click: "Clicked" };
 
 /** Where a consent event came from (ConsentEvent.source), completing "via …". */
 export const CONSENT_SOURCE_WORDINGS: Record<string, string> = {

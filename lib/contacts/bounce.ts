@@ -7,6 +7,7 @@ import { z } from "zod";
 import { now as currentTime } from "../clock";
 import type { Db } from "../db/prisma";
 import { endLiveEnrollments, publishExitEvents, type ExitedEnrollment } from "../sequences/exit-contact";
+import { attributeToSend, latestSendOf } from "../tracking/attribution";
 import { parsedOf as parsed, type Parsed } from "../validations/parse";
 import { normalizeEmail, ZEmail } from "./email";
 
@@ -18,10 +19,11 @@ export type MarkBouncedOutcome =
 /**
  * Marks the (not deleted) contact with this address bounced, records a
  * bounced/complained consent event and exits their live enrollments with
- * reason bounced. Idempotent: providers retry webhooks, and a contact that is
+ * reason bounced, and counts the bounce against the send it reports (`sendId`,
+ * else the contact's latest). Idempotent: providers retry webhooks, and a contact that is
  * already bounced changes nothing and records nothing.
  */
-export async function markBounced(db: Db, input: { email: string; kind: BounceKind; detail?: string }): Promise<MarkBouncedOutcome> {
+export async function markBounced(db: Db, input: { email: string; kind: BounceKind; detail?: string; sendId?: string }): Promise<MarkBouncedOutcome> {
   const email = normalizeEmail(input.email);
   const result = await db.$transaction(async (tx): Promise<MarkBouncedOutcome> => {
     const [contact] = await tx.$queryRaw<{ id: string; status: string }[]>`
@@ -36,6 +38,9 @@ export async function markBounced(db: Db, input: { email: string; kind: BounceKi
     await tx.consentEvent.create({
       data: { contactId: contact.id, type: input.kind === "hard" ? "bounced" : "complained", source: "webhook", detail, createdAt: at },
     });
+    // The send that bounced (named by the report), else the last one sent: its step's bounce count.
+    const sendId = input.sendId ?? (await latestSendOf(tx, contact.id));
+    if (sendId) await attributeToSend(tx, { sendId, contactId: contact.id, kind: "bounced", at });
     const exited = await endLiveEnrollments(tx, { contactId: contact.id, reason: "bounced", detail: input.kind === "hard" ? "hard bounce" : "spam complaint" });
     return { outcome: "bounced", contactId: contact.id, exited };
   });

@@ -8,6 +8,7 @@ import type { Db, Tx } from "../db/prisma";
 import { verifyUnsubscribeToken } from "../email/unsubscribe-token";
 import { AppError } from "../errors";
 import { endLiveEnrollments, publishExitEvents, type ExitedEnrollment } from "../sequences/exit-contact";
+import { attributeToSend } from "../tracking/attribution";
 
 /**
  * `actor` is the signed-in user who made the change, when one did: the
@@ -64,6 +65,8 @@ export async function unsubscribeContact(db: Db, input: ConsentContext & { messa
         createdAt: at,
       },
     });
+    // The message whose link or one-click header was used gets the unsubscribe in its step's stats.
+    if (input.messageRef) await attributeToSend(tx, { sendId: input.messageRef, contactId: contact.id, kind: "unsubscribed", at });
     const exited = await endLiveEnrollments(tx, { contactId: contact.id, reason: "opted_out", detail: `unsubscribed (${attribution(input).source})` });
     return { outcome: "unsubscribed", exited };
   });

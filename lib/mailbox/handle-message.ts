@@ -59,6 +59,6 @@ async function handleBounce(db: Db, message: ParsedMessage): Promise<Handled> {
   const ours = failed.find((r) => [r.finalRecipient, r.originalRecipient].some((a) => a && normalizeEmail(a) === sentTo));
   if (!ours) return { kind: "ignored", reason: "bounce_not_ours" };
   const detail = `Delivery status ${ours.status}${ours.diagnostic ? `: ${ours.diagnostic.slice(0, 300)}` : ""} (read from the mailbox)`;
-  const outcome = await markBounced(db, { email: sentTo, kind: "hard", detail });
+  const outcome = await markBounced(db, { email: sentTo, kind: "hard", detail, sendId: send.id });
   return { kind: "bounce", bounced: outcome.outcome === "bounced" ? 1 : 0 };
 }

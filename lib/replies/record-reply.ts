@@ -9,6 +9,7 @@ import { now as currentTime } from "../clock";
 import { normalizeEmail } from "../contacts/email";
 import type { Db } from "../db/prisma";
 import { exitContact } from "../sequences/exit-contact";
+import { attributeToSend } from "../tracking/attribution";
 import { isAutoReply, lowerCaseKeys } from "./auto-reply";
 import { senderAuthenticated } from "./sender-auth";
 import { messageIdsIn, stripAngleBrackets, type TInboundReply } from "./normalize";
@@ -89,6 +90,8 @@ export async function recordInboundReply(db: Db, reply: TInboundReply, options: 
     skipDuplicates: true,
   });
   const duplicate = count === 0;
+  // The step it answers gets the reply in its stats (once per message, whatever the retries).
+  if (answered && !autoReply && contactId) await attributeToSend(db, { sendId: answered.id, contactId, kind: "replied", at: currentTime() });
 
   if (!contactId || autoReply || !verified) return { matched: !!contactId, matchedSend: !!answered, autoReply, verified, duplicate, exited: 0 };
   // A duplicate still exits: if the first delivery stored the reply and then

@@ -5,7 +5,7 @@
  */
 
 /** Paths whose URL carries a secret token: never sent on as a Referer. */
-const TOKEN_PATHS = [/^\/unsubscribe\//, /^\/api\/unsubscribe\//, /^\/signup\/confirm\//];
+const TOKEN_PATHS = [/^\/unsubscribe\//, /^\/api\/unsubscribe\//, /^\/signup\/confirm\//, /^\/[ro]\//];
 
 /** A fresh nonce for one response (128 random bits, base64). */
 export function newNonce(): string {

@@ -5,6 +5,9 @@ import type { Prisma } from "../db/prisma";
 import type { MergeContact } from "../email/render";
 import { AppError } from "../errors";
 import { PAGE_SIZE, pageOf, type Page, type TListParams } from "../validations/common";
+import { getSequenceRates, type SequenceRates } from "../tracking/analytics";
+import { sequenceIdsByMetric } from "../tracking/sequence-sort";
+import type { TSequenceSort } from "../validations/analytics";
 import { TRIGGER_DEFINITIONS } from "./triggers";
 
 export type SequenceListItem = {
@@ -14,6 +17,8 @@ export type SequenceListItem = {
   triggerSummary: string;
   stepCount: number;
   counts: { active: number; completed: number; exited: number };
+  /** All time, from the engagement counters (lib/tracking/analytics.ts). */
+  rates: SequenceRates;
 };
 
 type TriggerLike = { type: keyof typeof TRIGGER_DEFINITIONS; scoreThreshold: number | null; signupSource: string | null; tag: { name: string } | null };
@@ -30,16 +35,18 @@ export function describeTrigger(t: TriggerLike): string {
 }
 
 /** Sequences for the list page, with enrollment counts per outcome. */
-export async function listSequences({ q, page }: TListParams): Promise<Page<SequenceListItem>> {
+export async function listSequences({ q, page }: TListParams, order: TSequenceSort = { sort: "updated", dir: "desc" }): Promise<Page<SequenceListItem>> {
   await requirePageUser("viewer");
   const db = getDb();
   const where: Prisma.SequenceWhereInput = q ? { name: { contains: q, mode: "insensitive" } } : {};
+  // Sorted by a rate: the page's ids come ranked from the counters (lib/tracking/sequence-sort.ts).
+  const ranked = order.sort === "updated" ? null : await sequenceIdsByMetric(db, where, { sort: order.sort, dir: order.dir }, page);
   const [total, sequences] = await Promise.all([
     db.sequence.count({ where }),
     db.sequence.findMany({
-      where,
-      orderBy: [{ updatedAt: "desc" }, { id: "asc" }],
-      skip: (page - 1) * PAGE_SIZE,
+      where: ranked ? { id: { in: ranked } } : where,
+      orderBy: [{ updatedAt: order.dir }, { id: "asc" }],
+      skip: ranked ? 0 : (page - 1) * PAGE_SIZE,
       take: PAGE_SIZE,
       select: {
         id: true,
@@ -55,6 +62,8 @@ export async function listSequences({ q, page }: TListParams): Promise<Page<Sequ
     where: { sequenceId: { in: sequences.map((s) => s.id) } },
     _count: { _all: true },
   });
+  const rates = await getSequenceRates(db, sequences.map((s) => s.id));
+  if (ranked) sequences.sort((a, b) => ranked.indexOf(a.id) - ranked.indexOf(b.id));
   const items = sequences.map((s) => {
     const counts = { active: 0, completed: 0, exited: 0 };
     for (const g of grouped.filter((g) => g.sequenceId === s.id)) {
@@ -69,6 +78,7 @@ export async function listSequences({ q, page }: TListParams): Promise<Page<Sequ
       stepCount: s._count.steps,
       triggerSummary: s.triggers.length ? s.triggers.map(describeTrigger).join(" · ") : "Manual enrollment only",
       counts,
+      rates: rates.get(s.id)!,
     };
   });
   return pageOf(items, total, page);

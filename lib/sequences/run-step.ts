@@ -12,6 +12,7 @@ import { getTransport, TransientDeliveryError } from "../email/transports";
 import { createUnsubscribeToken } from "../email/unsubscribe-token";
 import { paceSend } from "../pacing/claim";
 import { sendRatePerMinute } from "../pacing/rate";
+import { withTracking } from "../tracking/send-tracking";
 import { endLiveEnrollments, exitContact } from "./exit-contact";
 import type { TExitReason } from "./exit-reasons";
 import { loadStates, loadSteps, type LiveEnrollment } from "./versions/load";
@@ -270,7 +271,7 @@ async function claimStep(tx: Tx, { enrollmentId, stepId, version }: SendInput): 
 async function deliver(db: Db, { enrollmentId, stepId }: SendInput, claimed: Claimed): Promise<SendOutcome> {
   const config = mailConfig();
   const token = createUnsubscribeToken({ contactId: claimed.contact.id, messageRef: claimed.sendId }, { now: now() });
-  const rendered = renderStepMessage({
+  const untracked = renderStepMessage({
     subject: claimed.step.subject,
     body: claimed.step.body,
     contact: claimed.contact,
@@ -279,6 +280,7 @@ async function deliver(db: Db, { enrollmentId, stepId }: SendInput, claimed: Cla
     postalAddress: config.postalAddress,
     senderName: config.senderName,
   });
+  const rendered = await withTracking(db, { sendId: claimed.sendId, sequenceId: claimed.sequenceId, appUrl: config.appUrl }, untracked);
   const messageId = stepMessageId({ enrollmentId, stepId }, config.messageIdDomain);
   const log = { contactId: claimed.contact.id, sequenceId: claimed.sequenceId, enrollmentId, stepId };
 

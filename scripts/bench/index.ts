@@ -12,6 +12,7 @@ import { benchDelivery } from "./delivery";
 import { benchOptOut } from "./opt-out";
 import { benchReplan } from "./replan";
 import { benchPublish } from "./publish";
+import { benchTracking } from "./tracking";
 import { startBenchCluster, type BenchCluster } from "./lib/database";
 import { sampleMemory } from "./lib/memory";
 import { benchOptions } from "./lib/options";
@@ -29,6 +30,7 @@ const BENCHES: Record<string, Bench> = {
   optout: benchOptOut,
   replan: benchReplan,
   publish: benchPublish,
+  tracking: benchTracking,
   // Last: it builds and starts the whole app (several minutes).
   appmemory: benchAppMemory,
 };

@@ -1,5 +1,5 @@
 /**
- * Authorization matrix, route handlers: every method of every app/api route,
+ * Authorization matrix, route handlers: every method of every route under app/,
  * called signed out, as viewer, marketer and admin (real Auth.js sessions),
  * and with a missing, malformed, wrong, revoked or valid API key, a missing,
  * wrong or stale webhook signature, a forged unsubscribe token. Only the
@@ -88,6 +88,7 @@ function allows(auth: RouteAuth, credential: Credential): boolean {
     case "webhook-signature":
       return credential.signature === "valid";
     case "unsubscribe-token":
+    case "tracking-token":
       return credential.token === undefined;
     case "public":
     case "inert":
@@ -125,7 +126,7 @@ function handlerOf(entry: RouteEntry) {
 }
 
 describe("the catalog covers every route handler on disk", () => {
-  it("every exported method of every app/api route is in the matrix, and nothing else", () => {
+  it("every exported method of every route under app/ is in the matrix, and nothing else", () => {
     const onDisk = routes.map((r) => `${r.method} ${r.route}`).sort();
     expect(onDisk).toEqual(ROUTE_CATALOG.map((e) => `${e.method} ${e.route}`).sort());
   });
@@ -150,7 +151,7 @@ describe.each(matrixRoutes)("$method $route ($auth)", (entry) => {
     } else {
       calls.refused++;
       expect(response.status, `${entry.method} ${entry.route} with ${credential.name}`).toBeOneOf(
-        entry.auth === "unsubscribe-token" ? [400] : [401, 403],
+        entry.auth === "unsubscribe-token" ? [400] : entry.auth === "tracking-token" ? [404] : [401, 403],
       );
       expect(await dataFingerprint(db)).toEqual(before);
     }

@@ -15,6 +15,7 @@ import { createConfirmationToken } from "../../lib/contacts/signup-confirmation"
 import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { updateStep } from "../../lib/sequences/step-mutations";
 import { getDraftPreview } from "../../lib/sequences/versions/publish-draft";
+import { createClickToken, createOpenToken } from "../../lib/tracking/token";
 import { makeContact, makeSequence } from "./factories";
 
 export type Fixtures = Awaited<ReturnType<typeof makeActionFixtures>>;
@@ -41,6 +42,7 @@ export async function makeActionFixtures(db: Db) {
   await updateStep(db, { sequenceId: live.id, stepId: live.steps[1].id, subject: "Edited in a draft", body: "Draft body", delayAmount: 2, delayUnit: "days" });
   const { token: previewToken } = await getDraftPreview(db, { sequenceId: live.id, backfill: false });
   const apiKey = await createApiKey(db, { name: `Key ${suffix}` });
+  const tracked = await sentMessageWithLink(db, active.steps[0].id);
   /** A fresh pending signup (double opt-in) per call, and its confirmation token. */
   const confirmToken = async () => {
     const pending = await db.pendingSignup.create({ data: { email: `pending-${randomUUID().slice(0, 8)}@example.com`, firstName: "Pat", expiresAt: new Date(Date.now() + 3_600_000) } });
@@ -61,7 +63,19 @@ export async function makeActionFixtures(db: Db) {
     live: { id: live.id, previewToken },
     apiKey: { id: apiKey.apiKey.id, key: apiKey.key },
     token: () => createUnsubscribeToken({ contactId: contact.id }),
+    /** Tokens of a sent message's tracked link 0 and open pixel (app/r, app/o). */
+    clickToken: createClickToken({ sendId: tracked.sendId, index: 0 }),
+    openToken: createOpenToken(tracked.sendId),
   };
+}
+
+/** A contact who completed `stepId`'s sequence and was sent it, with one stored link. */
+async function sentMessageWithLink(db: Db, stepId: string) {
+  const step = await db.sequenceStep.findUniqueOrThrow({ where: { id: stepId }, select: { sequenceId: true } });
+  const reader = await makeContact(db, { email: `reader-${randomUUID().slice(0, 8)}@example.com` });
+  const enrollment = await db.enrollment.create({ data: { contactId: reader.id, sequenceId: step.sequenceId, status: "completed", exitReason: "completed", exitedAt: new Date(Date.now() - 3_600_000), source: "manual" } });
+  const send = await db.stepSend.create({ data: { enrollmentId: enrollment.id, stepId, status: "sent", sentAt: new Date(Date.now() - 3_600_000), links: { create: { index: 0, url: "https://example.com/welcome" } } } });
+  return { sendId: send.id };
 }
 
 /** How an action decides who may call it. */
@@ -119,6 +133,7 @@ export const ACTION_CATALOG: CatalogEntry[] = [
     input: (fx) => ({ contactId: fx.contact.id, firstName: "Ada", lastName: "Lovelace", timezone: "Europe/London", attributes: [{ key: "company", value: "Analytical Engines" }] }),
   },
 
+  { file: "lib/actions/sequences/set-sequence-tracking-action.ts", exportName: "setSequenceTrackingAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.active.id, enabled: false }) },
   { file: "lib/actions/sequences/activate-sequence-action.ts", exportName: "activateSequenceAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.draft.id, manualOnly: false }) },
   {
     file: "lib/actions/sequences/add-step-action.ts",

@@ -1,5 +1,6 @@
 /**
- * Every route handler under app/api, with how it authenticates and a valid
+ * Every route handler under app/ (the API, and the tracked links and open
+ * pixel in sent mail), with how it authenticates and a valid
  * request against the action fixtures. The fault suite's authorization
  * matrix and bad-input tests are driven by it; a route file or method
  * missing here fails the suite.
@@ -17,6 +18,8 @@ export type RouteAuth =
   | "webhook-signature"
   /** The signed token in the URL is the authorization (RFC 8058 one-click). */
   | "unsubscribe-token"
+  /** The signed tracking token in the URL names a send (app/r, app/o: docs/tracking.md); anything else: 404. */
+  | "tracking-token"
   /** Open by design: anyone may sign up (rate-limited per IP). */
   | "public"
   /** Informational only: never acts (GET on the one-click URL answers 405). */
@@ -76,6 +79,12 @@ export const ROUTE_CATALOG: RouteEntry[] = [
     },
   },
 
+  // Public tracking routes in sent mail: a click (redirects to the link stored at send time) and the open pixel.
+  ...(["GET", "HEAD"] as const).flatMap((method): RouteEntry[] => [
+    { route: "/r/[token]", method, auth: "tracking-token", ok: [302], request: (fx) => ({ path: `/r/${fx.clickToken}`, params: { token: fx.clickToken } }) },
+    { route: "/o/[token]", method, auth: "tracking-token", ok: [200], request: (fx) => ({ path: `/o/${fx.openToken}`, params: { token: fx.openToken } }) },
+  ]),
+
   { route: "/api/v1/contacts", method: "POST", body: "json", auth: "api-key", ok: [201], request: (fx) => ({ path: "/api/v1/contacts", params: {}, body: json({ email: `api-${fx.suffix}-${randomUUID().slice(0, 4)}@example.com`, tags: ["api"] }) }) },
   { route: "/api/v1/contacts/[id]", method: "GET", auth: "api-key", ok: [200], request: (fx) => ({ path: `/api/v1/contacts/${fx.contact.id}`, params: { id: fx.contact.id } }) },
   { route: "/api/v1/contacts/[id]", method: "PATCH", body: "json", auth: "api-key", ok: [200], request: (fx) => ({ path: `/api/v1/contacts/${fx.contact.id}`, params: { id: fx.contact.id }, body: json({ firstName: "Ada", attributes: { plan: "pro" } }) }) },
@@ -100,10 +109,10 @@ function routeFiles(dir: string): string[] {
 
 export type LoadedRoute = { route: string; method: string; handler: (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response> };
 
-/** Every exported HTTP method of every app/api route file, loaded for real. */
+/** Every exported HTTP method of every route file under app/, loaded for real. */
 export async function routesOnDisk(root = process.cwd()): Promise<LoadedRoute[]> {
   const loaded: LoadedRoute[] = [];
-  for (const file of routeFiles(path.join(root, "app/api")).sort()) {
+  for (const file of routeFiles(path.join(root, "app")).sort()) {
     const route = `/${path.relative(path.join(root, "app"), path.dirname(file)).split(path.sep).join("/")}`;
     const mod = (await import(/* @vite-ignore */ file)) as Record<string, unknown>;
     for (const method of HTTP_METHODS) {

@@ -24,6 +24,7 @@ import {
   SEQUENCE_STATUS_WORDINGS,
   skipReasonWording,
   statusWording,
+  TRACKING_EVENT_TYPE_WORDINGS,
   TRIGGER_TYPE_WORDINGS,
 } from "../../lib/wordings";
 
@@ -41,6 +42,7 @@ const TABLE_FOR_ENUM: Record<string, Record<string, string>> = {
   EnrollmentEventType: EVENT_TYPE_WORDINGS,
   ConsentEventType: CONSENT_TYPE_WORDINGS,
   MailboxAuth: MAILBOX_AUTH_WORDINGS,
+  TrackingEventType: TRACKING_EVENT_TYPE_WORDINGS,
 };
 
 const RAW_CODE = /[a-z]+_[a-z_]+|trigger:\S|\(\w+_\w+\)/;

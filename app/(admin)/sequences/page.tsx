@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { PageHeader } from "@/components/admin-shell/page-header";
+import { formatRate } from "@/components/analytics/format";
+import { ariaSort, SortLink } from "@/components/analytics/sort-link";
 import { SearchForm } from "@/components/search-form";
 import { SequenceRowActions } from "@/components/sequences/builder/sequence-row-actions";
 import { Button } from "@/components/ui/button";
@@ -11,6 +13,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { hasRole } from "@/lib/auth/roles";
 import { getCurrentUser } from "@/lib/auth/session";
 import { listSequences } from "@/lib/sequences/queries";
+import { ZSequenceSort } from "@/lib/validations/analytics";
 import { ZListParams } from "@/lib/validations/common";
 
 export const metadata: Metadata = { title: "Sequences" };
@@ -20,7 +23,8 @@ type Props = { searchParams: Promise<Record<string, string | undefined>> };
 export default async function SequencesPage({ searchParams }: Props) {
   const raw = await searchParams;
   const params = ZListParams.parse(raw);
-  const result = await listSequences(params);
+  const order = ZSequenceSort.parse(raw);
+  const result = await listSequences(params, order);
   const user = await getCurrentUser();
   const canEdit = !!user && hasRole(user.role, "marketer");
   return (
@@ -60,9 +64,17 @@ export default async function SequencesPage({ searchParams }: Props) {
                 <TableHead>Status</TableHead>
                 <TableHead>Entry triggers</TableHead>
                 <TableHead className="text-right">Steps</TableHead>
-                <TableHead className="text-right">Active</TableHead>
+                <TableHead className="text-right" aria-sort={ariaSort("active", order)}>
+                  <SortLink column="active" label="Active" current={order} q={params.q} />
+                </TableHead>
                 <TableHead className="text-right">Completed</TableHead>
                 <TableHead className="text-right">Exited</TableHead>
+                <TableHead className="text-right" aria-sort={ariaSort("replyRate", order)}>
+                  <SortLink column="replyRate" label="Reply rate" current={order} q={params.q} />
+                </TableHead>
+                <TableHead className="text-right" aria-sort={ariaSort("unsubscribeRate", order)}>
+                  <SortLink column="unsubscribeRate" label="Unsubscribe rate" current={order} q={params.q} />
+                </TableHead>
                 {canEdit ? (
                   <TableHead>
                     <span className="sr-only">Actions</span>
@@ -86,6 +98,8 @@ export default async function SequencesPage({ searchParams }: Props) {
                   <TableCell className="text-right tabular-nums">{s.counts.active}</TableCell>
                   <TableCell className="text-right tabular-nums">{s.counts.completed}</TableCell>
                   <TableCell className="text-right tabular-nums">{s.counts.exited}</TableCell>
+                  <TableCell className="text-right tabular-nums" data-column="reply-rate">{formatRate(s.rates.replyRate)}</TableCell>
+                  <TableCell className="text-right tabular-nums" data-column="unsubscribe-rate">{formatRate(s.rates.unsubscribeRate)}</TableCell>
                   {canEdit ? (
                     <TableCell>
                       <SequenceRowActions sequenceId={s.id} name={s.name} status={s.status} />

@@ -5,6 +5,7 @@ import { ContactSendPlans } from "@/components/schedule/contact-send-plans";
 import { ConsentHistory } from "@/components/contacts/detail/consent-history";
 import { ContactTagsEditor } from "@/components/contacts/detail/contact-tags-editor";
 import { ContactTimeline } from "@/components/contacts/detail/contact-timeline";
+import { ContactEngagementSection } from "@/components/analytics/contact-engagement";
 import { DeleteContactButton } from "@/components/contacts/detail/delete-contact-button";
 import { EnrollmentsTable } from "@/components/contacts/detail/enrollments-table";
 import { LeadScoreForm } from "@/components/contacts/detail/lead-score-form";
@@ -139,6 +140,7 @@ export default async function ContactPage({ params, searchParams }: Props) {
           <Pagination className="mt-2" page={timeline.page} pageCount={timeline.pageCount} basePath={`/contacts/${contact.id}`} searchParams={raw} />
         ) : null}
       </section>
+      <ContactEngagementSection contactId={contact.id} />
     </>
   );
 }

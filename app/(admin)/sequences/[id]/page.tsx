@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/admin-shell/page-header";
+import { SequenceAnalytics } from "@/components/analytics/sequence-analytics";
 import { contactName, formatDateTime } from "@/components/format";
 import { EnrollContactForm } from "@/components/sequences/enroll-contact-form";
 import { RemoveEnrollmentButton } from "@/components/sequences/remove-enrollment-button";
@@ -191,6 +192,7 @@ export default async function SequencePage({ params, searchParams }: Props) {
             <StepStatsPanel sequenceId={sequence.id} />
           </CardContent>
         </Card>
+        <SequenceAnalytics sequenceId={sequence.id} trackingEnabled={sequence.trackingEnabled} canEdit={canEdit} searchParams={raw} />
       </div>
 
       <section className="mt-8" aria-labelledby="enrollments-heading">
