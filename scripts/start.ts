@@ -27,7 +27,7 @@ import { pathToFileURL } from "node:url";
 import { migrateDeploy } from "../lib/db/migrate";
 import { createPrismaClient } from "../lib/db/prisma";
 import { createLogger, oneLine } from "../lib/log";
-import { LocalExecutor, generateEventKey, generateSigningKey } from "../inngest/local-executor";
+import { LocalExecutor, generateEventKey, generateSigningKey } from "@stepwise/inngest-local";
 import { retirePublishedPassword, seedAdmin, seedDemo } from "../prisma/seed";
 import { appDatabase } from "./lib/database";
 import { OffsetClock, startExecutorControl } from "./lib/executor-control";

@@ -5,7 +5,7 @@
  * into the mail catcher: sends per second. Baseline: 3,000 direct
  * CatcherTransport.deliver calls at the same concurrency and pool size.
  */
-import { LocalExecutor, ManualClock } from "../../inngest/local-executor";
+import { LocalExecutor, ManualClock } from "@stepwise/inngest-local";
 import { setClock } from "../../lib/clock";
 import { mailConfig } from "../../lib/email/config";
 import { renderStepMessage } from "../../lib/email/render";

@@ -18,7 +18,7 @@ import {
   type Clock,
   type LocalExecutor,
   type Refusal,
-} from "../../inngest/local-executor";
+} from "@stepwise/inngest-local";
 
 export class OffsetClock implements Clock {
   offsetMs = 0;

@@ -1,4 +1,4 @@
-import { LocalExecutor, ManualClock } from "@/inngest/local-executor";
+import { LocalExecutor, ManualClock } from "@stepwise/inngest-local";
 import { serveOverHttp } from "../inngest/fixtures/http-server";
 import { handlers, inngest } from "./app";
 

@@ -21,7 +21,7 @@ import { resetDb } from "../support/db";
 import { makeContact, makeSequence } from "../support/factories";
 import { connectionLost, instrumentDb } from "../support/fault-db";
 import { duplicates, recordingTransport, type RecordingTransport } from "../support/fault-transport";
-import { worstCaseBackoffMs } from "../../inngest/local-executor";
+import { worstCaseBackoffMs } from "@stepwise/inngest-local";
 import { startHarness, type Harness } from "../support/run-harness";
 
 const MINUTE = 60_000;

@@ -8,7 +8,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { handleEventApiRequest, type LocalExecutor } from "../../inngest/local-executor";
+import { handleEventApiRequest, type LocalExecutor } from "@stepwise/inngest-local";
 import { getDb } from "../../lib/db/client";
 import { CatcherTransport } from "../../lib/email/transports/catcher";
 import { setTransport } from "../../lib/email/transports";

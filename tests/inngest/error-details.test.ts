@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { worstCaseBackoffMs } from "../../inngest/local-executor";
+import { worstCaseBackoffMs } from "@stepwise/inngest-local";
 import { startHarness, type Harness } from "../support/run-harness";
 
 // Nothing listens on port 1: every database call fails, as when PostgreSQL is down.

@@ -6,7 +6,7 @@
  */
 import { request as httpRequest } from "node:http";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { LocalExecutor, ManualClock, type EventApiServer } from "@/inngest/local-executor";
+import { LocalExecutor, ManualClock, type EventApiServer } from "@stepwise/inngest-local";
 import { OffsetClock, startExecutorControl } from "@/scripts/lib/executor-control";
 import { handlers, resetFixtureState, routeEventsTo, useExecutor } from "./fixtures/app";
 
@@ -92,7 +92,7 @@ describe("the event API", () => {
     expect(unsigned.status).toBe(401);
     const wrong = await send(`${server.url}/v1/checkpoint/r/async`, { headers: { ...JSON_TYPE, authorization: `Bearer signkey-local-${"0".repeat(64)}` }, body });
     expect(wrong.status).toBe(401);
-    const { hashSigningKey } = await import("@/inngest/local-executor");
+    const { hashSigningKey } = await import("@stepwise/inngest-local");
     const auth = { ...JSON_TYPE, authorization: `Bearer ${hashSigningKey(executor.signingKey)}` };
     // Sync-mode checkpoints (a new run from the app) are not implemented: said loudly.
     const sync = await send(`${server.url}/v1/checkpoint`, { headers: auth, body });

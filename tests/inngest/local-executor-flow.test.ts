@@ -5,7 +5,7 @@
  * the executor's comments cite the server's source).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { LocalExecutor, ManualClock, type RunInfo } from "@/inngest/local-executor";
+import { LocalExecutor, ManualClock, type RunInfo } from "@stepwise/inngest-local";
 import { Gate } from "./fixtures/gate";
 import { effects, gates, handlers, resetFixtureState, routeEventsTo, useExecutor } from "./fixtures/app";
 

@@ -1,6 +1,6 @@
 import { Inngest } from "inngest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { LocalExecutor, ManualClock, hashStepId, nextCronTime, worstCaseBackoffMs, type RunInfo } from "@/inngest/local-executor";
+import { LocalExecutor, ManualClock, hashStepId, nextCronTime, worstCaseBackoffMs, type RunInfo } from "@stepwise/inngest-local";
 import { Gate } from "./fixtures/gate";
 import { attempts, cronTicks, effects, gates, handlers, resetFixtureState, routeEventsTo, useExecutor } from "./fixtures/app";
 import { serveOverHttp } from "./fixtures/http-server";

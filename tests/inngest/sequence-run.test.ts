@@ -7,7 +7,7 @@ import { exitContact } from "../../lib/sequences/exit-contact";
 import { healOverdueEnrollments } from "../../lib/sequences/heal";
 import { resetDb } from "../support/db";
 import { makeContact, makeSequence } from "../support/factories";
-import { worstCaseBackoffMs } from "../../inngest/local-executor";
+import { worstCaseBackoffMs } from "@stepwise/inngest-local";
 import { scriptedTransport, startHarness, type Harness } from "../support/run-harness";
 
 const MINUTE = 60_000;

@@ -5,8 +5,7 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateSigningKey, hashStepId } from "../../inngest/local-executor";
-import { canonicalJson, signBody } from "../../inngest/local-executor/transport";
+import { canonicalJson, generateSigningKey, hashStepId, signBody } from "@stepwise/inngest-local";
 import { getDb } from "../../lib/db/client";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { planNextStep } from "../../lib/sequences/run-step";

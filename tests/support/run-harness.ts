@@ -7,7 +7,7 @@
  * steps to the executor's API over loopback HTTP.
  */
 import { inject } from "vitest";
-import { LocalExecutor, ManualClock } from "../../inngest/local-executor";
+import { LocalExecutor, ManualClock } from "@stepwise/inngest-local";
 import { setClock } from "../../lib/clock";
 import { replaceDb } from "../../lib/db/client";
 import { setTransport, type MailTransport } from "../../lib/email/transports";

@@ -13,6 +13,7 @@ export { tableBackoffMs, worstCaseBackoffMs } from "./backoff";
 export { generateEventKey, generateSigningKey, hashSigningKey, sameSecret } from "./keys";
 export { firstRefusal, logSafe, refuseCrossSite, refuseForeignHost, refuseNonJson, type Refusal } from "./request-guard";
 export { handleEventApiRequest, type EventApiServer } from "./event-api";
+export { canonicalJson, signBody } from "./transport";
 export type {
   CancelRule,
   EventPayload,

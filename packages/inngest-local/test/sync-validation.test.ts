@@ -4,8 +4,8 @@
  * that no config works here and fails in production, or is silently ignored.
  */
 import { describe, expect, it } from "vitest";
-import { checkFunctionConfig } from "../../inngest/local-executor/validate";
-import type { FunctionConfig } from "../../inngest/local-executor";
+import { checkFunctionConfig } from "../src/validate";
+import type { FunctionConfig } from "../src";
 
 function config(extra: Record<string, unknown>): FunctionConfig {
   return { id: "app-fn", triggers: [{ event: "a/b" }], steps: {}, ...extra };

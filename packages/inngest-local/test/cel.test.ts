@@ -3,7 +3,7 @@
  * pkg/expressions/unknown.go treats a missing key as null instead of failing.
  */
 import { describe, expect, it } from "vitest";
-import { celKeyString, celMatches, evaluateCel } from "../../inngest/local-executor/cel";
+import { celKeyString, celMatches, evaluateCel } from "../src/cel";
 
 const event = { data: { id: "c1", n: 3, nothing: null, list: ["a"] } };
 const value = (expression: string, vars: Record<string, unknown> = { event, async: { data: {} } }) => {

@@ -4,8 +4,8 @@
  * period / limit. Not a fixed window.
  */
 import { describe, expect, it } from "vitest";
-import { Gcra, checkRateLimit, throttleBucket } from "../../inngest/local-executor/flow-control";
-import type { FunctionConfig, StoredEvent } from "../../inngest/local-executor";
+import { Gcra, checkRateLimit, throttleBucket } from "../src/flow-control";
+import type { FunctionConfig, StoredEvent } from "../src";
 
 const T0 = Date.UTC(2026, 0, 5, 9);
 const MINUTE = 60_000;
