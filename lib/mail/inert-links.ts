@@ -11,6 +11,8 @@ export const HIDDEN_TOKEN = "[link-disabled-in-admin-view]";
 /** A signed token in an unsubscribe URL: base64url payload "." base64url signature. */
 const TOKEN_IN_URL = /\/unsubscribe\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g;
 const HREF = /href="([^"]*)"/g;
+/** A tracked link (docs/tracking.md): /r/<send id>.<index>.<signature>. */
+const TRACKED_LINK = /\/r\/[0-9a-f-]{36}\.[0-9]{1,3}\.[A-Za-z0-9_-]{43}$/;
 
 /** Text or a header value with every unsubscribe token replaced. */
 export function maskUnsubscribeTokens(value: string): string {
@@ -18,13 +20,17 @@ export function maskUnsubscribeTokens(value: string): string {
 }
 
 /**
- * HTML for the sandboxed preview: unsubscribe anchors lose their href (so
- * there is nothing to follow), every token is masked, and the document
+ * HTML for the sandboxed preview: unsubscribe and tracked-link anchors lose
+ * their href (so there is nothing to follow), every token is masked, and the document
  * carries its own restrictive policy.
  */
 export function inertMailHtml(html: string): string {
   const withoutLinks = html.replace(HREF, (attribute, url: string) =>
-    url.includes("/unsubscribe/") ? 'aria-disabled="true" title="Unsubscribe links do not work in the admin view"' : attribute,
+    url.includes("/unsubscribe/")
+      ? 'aria-disabled="true" title="Unsubscribe links do not work in the admin view"'
+      : TRACKED_LINK.test(url)
+        ? 'aria-disabled="true" title="Tracked links do not work in the admin view (a click would count as the contact\'s)"'
+        : attribute,
   );
   return `<meta http-equiv="Content-Security-Policy" content="${MAIL_PREVIEW_CSP}">\n${maskUnsubscribeTokens(withoutLinks)}`;
 }

@@ -34,7 +34,7 @@ function expectSecurityHeaders(response: APIResponse, url: string) {
   expect(h["x-frame-options"], where).toBe("DENY");
   expect(h["x-content-type-options"], where).toBe("nosniff");
   expect(h["permissions-policy"], where).toContain("camera=()");
-  const tokenInUrl = /^\/(api\/)?unsubscribe\/|^\/signup\/confirm\//.test(url);
+  const tokenInUrl = /^\/(api\/)?unsubscribe\/|^\/signup\/confirm\/|^\/[ro]\//.test(url);
   expect(h["referrer-policy"], where).toBe(tokenInUrl ? "no-referrer" : "strict-origin-when-cross-origin");
 }
 

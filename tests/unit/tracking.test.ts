@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatRate } from "../../components/analytics/format";
+import { inertMailHtml } from "../../lib/mail/inert-links";
 import { classifyRequest, SCANNER_WINDOW_MS } from "../../lib/tracking/classify";
 import { addOpenPixel, MAX_TRACKED_LINKS, rewriteLinks, trackableUrl } from "../../lib/tracking/rewrite-links";
 import { createClickToken, createOpenToken, verifyClickToken, verifyOpenToken } from "../../lib/tracking/token";
@@ -91,6 +92,14 @@ describe("the link rewrite", () => {
     expect(trackableUrl("//x.example")).toBeNull();
     expect(trackableUrl("https://")).toBeNull();
     expect(trackableUrl("data:text/html,x")).toBeNull();
+  });
+
+  it("the admin's Sent mail view makes tracked links inert (a click there would count as the contact's)", () => {
+    const { html } = rewriteLinks(`<a href="https://a.example/">A</a> <a href="https://b.example/x">B</a>`, { appUrl, sendId, secret });
+    const inert = inertMailHtml(html);
+    expect(inert).not.toContain("/r/");
+    expect(inert.match(/aria-disabled="true"/g)).toHaveLength(2);
+    expect(inertMailHtml('<a href="https://a.example/r/x">x</a>')).toContain('href="https://a.example/r/x"');
   });
 
   it("puts the pixel before </body>, or at the end", () => {
