@@ -6,7 +6,8 @@
  */
 import sanitizeHtml from "sanitize-html";
 
-const STYLE_VALUE = [/^[#\w\s.,%()'"-]+$/];
+/** Plain values, or an rgb()/rgba() colour: no url(), expression() or other functions. */
+const STYLE_VALUE = [/^[#\w\s.,%'"-]+$/, /^rgba?\([\d\s.,%]+\)$/];
 
 const OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
