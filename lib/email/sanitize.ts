@@ -34,6 +34,8 @@ const OPTIONS: sanitizeHtml.IOptions = {
   // A removed tag's text stays (as text); a script's or style's contents go with it.
   disallowedTagsMode: "discard",
   nonTextTags: ["script", "style", "textarea", "option", "noscript", "title", "iframe", "object"],
+  // sanitize-html escapes only & < > in text; quotes too, so text never carries a raw quote (the hostile-input suite checks it).
+  textFilter: (text) => text.replace(/"/g, "&quot;").replace(/'/g, "&#39;"),
 };
 
 /** `html` with everything outside the allow-list removed. */
