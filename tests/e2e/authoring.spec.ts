@@ -25,7 +25,7 @@ test.describe("authoring a step", () => {
     await page.locator(`[data-merge-tag="${key}"]`).click();
     await expect(body).toHaveValue(`Read https://acme.example/guide for {{${key}}}`);
 
-    await page.getByLabel("Preview as").fill(contact.email);
+    await page.getByRole("textbox", { name: "Preview the step as" }).fill(contact.email);
     await page.getByRole("button", { name: `Grace <${contact.email}>` }).click();
     await expect(page.locator("[data-preview-contact]")).toContainText(contact.email);
     const preview = page.frameLocator('iframe[title="Email preview"]');

@@ -69,9 +69,16 @@ export function StepPreview({ subject, body }: { subject: string; body: string }
     <section aria-label="Preview" className="grid content-start gap-2 rounded-md border bg-muted/40 p-3 text-sm [overflow-wrap:anywhere]">
       <div className="grid gap-1">
         <label className="text-xs text-muted-foreground" htmlFor={`${id}-contact`}>
-          Preview as
+          Preview the step as
         </label>
-        <Input id={`${id}-contact`} placeholder="Search contacts by email or name" value={query} onChange={(e) => setQuery(e.target.value)} />
+        <Input
+          id={`${id}-contact`}
+          placeholder="Search contacts by email or name"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          // Inside the step's form: Enter here searches, it does not save the step.
+          onKeyDown={(e) => e.key === "Enter" && e.preventDefault()}
+        />
         {matches.length > 0 ? (
           <ul aria-label="Matching contacts" className="grid gap-0.5">
             {matches.map((m) => (
