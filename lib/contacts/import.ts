@@ -4,6 +4,8 @@ import { ZImportContactsInput, type TImportContactsInput, type TImportMapping, t
 import { parseOrThrow } from "../validations/parse";
 import { duplicateLines, duplicateReason, importRowEmail } from "./import-plan";
 import { upsertContact } from "./upsert";
+import { canonicalKeyMap } from "../email/attribute-keys";
+import { keyIdentity } from "../email/merge-tags";
 
 export type ImportFailure = { line: number; reason: string };
 export type ImportResult = { imported: number; updated: number; failed: ImportFailure[] };
@@ -41,7 +43,9 @@ export async function importContacts(
   input: TImportContactsInput,
   onProgress?: (progress: ImportProgress) => void,
 ): Promise<ImportResult> {
-  const { rows, mapping, fireTriggers, tagNames = [], onlyFillEmpty = false } = parseOrThrow(ZImportContactsInput, input);
+  const parsed = parseOrThrow(ZImportContactsInput, input);
+  const { rows, fireTriggers, tagNames = [], onlyFillEmpty = false } = parsed;
+  const mapping = canonicalMapping(parsed.mapping, await canonicalKeyMap(db));
   const result: ImportResult = { imported: 0, updated: 0, failed: [] };
   const duplicates = duplicateLines(rows, mapping);
 
@@ -61,6 +65,19 @@ export async function importContacts(
   }
   result.failed.sort((a, b) => a.line - b.line);
   return result;
+}
+
+/**
+ * Attribute columns written under the key contacts already have, whatever
+ * the header's case: a "Company" column fills "company" rather than adding a
+ * near-duplicate attribute that merge tags and exports would see twice.
+ */
+export function canonicalMapping(mapping: TImportMapping, canonical: Map<string, string>): TImportMapping {
+  return mapping.map((column) =>
+    column.target === "attribute" && column.attributeKey
+      ? { ...column, attributeKey: canonical.get(keyIdentity(column.attributeKey)) ?? column.attributeKey.trim() }
+      : column,
+  );
 }
 
 type BatchOptions = { mapping: TImportMapping; fireTriggers: boolean; tagNames: string[]; onlyFillEmpty: boolean };

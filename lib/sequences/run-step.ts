@@ -7,7 +7,7 @@ import { now } from "../clock";
 import type { Db, Tx } from "../db/prisma";
 import { mailConfig } from "../email/config";
 import { stepMessageId } from "../email/message-id";
-import { renderStepMessage } from "../email/render";
+import { composeStepMessage } from "../email/compose";
 import { getTransport, TransientDeliveryError } from "../email/transports";
 import { createUnsubscribeToken } from "../email/unsubscribe-token";
 import { paceSend } from "../pacing/claim";
@@ -271,15 +271,7 @@ async function claimStep(tx: Tx, { enrollmentId, stepId, version }: SendInput): 
 async function deliver(db: Db, { enrollmentId, stepId }: SendInput, claimed: Claimed): Promise<SendOutcome> {
   const config = mailConfig();
   const token = createUnsubscribeToken({ contactId: claimed.contact.id, messageRef: claimed.sendId }, { now: now() });
-  const untracked = renderStepMessage({
-    subject: claimed.step.subject,
-    body: claimed.step.body,
-    contact: claimed.contact,
-    unsubscribeUrl: `${config.appUrl}/unsubscribe/${token}`,
-    oneClickUrl: `${config.appUrl}/api/unsubscribe/${token}`,
-    postalAddress: config.postalAddress,
-    senderName: config.senderName,
-  });
+  const untracked = composeStepMessage({ subject: claimed.step.subject, body: claimed.step.body, contact: claimed.contact, unsubscribeToken: token });
   const rendered = await withTracking(db, { sendId: claimed.sendId, sequenceId: claimed.sequenceId, appUrl: config.appUrl }, untracked);
   const messageId = stepMessageId({ enrollmentId, stepId }, config.messageIdDomain);
   const log = { contactId: claimed.contact.id, sequenceId: claimed.sequenceId, enrollmentId, stepId };

@@ -11,6 +11,7 @@ import { AppError } from "../errors";
 import { publishEvents } from "../events/publish";
 import { parseOrThrow } from "../validations/parse";
 import { ZActivateSequence, ZSequenceRef, type TSequenceRef } from "../validations/sequence";
+import { describeMissingValue, missingMergeValues } from "./merge-tag-coverage";
 import { enrollmentStartedEvent } from "./run-events";
 import { lockSequence } from "./sequence-lock";
 
@@ -29,7 +30,7 @@ const ARCHIVED = "This sequence is archived. Duplicate it to use it again.";
  * will only be enrolled by hand (or through the API).
  */
 export async function activateSequence(db: Db, input: z.input<typeof ZActivateSequence>): Promise<{ status: "active" }> {
-  const { sequenceId, manualOnly } = parseOrThrow(ZActivateSequence, input);
+  const { sequenceId, manualOnly, acknowledgeMissingValues } = parseOrThrow(ZActivateSequence, input);
   await db.$transaction(async (tx) => {
     const { status } = await lockSequence(tx, sequenceId);
     if (status === "active") refuse("This sequence is already active.");
@@ -41,6 +42,7 @@ export async function activateSequence(db: Db, input: z.input<typeof ZActivateSe
       missing.push("Add an entry trigger, or choose manual enrollment only.");
     }
     if (missing.length > 0) refuse(`This sequence cannot be activated yet. ${missing.join(" ")}`);
+    if (!acknowledgeMissingValues) await refuseUnacknowledgedGaps(tx, sequenceId);
     await tx.sequence.update({ where: { id: sequenceId }, data: { status: "active" } });
   });
   return { status: "active" };
@@ -113,6 +115,19 @@ export async function archiveSequence(db: Db, input: TSequenceRef): Promise<{ st
     await tx.sequence.update({ where: { id: sequenceId }, data: { status: "archived" } });
   });
   return { status: "archived" };
+}
+
+/**
+ * Merge tags without a fallback that some contacts have no value for: they
+ * would get an empty spot, so activation names the counts and waits for a
+ * confirmation (the field `acknowledgeMissingValues`).
+ */
+async function refuseUnacknowledgedGaps(tx: Tx, sequenceId: string): Promise<void> {
+  const gaps = (await missingMergeValues(tx, sequenceId)).map(describeMissingValue);
+  if (gaps.length === 0) return;
+  throw new AppError("conflict", `Some contacts have no value for a merge tag without a fallback: ${gaps.join("; ")}. Add a fallback such as {{company|your team}}, or confirm to send anyway.`, {
+    acknowledgeMissingValues: gaps,
+  });
 }
 
 /** What stops the sequence's steps from being sent, as sentences. */

@@ -39,8 +39,9 @@ export const ZImportMapping = z
       if (c.target !== "attribute") return;
       const key = ZAttributeKey.safeParse(c.attributeKey ?? "");
       if (!key.success) ctx.addIssue({ code: "custom", message: key.error.issues[0].message, path: [i, "attributeKey"] });
-      else if (keys.has(key.data)) ctx.addIssue({ code: "custom", message: "This attribute name is used twice", path: [i, "attributeKey"] });
-      else keys.add(key.data);
+      // Case-insensitively: "Company" and "company" are one attribute (merge tags ignore case).
+      else if (keys.has(key.data.toLowerCase())) ctx.addIssue({ code: "custom", message: "This attribute name is used twice", path: [i, "attributeKey"] });
+      else keys.add(key.data.toLowerCase());
     });
   });
 export type TImportMapping = z.infer<typeof ZImportMapping>;

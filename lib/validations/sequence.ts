@@ -98,6 +98,8 @@ export const ZActivateSequence = z.object({
   sequenceId: ZId,
   /** Confirms that a sequence without triggers is meant for manual enrollment. */
   manualOnly: z.boolean().default(false),
+  /** Confirms sending although some contacts lack a value for a merge tag without a fallback. */
+  acknowledgeMissingValues: z.boolean().default(false),
 });
 export type TActivateSequence = z.infer<typeof ZActivateSequence>;
 

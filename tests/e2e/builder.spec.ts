@@ -43,10 +43,10 @@ test.describe("as a marketer", () => {
     await expect(page).toHaveURL(/\/sequences\/[0-9a-f-]{36}$/);
     const sequenceUrl = page.url();
 
-    await addStep(page, { delay: "1", unit: "hours", subject: "Hello {{firstName}}", body: "Welcome aboard." });
+    await addStep(page, { delay: "1", unit: "hours", subject: "Hello {{firstName|there}}", body: "Welcome aboard." });
     await addStep(page, { delay: "2", unit: "days", subject: "Any questions?", body: "Just checking in." });
     await expect(stepItems(page)).toHaveCount(2);
-    await expect(stepItems(page).nth(0)).toContainText("Step 1: Hello {{firstName}}");
+    await expect(stepItems(page).nth(0)).toContainText("Step 1: Hello {{firstName|there}}");
     await expect(stepItems(page).nth(1)).toContainText("Step 2: Any questions?");
 
     const triggerForm = page.getByRole("form", { name: "Add an entry trigger" });

@@ -134,6 +134,11 @@ export const ACTION_CATALOG: CatalogEntry[] = [
   },
 
   { file: "lib/actions/sequences/set-sequence-tracking-action.ts", exportName: "setSequenceTrackingAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.active.id, enabled: false }) },
+  { file: "lib/actions/authoring/preview-step-action.ts", exportName: "previewStepAction", access: role("marketer"), input: (fx) => ({ subject: "Hi {{firstName}}", body: "Hello {{company|there}}", contactId: fx.contact.id }) },
+  { file: "lib/actions/authoring/send-test-step-action.ts", exportName: "sendTestStepAction", access: role("marketer"), input: (fx) => ({ subject: "Hi {{firstName}}", body: "Hello", contactId: fx.contact.id }) },
+  { file: "lib/actions/authoring/find-preview-contacts-action.ts", exportName: "findPreviewContactsAction", access: role("marketer"), input: (fx) => ({ query: fx.suffix }) },
+  { file: "lib/actions/authoring/list-merge-tags-action.ts", exportName: "listMergeTagsAction", access: role("marketer"), input: () => ({}) },
+
   { file: "lib/actions/sequences/activate-sequence-action.ts", exportName: "activateSequenceAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.draft.id, manualOnly: false }) },
   {
     file: "lib/actions/sequences/add-step-action.ts",

@@ -4,6 +4,7 @@ import { PublicPanel } from "@/components/unsubscribe/public-panel";
 import { SubscriptionForm } from "@/components/unsubscribe/subscription-form";
 import { readUnsubscribeLink } from "@/lib/contacts/unsubscribe";
 import { getDb } from "@/lib/db/client";
+import { TEST_UNSUBSCRIBE_TOKEN } from "@/lib/email/compose";
 import { mailConfig } from "@/lib/email/config";
 
 // The token is a credential: keep the page out of indexes and referrers.
@@ -13,6 +14,9 @@ export const dynamic = "force-dynamic";
 /** Public: the signed token identifies the contact. Viewing it changes nothing. */
 export default async function UnsubscribePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
+  if (token === TEST_UNSUBSCRIBE_TOKEN) {
+    return <PublicPanel title="Test message" description="This link comes from a test message or a preview: it changes nobody's subscription. In a real message it opens the recipient's email preferences." />;
+  }
   const link = await readUnsubscribeLink(getDb(), token);
   if (!link.ok) return <InvalidLink />;
   const { senderName } = mailConfig();

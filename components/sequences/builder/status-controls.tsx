@@ -33,6 +33,9 @@ export function StatusControls({ sequenceId, sequenceName, status, hasTriggers, 
   const router = useRouter();
   const id = useId();
   const [manualOnly, setManualOnly] = useState(false);
+  /** Merge-tag gaps activation reported ("Step 1: 12 of 44 have no company"), and whether the user accepts them. */
+  const [gaps, setGaps] = useState<string[]>([]);
+  const [acknowledged, setAcknowledged] = useState(false);
   // A refusal is about the data it saw: once the steps, triggers or choices change, it is stale and hidden.
   const situation = JSON.stringify([status, hasTriggers, manualOnly, steps]);
   const [refusal, setRefusal] = useState<{ message: string; situation: string } | null>(null);
@@ -43,8 +46,13 @@ export function StatusControls({ sequenceId, sequenceName, status, hasTriggers, 
 
   function activate() {
     startTransition(async () => {
-      const result = await activateSequenceAction({ sequenceId, manualOnly: !hasTriggers && manualOnly });
-      setError(result.ok ? null : result.message);
+      const result = await activateSequenceAction({ sequenceId, manualOnly: !hasTriggers && manualOnly, acknowledgeMissingValues: gaps.length > 0 && acknowledged });
+      const reported = result.ok ? undefined : result.fieldErrors?.acknowledgeMissingValues;
+      if (reported) {
+        setGaps(reported);
+        setAcknowledged(false);
+      }
+      setError(result.ok || reported ? null : result.message);
       if (toastResult(result, "Sequence activated")) router.refresh();
     });
   }
@@ -128,6 +136,20 @@ export function StatusControls({ sequenceId, sequenceName, status, hasTriggers, 
             </li>
           ))}
         </ul>
+      ) : null}
+      {allows(status, "activate") && gaps.length > 0 ? (
+        <div className="grid w-full max-w-sm gap-2 rounded-md border border-destructive/40 p-3 text-sm" data-merge-gaps="">
+          <p className="font-medium">Some contacts have no value for a merge tag without a fallback:</p>
+          <ul className="list-disc pl-5">
+            {gaps.map((gap) => (
+              <li key={gap}>{gap}</li>
+            ))}
+          </ul>
+          <div className="flex items-center gap-2">
+            <input id={`${id}-ack-gaps`} type="checkbox" className="size-4 accent-primary" checked={acknowledged} onChange={(e) => setAcknowledged(e.target.checked)} />
+            <label htmlFor={`${id}-ack-gaps`}>Send anyway: they get an empty spot there</label>
+          </div>
+        </div>
       ) : null}
       {error ? (
         <p className="max-w-md text-right text-sm font-medium text-destructive" data-status-error="">

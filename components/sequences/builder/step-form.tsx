@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState, useTransition } from "react";
+import { useId, useRef, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
@@ -11,7 +11,7 @@ import type { ActionResult } from "@/lib/actions/safe-action";
 import type { FieldErrors } from "@/lib/errors";
 import { DELAY_UNIT_LABEL, DELAY_UNITS, MAX_DELAY, ZStepInput, type TDelayUnit, type TStepInput } from "@/lib/validations/sequence";
 import { toastResult, validateInput } from "./action-feedback";
-import { MergeTagHelp } from "./merge-tag-help";
+import { MergeTagPicker } from "./merge-tag-picker";
 import { StepPreview, type PreviewContext } from "./step-preview";
 import { WaitUntilField } from "./wait-until-field";
 
@@ -19,6 +19,7 @@ type Props = {
   initial: TStepInput;
   /** The first step's delay counts from enrollment, the others' from the previous step. */
   isFirst: boolean;
+  /** Given to editors only (steps-editor's flag); the preview itself now renders on the server for a chosen contact. */
   preview: PreviewContext;
   onSave: (step: TStepInput) => Promise<ActionResult<unknown>>;
   onDone: () => void;
@@ -26,7 +27,7 @@ type Props = {
 };
 
 /** Delay, subject and body of one step, with merge-tag help and a live preview. */
-export function StepForm({ initial, isFirst, preview, onSave, onDone, successMessage }: Props) {
+export function StepForm({ initial, isFirst, onSave, onDone, successMessage }: Props) {
   const id = useId();
   const [subject, setSubject] = useState(initial.subject);
   const [body, setBody] = useState(initial.body);
@@ -35,6 +36,22 @@ export function StepForm({ initial, isFirst, preview, onSave, onDone, successMes
   const [waitUntil, setWaitUntil] = useState<string | null>(initial.waitUntil ?? null);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [pending, startTransition] = useTransition();
+  const subjectRef = useRef<HTMLInputElement>(null);
+  const bodyRef = useRef<HTMLTextAreaElement>(null);
+  /** Where a picked merge tag goes: the field last focused (the body until then). */
+  const [tagTarget, setTagTarget] = useState<"subject" | "body">("body");
+
+  function insertTag(tag: string) {
+    const field = tagTarget === "subject" ? subjectRef.current : bodyRef.current;
+    const [value, setValue] = tagTarget === "subject" ? [subject, setSubject] : [body, setBody];
+    const start = field?.selectionStart ?? value.length;
+    const end = field?.selectionEnd ?? value.length;
+    setValue(value.slice(0, start) + tag + value.slice(end));
+    requestAnimationFrame(() => {
+      field?.focus();
+      field?.setSelectionRange(start + tag.length, start + tag.length);
+    });
+  }
   useUnsavedChangesGuard(subject !== initial.subject || body !== initial.body || delay !== String(initial.delayAmount) || unit !== initial.delayUnit || waitUntil !== (initial.waitUntil ?? null));
 
   function submit(event: React.FormEvent) {
@@ -73,12 +90,12 @@ export function StepForm({ initial, isFirst, preview, onSave, onDone, successMes
         </div>
         <WaitUntilField id={`${id}-wait-until`} value={waitUntil} onChange={setWaitUntil} error={errors.waitUntil} />
         <Field label="Subject" htmlFor={`${id}-subject`} error={errors.subject}>
-          <Input value={subject} onChange={(e) => setSubject(e.target.value)} maxLength={200} />
+          <Input ref={subjectRef} value={subject} onChange={(e) => setSubject(e.target.value)} onFocus={() => setTagTarget("subject")} maxLength={200} />
         </Field>
         <Field label="Body" htmlFor={`${id}-body`} error={errors.body}>
-          <Textarea value={body} onChange={(e) => setBody(e.target.value)} rows={8} aria-describedby={`${id}-merge-help`} />
+          <Textarea ref={bodyRef} value={body} onChange={(e) => setBody(e.target.value)} onFocus={() => setTagTarget("body")} rows={8} aria-describedby={`${id}-merge-help`} />
         </Field>
-        <MergeTagHelp id={`${id}-merge-help`} />
+        <MergeTagPicker id={`${id}-merge-help`} onInsert={insertTag} />
         <div className="flex gap-2">
           <Button type="submit" pending={pending}>
             Save step
@@ -88,7 +105,7 @@ export function StepForm({ initial, isFirst, preview, onSave, onDone, successMes
           </Button>
         </div>
       </div>
-      <StepPreview subject={subject} body={body} context={preview} />
+      <StepPreview subject={subject} body={body} />
     </form>
   );
 }

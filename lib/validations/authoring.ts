@@ -1,0 +1,26 @@
+/** Input of the step editor's preview, test send and merge-tag picker. */
+import { z } from "zod";
+import { ZId } from "./enrollment";
+
+/** A step's subject and body as being edited (not yet saved: no minimum length). */
+const draftStep = {
+  subject: z.string().max(200, "At most 200 characters"),
+  body: z.string().max(20_000, "At most 20,000 characters"),
+  /** Whom to render for; none: a sample contact. */
+  contactId: ZId.optional(),
+};
+
+export const ZPreviewStep = z.object(draftStep);
+export type TPreviewStep = z.infer<typeof ZPreviewStep>;
+
+export const ZSendTestStep = z.object({
+  ...draftStep,
+  subject: draftStep.subject.trim().min(1, "Write a subject"),
+  body: draftStep.body.min(1, "Write the message"),
+});
+export type TSendTestStep = z.infer<typeof ZSendTestStep>;
+
+export const ZFindPreviewContacts = z.object({ query: z.string().trim().max(200, "At most 200 characters") });
+export type TFindPreviewContacts = z.infer<typeof ZFindPreviewContacts>;
+
+export const ZNoInput = z.object({}).strict();
