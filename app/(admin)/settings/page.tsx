@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { PageHeader } from "@/components/admin-shell/page-header";
 import { ReplyDetectionSettings } from "@/components/settings/reply-detection-settings";
 import { ApiKeys } from "@/components/settings/api-keys";
@@ -63,6 +64,16 @@ export default async function SettingsPage() {
                 </TableBody>
               </Table>
             </CardContent>
+          </Card>
+        ) : null}
+        {users ? (
+          <Card>
+            <CardHeader>
+              <CardTitle>Audit log</CardTitle>
+              <CardDescription>
+                Who changed what, when and from where. <Link href="/settings/audit" className="text-primary hover:underline">Open the audit log</Link>
+              </CardDescription>
+            </CardHeader>
           </Card>
         ) : null}
         {apiKeys ? (
