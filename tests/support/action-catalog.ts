@@ -13,6 +13,7 @@ import type { Db } from "../../lib/db/prisma";
 import { createUnsubscribeToken } from "../../lib/email/unsubscribe-token";
 import { createConfirmationToken } from "../../lib/contacts/signup-confirmation";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
+import { signUserToken } from "../../lib/team/tokens";
 import { makeContact, makeSequence } from "./factories";
 
 export type Fixtures = Awaited<ReturnType<typeof makeActionFixtures>>;
@@ -33,6 +34,15 @@ export async function makeActionFixtures(db: Db) {
   const enrollment = await enrollContact(db, { contactId: enrolled.id, sequenceId: active.id, source: "manual" });
   if (enrollment.outcome !== "enrolled") throw new Error(`fixture enrollment: ${enrollment.outcome}`);
   const apiKey = await createApiKey(db, { name: `Key ${suffix}` });
+  const member = await db.user.create({ data: { email: `member-${suffix}@example.com`, name: "Member", role: "marketer", passwordHash: "x" } });
+  const inactive = await db.user.create({ data: { email: `inactive-${suffix}@example.com`, name: "Inactive", role: "viewer", passwordHash: "x", deactivatedAt: new Date() } });
+  /** A fresh invitation (or reset link) per call, and its signed token. */
+  const userToken = async (kind: "invite" | "password_reset") => {
+    const email = `${kind === "invite" ? "invitee" : "resetter"}-${randomUUID().slice(0, 8)}@example.com`;
+    const userId = kind === "password_reset" ? (await db.user.create({ data: { email, name: "Resetter", role: "viewer", passwordHash: "x" } })).id : null;
+    const row = await db.userToken.create({ data: { kind, email, role: kind === "invite" ? "marketer" : null, userId, expiresAt: new Date(Date.now() + 3_600_000) } });
+    return { email, token: signUserToken(kind, row.id, row.expiresAt) };
+  };
   /** A fresh pending signup (double opt-in) per call, and its confirmation token. */
   const confirmToken = async () => {
     const pending = await db.pendingSignup.create({ data: { email: `pending-${randomUUID().slice(0, 8)}@example.com`, firstName: "Pat", expiresAt: new Date(Date.now() + 3_600_000) } });
@@ -40,6 +50,9 @@ export async function makeActionFixtures(db: Db) {
   };
   return {
     confirmToken,
+    userToken,
+    member: { id: member.id },
+    inactive: { id: inactive.id },
     suffix,
     tag,
     contact,
@@ -59,7 +72,18 @@ export async function makeActionFixtures(db: Db) {
 export type ActionAccess =
   | { kind: "role"; role: Role }
   /** No session by design; the action authorizes by its own means (`by`). */
-  | { kind: "public"; by: "password" | "unsubscribe-token" | "signup-confirmation-token" | "anyone (rate-limited signup)" | "anyone (ends the caller's own session)" };
+  | {
+      kind: "public";
+      by:
+        | "password"
+        | "unsubscribe-token"
+        | "signup-confirmation-token"
+        | "anyone (rate-limited signup)"
+        | "anyone (ends the caller's own session)"
+        | "invitation-token"
+        | "password-reset-token"
+        | "anyone (rate-limited, same answer for every address)";
+    };
 
 type AnyAction = (...args: never[]) => Promise<unknown>;
 
@@ -69,6 +93,8 @@ export type CatalogEntry = {
   access: ActionAccess;
   /** The one input object of an authedAction. */
   input?: (fx: Fixtures) => Record<string, unknown>;
+  /** A successful call ends every session of the caller (a password change): tests sign that role in again. */
+  endsCallerSessions?: true;
   /** The form fields of a (prevState, formData) action. */
   form?: (fx: Fixtures) => Record<string, string> | Promise<Record<string, string>>;
 };
@@ -80,6 +106,16 @@ export const ACTION_CATALOG: CatalogEntry[] = [
   { file: "lib/actions/auth/sign-out.ts", exportName: "signOutAction", access: { kind: "public", by: "anyone (ends the caller's own session)" } },
   { file: "lib/actions/signup/sign-up-action.ts", exportName: "signUpAction", access: { kind: "public", by: "anyone (rate-limited signup)" }, form: (fx) => ({ email: `new-${fx.suffix}@example.com`, firstName: "New" }) },
   { file: "lib/actions/signup/confirm-signup-action.ts", exportName: "confirmSignupAction", access: { kind: "public", by: "signup-confirmation-token" }, form: async (fx) => ({ token: (await fx.confirmToken()).token }) },
+  { file: "lib/actions/auth/accept-invite-action.ts", exportName: "acceptInviteAction", access: { kind: "public", by: "invitation-token" }, form: async (fx) => ({ token: (await fx.userToken("invite")).token, name: "New Member", password: "a long and unusual passphrase" }) },
+  { file: "lib/actions/auth/request-password-reset-action.ts", exportName: "requestPasswordResetAction", access: { kind: "public", by: "anyone (rate-limited, same answer for every address)" }, form: (fx) => ({ email: `member-${fx.suffix}@example.com` }) },
+  { file: "lib/actions/auth/reset-password-action.ts", exportName: "resetPasswordAction", access: { kind: "public", by: "password-reset-token" }, form: async (fx) => ({ token: (await fx.userToken("password_reset")).token, password: "a long and unusual passphrase" }) },
+  {
+    file: "lib/actions/account/change-password-action.ts",
+    exportName: "changePasswordAction",
+    access: role("viewer"),
+    endsCallerSessions: true,
+    input: () => ({ currentPassword: "fault-suite-password", newPassword: "a long and unusual passphrase" }),
+  },
   { file: "lib/actions/unsubscribe/unsubscribe-action.ts", exportName: "unsubscribeAction", access: { kind: "public", by: "unsubscribe-token" }, form: (fx) => ({ token: fx.token() }) },
   { file: "lib/actions/unsubscribe/resubscribe-action.ts", exportName: "resubscribeAction", access: { kind: "public", by: "unsubscribe-token" }, form: (fx) => ({ token: fx.token() }) },
 
@@ -164,6 +200,10 @@ export const ACTION_CATALOG: CatalogEntry[] = [
     access: role("admin"),
     input: (fx) => ({ host: "127.0.0.1", port: 1, tls: false, username: `inbox-${fx.suffix}@example.com`, authMethod: "password", secret: "app-password", folder: "INBOX" }),
   },
+  { file: "lib/actions/settings/invite-user-action.ts", exportName: "inviteUserAction", access: role("admin"), input: (fx) => ({ email: `invitee-${fx.suffix}@example.com`, role: "marketer" }) },
+  { file: "lib/actions/settings/change-user-role-action.ts", exportName: "changeUserRoleAction", access: role("admin"), input: (fx) => ({ userId: fx.member.id, role: "viewer" }) },
+  { file: "lib/actions/settings/deactivate-user-action.ts", exportName: "deactivateUserAction", access: role("admin"), input: (fx) => ({ userId: fx.member.id }) },
+  { file: "lib/actions/settings/reactivate-user-action.ts", exportName: "reactivateUserAction", access: role("admin"), input: (fx) => ({ userId: fx.inactive.id }) },
   { file: "lib/actions/settings/test-mailbox-action.ts", exportName: "testMailboxAction", access: role("admin"), input: () => ({}) },
   { file: "lib/actions/settings/remove-mailbox-action.ts", exportName: "removeMailboxAction", access: role("admin"), input: () => ({}) },
 ];
