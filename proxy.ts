@@ -15,7 +15,7 @@ import { contentSecurityPolicy, newNonce, securityHeaders, servedOverHttps } fro
 
 const { auth } = NextAuth(authConfig);
 
-const PUBLIC_PREFIXES = ["/login", "/unsubscribe", "/signup", "/api/", "/_next/", "/favicon.ico", "/icon"];
+const PUBLIC_PREFIXES = ["/login", "/invite", "/unsubscribe", "/signup", "/api/", "/_next/", "/favicon.ico", "/icon"];
 
 export const proxy = auth((req) => {
   const { pathname } = req.nextUrl;
