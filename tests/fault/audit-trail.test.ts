@@ -117,6 +117,23 @@ describe("what the rows say", () => {
   });
 });
 
+describe("API-key actions record the key", () => {
+  it("POST and DELETE /api/v1/enrollments each write one row naming the key", async () => {
+    const { POST, DELETE } = await import("../../app/api/v1/enrollments/route");
+    const fx = await makeActionFixtures(db);
+    const call = (handler: typeof POST, body: unknown) =>
+      handler(new Request("http://localhost:3000/api/v1/enrollments", { method: "POST", headers: { authorization: `Bearer ${fx.apiKey.key}`, "content-type": "application/json", "x-forwarded-for": "203.0.113.44" }, body: JSON.stringify(body) }), { params: Promise.resolve({}) });
+    actAs(null, "203.0.113.44");
+    expect((await call(POST, { contactId: fx.other.id, sequenceId: fx.active.id })).status).toBe(201);
+    expect((await call(DELETE, { contactId: fx.other.id, sequenceId: fx.active.id })).status).toBe(200);
+    const rows = await db.auditEvent.findMany({ where: { objectId: fx.other.id }, orderBy: { id: "asc" } });
+    expect(rows.map((r) => [r.action, r.actorType, r.actorId, r.ip])).toEqual([
+      ["contact.enroll", "api_key", fx.apiKey.id, "203.0.113.44"],
+      ["contact.remove", "api_key", fx.apiKey.id, "203.0.113.44"],
+    ]);
+  });
+});
+
 describe("the row and the change commit together", () => {
   it("when the audit row cannot be written, the change it describes is rolled back", async () => {
     const { audited } = await import("../../lib/audit/audited");
