@@ -7,8 +7,17 @@ import type { AuditActor } from "./record";
 
 /** The signed-in user of the current request (server actions, route handlers) as an audit actor. */
 export async function userActor(user: Pick<CurrentUser, "id" | "email">): Promise<AuditActor> {
-  const h = await headers();
-  return { type: "user", id: user.id, label: user.email, ip: clientAddress(h), userAgent: h.get("user-agent") };
+  const h = await requestHeaders();
+  return { type: "user", id: user.id, label: user.email, ip: h ? clientAddress(h) : null, userAgent: h?.get("user-agent") ?? null };
+}
+
+/** The request's headers; none when an action runs outside a request (a script, a test calling it directly). */
+async function requestHeaders(): Promise<Headers | null> {
+  try {
+    return await headers();
+  } catch {
+    return null;
+  }
 }
 
 /** The API key of a /api/v1 request as an audit actor. */
