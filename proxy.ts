@@ -16,7 +16,7 @@ import { contentSecurityPolicy, newNonce, securityHeaders, servedOverHttps } fro
 const { auth } = NextAuth(authConfig);
 
 // /r/ and /o/: tracked links and the open pixel in sent mail (app/r, app/o; docs/tracking.md).
-const PUBLIC_PREFIXES = ["/login", "/unsubscribe", "/signup", "/r/", "/o/", "/api/", "/_next/", "/favicon.ico", "/icon"];
+const PUBLIC_PREFIXES = ["/login", "/invite", "/unsubscribe", "/signup", "/r/", "/o/", "/api/", "/_next/", "/favicon.ico", "/icon"];
 
 export const proxy = auth((req) => {
   const { pathname } = req.nextUrl;

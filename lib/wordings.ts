@@ -9,6 +9,7 @@
  * wording fails the typecheck (and tests/unit/wordings.test.ts).
  */
 import type {
+  AuditActorType,
   ConsentEventType,
   ContactStatus,
   DelayUnit,
@@ -22,6 +23,7 @@ import type {
   SequenceStatus,
   TrackingEventType,
   TriggerType,
+  UserTokenKind,
 } from "./generated/prisma/enums";
 import { ROLE_LABELS } from "./auth/roles";
 import { ENROLL_REFUSALS } from "./sequences/enroll-refusals";
@@ -92,6 +94,10 @@ export const TRIGGER_TYPE_WORDINGS: Table<typeof TriggerType> = {
 export const ROLE_WORDINGS: Table<typeof Role> = ROLE_LABELS;
 
 export const DELAY_UNIT_WORDINGS: Table<typeof DelayUnit> = { minutes: "minutes", hours: "hours", days: "days", business_days: "business days" };
+
+export const AUDIT_ACTOR_TYPE_WORDINGS: Table<typeof AuditActorType> = { user: "User", api_key: "API key" };
+
+export const USER_TOKEN_KIND_WORDINGS: Table<typeof UserTokenKind> = { invite: "Invitation", password_reset: "Password reset" };
 
 export const MAILBOX_AUTH_WORDINGS: Table<typeof MailboxAuth> = { password: "password", oauth2: "OAuth2 access token" };
 

@@ -16,8 +16,8 @@ export async function getCurrentUser(): Promise<CurrentUser | null> {
   const session = await auth();
   const id = session?.user?.id;
   if (!id) return null;
-  const user = await getDb().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, sessionVersion: true } });
-  if (!user || user.sessionVersion !== session.user.sessionVersion) return null;
+  const user = await getDb().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, sessionVersion: true, deactivatedAt: true } });
+  if (!user || user.deactivatedAt || user.sessionVersion !== session.user.sessionVersion) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 

@@ -70,9 +70,10 @@ describe("the catalog covers every server action on disk", () => {
     expect(onDisk.length).toBeGreaterThanOrEqual(30);
   });
 
-  it("the matrix policy: viewers change nothing, API keys are admin-only", () => {
+  it("the matrix policy: viewers change nothing but their own account, team and API keys are admin-only", () => {
     for (const entry of ACTION_CATALOG.filter((e) => e.access.kind === "role")) {
-      const expected = entry.file.startsWith("lib/actions/settings/") ? "admin" : "marketer";
+      // The caller's own account (lib/actions/account) is everyone's; settings are the admins'; the rest the marketers'.
+      const expected = entry.file.startsWith("lib/actions/account/") ? "viewer" : entry.file.startsWith("lib/actions/settings/") ? "admin" : "marketer";
       expect({ action: entry.exportName, role: entry.access.kind === "role" && entry.access.role }).toEqual({ action: entry.exportName, role: expected });
     }
   });
@@ -91,6 +92,8 @@ describe.each(ACTION_CATALOG.filter((e) => e.access.kind === "role"))("$exportNa
     if (allowed) {
       calls.allowed++;
       expect(result).toMatchObject({ ok: true });
+      // The call ended the caller's sessions (a password change): the next tests need a live one.
+      if (entry.endsCallerSessions) users[caller as Role] = await signInAs(db, caller as Role);
     } else {
       calls.refused++;
       expect(result).toMatchObject({ ok: false, code: caller === "signed out" ? "unauthenticated" : "forbidden" });
@@ -104,7 +107,8 @@ describe("sessions that must not authorize anything", () => {
 
   async function expectAllRefused(cookie: string | null, code: "unauthenticated" | "forbidden") {
     const before = await dataFingerprint(db);
-    for (const entry of authed) {
+    // A live viewer session may do what viewers may (their own account): "forbidden" concerns the rest.
+    for (const entry of code === "forbidden" ? authed.filter((e) => e.access.kind === "role" && e.access.role !== "viewer") : authed) {
       signIn({ cookie });
       expect({ action: entry.exportName, result: await callAuthed(entry, fx) }).toMatchObject({ action: entry.exportName, result: { ok: false, code } });
       calls.refused++;
@@ -210,6 +214,49 @@ describe("public actions authorize by their own means", () => {
       expect(await action({}, formDataOf({ token }))).toEqual({ status: "confirmed" });
       expect(await db.contact.findUniqueOrThrow({ where: { email } })).toMatchObject({ status: "subscribed" });
       calls.allowed++;
+    }
+  });
+
+  it.each([
+    ["acceptInviteAction", "invite"],
+    ["resetPasswordAction", "password_reset"],
+  ] as const)("%s: only a valid, unused link works, once, whoever is signed in", async (name, kind) => {
+    const action = publicAction(name);
+    const fields = { name: "New Member", password: "a long and unusual passphrase" };
+    for (const caller of CALLERS) {
+      const { email, token } = await fx.userToken(kind);
+      const [id, exp, signature] = token.split(".");
+      const otherKind = (await fx.userToken(kind === "invite" ? "password_reset" : "invite")).token;
+      for (const bad of [`${id}.${exp}.${signature.slice(0, -1)}${signature.endsWith("A") ? "B" : "A"}`, `${id}.${Number(exp) + 1}.${signature}`, `${token}~`, otherKind, randomUUID()]) {
+        signIn(caller);
+        const before = await dataFingerprint(db);
+        expect(await action({}, formDataOf({ ...fields, token: bad }))).toMatchObject({ message: expect.any(String) });
+        expect(await dataFingerprint(db)).toEqual(before);
+        calls.refused++;
+      }
+      signIn(caller);
+      await expect(action({}, formDataOf({ ...fields, token }))).rejects.toMatchObject({ digest: expect.stringContaining("/login") });
+      const user = await db.user.findUniqueOrThrow({ where: { email } });
+      expect(await (await import("../../lib/auth/password")).verifyPassword(fields.password, user.passwordHash)).toBe(true);
+      calls.allowed++;
+      // Used once: the same link again changes nothing.
+      const before = await dataFingerprint(db);
+      expect(await action({}, formDataOf({ ...fields, password: "another long passphrase", token }))).toMatchObject({ message: expect.any(String) });
+      expect(await dataFingerprint(db)).toEqual(before);
+      calls.refused++;
+    }
+  });
+
+  it("requestPasswordResetAction: anyone may ask; the answer is the same for a known and an unknown address", async () => {
+    const action = publicAction("requestPasswordResetAction");
+    for (const caller of CALLERS) {
+      signIn(caller);
+      const known = await action({}, formDataOf({ email: users.marketer.email }));
+      signIn(caller);
+      const unknown = await action({}, formDataOf({ email: `nobody-${randomUUID().slice(0, 8)}@example.com` }));
+      expect(known).toEqual({ done: true });
+      expect(unknown).toEqual(known);
+      calls.allowed += 2;
     }
   });
 

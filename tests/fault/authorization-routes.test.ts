@@ -85,6 +85,8 @@ function allows(auth: RouteAuth, credential: Credential): boolean {
       return credential.name === "valid API key";
     case "session":
       return credential.session !== undefined;
+    case "admin-session":
+      return credential.session === "admin";
     case "webhook-signature":
       return credential.signature === "valid";
     case "unsubscribe-token":

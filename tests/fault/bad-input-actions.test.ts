@@ -98,7 +98,13 @@ describe.each(ACTION_CATALOG.filter((e) => e.input))("$exportName with hostile i
   it(`${RUNS_PER_ACTION} malformed inputs: a field error or refusal, never an internal error or a partial write`, async () => {
     const valid = entry.input!(fx);
     const inputs = fc.oneof({ weight: 5, arbitrary: mutationsOf(valid) }, { weight: 1, arbitrary: wrongType });
-    await checkEach(inputs, (input) => actionOf(entry)(input), authedResult);
+    const call = async (input: unknown) => {
+      const result = await actionOf(entry)(input);
+      // An accepted password change ends the admin's session: sign in again so the next inputs still reach validation.
+      if (entry.endsCallerSessions && (result as { ok?: boolean }).ok) admin = await signInAs(db, "admin");
+      return result;
+    };
+    await checkEach(inputs, call, authedResult);
   });
 });
 
@@ -140,6 +146,29 @@ describe("public form actions with hostile fields", () => {
       }),
       { numRuns: 20 },
     );
+  });
+
+  it.each([
+    ["acceptInviteAction", "invite"],
+    ["resetPasswordAction", "password_reset"],
+  ] as const)("%s: hostile tokens, names and passwords are field errors or an invalid link, never an error", async (name, kind) => {
+    const action = actionOf(ACTION_CATALOG.find((e) => e.exportName === name)!);
+    const fx = await makeActionFixtures(db);
+    const { token } = await fx.userToken(kind);
+    const fields = fc.record({ token: fc.oneof(hostileString, fc.constant(token), hostileString.map((s) => `${token}${s}`)), name: hostileString, password: hostileString }, { requiredKeys: [] });
+    await checkEach(fields, (f) => action({}, formDataOf(f)).catch((e: { digest?: string }) => ({ redirected: e.digest })), (result) => {
+      const r = result as { message?: string; fieldErrors?: object; redirected?: string };
+      return { refused: !r.redirected, internal: !(r.redirected?.startsWith("NEXT_REDIRECT") || r.fieldErrors || r.message) };
+    });
+  });
+
+  it("requestPasswordResetAction: hostile addresses are field errors or the usual answer, never an error", async () => {
+    const action = actionOf(ACTION_CATALOG.find((e) => e.exportName === "requestPasswordResetAction")!);
+    const fields = fc.record({ email: fc.oneof(hostileString, hostileString.map((s) => `${s}@example.com`)) }, { requiredKeys: [] });
+    await checkEach(fields, (f) => action({}, formDataOf(f)), (result) => {
+      const r = result as { done?: boolean; fieldErrors?: object };
+      return { refused: !r.done, internal: !(r.done || r.fieldErrors) };
+    });
   });
 
   it.each(["unsubscribeAction", "resubscribeAction"])("%s: a hostile token is an invalid link, never an error", async (name) => {

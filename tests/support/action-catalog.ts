@@ -16,6 +16,7 @@ import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { updateStep } from "../../lib/sequences/step-mutations";
 import { getDraftPreview } from "../../lib/sequences/versions/publish-draft";
 import { createClickToken, createOpenToken } from "../../lib/tracking/token";
+import { signUserToken } from "../../lib/team/tokens";
 import { makeContact, makeSequence } from "./factories";
 
 export type Fixtures = Awaited<ReturnType<typeof makeActionFixtures>>;
@@ -43,6 +44,15 @@ export async function makeActionFixtures(db: Db) {
   const { token: previewToken } = await getDraftPreview(db, { sequenceId: live.id, backfill: false });
   const apiKey = await createApiKey(db, { name: `Key ${suffix}` });
   const tracked = await sentMessageWithLink(db, active.steps[0].id);
+  const member = await db.user.create({ data: { email: `member-${suffix}@example.com`, name: "Member", role: "marketer", passwordHash: "x" } });
+  const inactive = await db.user.create({ data: { email: `inactive-${suffix}@example.com`, name: "Inactive", role: "viewer", passwordHash: "x", deactivatedAt: new Date() } });
+  /** A fresh invitation (or reset link) per call, and its signed token. */
+  const userToken = async (kind: "invite" | "password_reset") => {
+    const email = `${kind === "invite" ? "invitee" : "resetter"}-${randomUUID().slice(0, 8)}@example.com`;
+    const userId = kind === "password_reset" ? (await db.user.create({ data: { email, name: "Resetter", role: "viewer", passwordHash: "x" } })).id : null;
+    const row = await db.userToken.create({ data: { kind, email, role: kind === "invite" ? "marketer" : null, userId, expiresAt: new Date(Date.now() + 3_600_000) } });
+    return { email, token: signUserToken(kind, row.id, row.expiresAt) };
+  };
   /** A fresh pending signup (double opt-in) per call, and its confirmation token. */
   const confirmToken = async () => {
     const pending = await db.pendingSignup.create({ data: { email: `pending-${randomUUID().slice(0, 8)}@example.com`, firstName: "Pat", expiresAt: new Date(Date.now() + 3_600_000) } });
@@ -50,6 +60,9 @@ export async function makeActionFixtures(db: Db) {
   };
   return {
     confirmToken,
+    userToken,
+    member: { id: member.id },
+    inactive: { id: inactive.id },
     suffix,
     tag,
     contact,
@@ -82,7 +95,18 @@ async function sentMessageWithLink(db: Db, stepId: string) {
 export type ActionAccess =
   | { kind: "role"; role: Role }
   /** No session by design; the action authorizes by its own means (`by`). */
-  | { kind: "public"; by: "password" | "unsubscribe-token" | "signup-confirmation-token" | "anyone (rate-limited signup)" | "anyone (ends the caller's own session)" };
+  | {
+      kind: "public";
+      by:
+        | "password"
+        | "unsubscribe-token"
+        | "signup-confirmation-token"
+        | "anyone (rate-limited signup)"
+        | "anyone (ends the caller's own session)"
+        | "invitation-token"
+        | "password-reset-token"
+        | "anyone (rate-limited, same answer for every address)";
+    };
 
 type AnyAction = (...args: never[]) => Promise<unknown>;
 
@@ -92,6 +116,8 @@ export type CatalogEntry = {
   access: ActionAccess;
   /** The one input object of an authedAction. */
   input?: (fx: Fixtures) => Record<string, unknown>;
+  /** A successful call ends every session of the caller (a password change): tests sign that role in again. */
+  endsCallerSessions?: true;
   /** The form fields of a (prevState, formData) action. */
   form?: (fx: Fixtures) => Record<string, string> | Promise<Record<string, string>>;
 };
@@ -103,6 +129,16 @@ export const ACTION_CATALOG: CatalogEntry[] = [
   { file: "lib/actions/auth/sign-out.ts", exportName: "signOutAction", access: { kind: "public", by: "anyone (ends the caller's own session)" } },
   { file: "lib/actions/signup/sign-up-action.ts", exportName: "signUpAction", access: { kind: "public", by: "anyone (rate-limited signup)" }, form: (fx) => ({ email: `new-${fx.suffix}@example.com`, firstName: "New" }) },
   { file: "lib/actions/signup/confirm-signup-action.ts", exportName: "confirmSignupAction", access: { kind: "public", by: "signup-confirmation-token" }, form: async (fx) => ({ token: (await fx.confirmToken()).token }) },
+  { file: "lib/actions/auth/accept-invite-action.ts", exportName: "acceptInviteAction", access: { kind: "public", by: "invitation-token" }, form: async (fx) => ({ token: (await fx.userToken("invite")).token, name: "New Member", password: "a long and unusual passphrase" }) },
+  { file: "lib/actions/auth/request-password-reset-action.ts", exportName: "requestPasswordResetAction", access: { kind: "public", by: "anyone (rate-limited, same answer for every address)" }, form: (fx) => ({ email: `member-${fx.suffix}@example.com` }) },
+  { file: "lib/actions/auth/reset-password-action.ts", exportName: "resetPasswordAction", access: { kind: "public", by: "password-reset-token" }, form: async (fx) => ({ token: (await fx.userToken("password_reset")).token, password: "a long and unusual passphrase" }) },
+  {
+    file: "lib/actions/account/change-password-action.ts",
+    exportName: "changePasswordAction",
+    access: role("viewer"),
+    endsCallerSessions: true,
+    input: () => ({ currentPassword: "fault-suite-password", newPassword: "a long and unusual passphrase" }),
+  },
   { file: "lib/actions/unsubscribe/unsubscribe-action.ts", exportName: "unsubscribeAction", access: { kind: "public", by: "unsubscribe-token" }, form: (fx) => ({ token: fx.token() }) },
   { file: "lib/actions/unsubscribe/resubscribe-action.ts", exportName: "resubscribeAction", access: { kind: "public", by: "unsubscribe-token" }, form: (fx) => ({ token: fx.token() }) },
 
@@ -196,6 +232,10 @@ export const ACTION_CATALOG: CatalogEntry[] = [
     access: role("admin"),
     input: (fx) => ({ host: "127.0.0.1", port: 1, tls: false, username: `inbox-${fx.suffix}@example.com`, authMethod: "password", secret: "app-password", folder: "INBOX" }),
   },
+  { file: "lib/actions/settings/invite-user-action.ts", exportName: "inviteUserAction", access: role("admin"), input: (fx) => ({ email: `invitee-${fx.suffix}@example.com`, role: "marketer" }) },
+  { file: "lib/actions/settings/change-user-role-action.ts", exportName: "changeUserRoleAction", access: role("admin"), input: (fx) => ({ userId: fx.member.id, role: "viewer" }) },
+  { file: "lib/actions/settings/deactivate-user-action.ts", exportName: "deactivateUserAction", access: role("admin"), input: (fx) => ({ userId: fx.member.id }) },
+  { file: "lib/actions/settings/reactivate-user-action.ts", exportName: "reactivateUserAction", access: role("admin"), input: (fx) => ({ userId: fx.inactive.id }) },
   { file: "lib/actions/settings/test-mailbox-action.ts", exportName: "testMailboxAction", access: role("admin"), input: () => ({}) },
   { file: "lib/actions/settings/remove-mailbox-action.ts", exportName: "removeMailboxAction", access: role("admin"), input: () => ({}) },
 ];

@@ -97,7 +97,7 @@ export function connectionLost(where: string): Error {
 const FINGERPRINTED_TABLES = [
   "Contact", "Tag", "ContactTag", "Sequence", "SequenceStep", "SequenceTrigger", "Enrollment", "EnrollmentEvent",
   "StepSend", "CaughtMessage", "ConsentEvent", "InboundReply", "User", "ApiKey", "Mailbox", "PendingSignup", "SequenceDaySends", "SendPace",
-  "SequenceVersion", "TrackedLink", "TrackingEvent", "SendEngagement", "EngagementCounter",
+  "SequenceVersion", "TrackedLink", "TrackingEvent", "SendEngagement", "EngagementCounter", "AuditEvent", "UserToken",
   // RateLimit is left out on purpose: counting attempts, refused ones included, is its job.
   // So is WebhookReplay: it remembers every verified signature, whatever the body turns out to be.
 ];

@@ -14,6 +14,8 @@ import type { Fixtures } from "./action-catalog";
 export type RouteAuth =
   | "api-key"
   | "session"
+  /** A signed-in admin's session (viewers and marketers get 403). */
+  | "admin-session"
   /** x-stepwise-signature over the raw body (WEBHOOK_SECRET). */
   | "webhook-signature"
   /** The signed token in the URL is the authorization (RFC 8058 one-click). */
@@ -54,6 +56,7 @@ export const ROUTE_CATALOG: RouteEntry[] = [
 
   { route: "/api/activity/export", method: "GET", auth: "session", ok: [200], request: (fx) => ({ path: "/api/activity/export", params: {}, query: `?sequence=${fx.active.id}&type=enrolled` }) },
   { route: "/api/contacts/export", method: "GET", auth: "session", ok: [200], request: (fx) => ({ path: "/api/contacts/export", params: {}, query: `?tag=${fx.tag.id}` }) },
+  { route: "/api/audit/export", method: "GET", auth: "admin-session", ok: [200], request: () => ({ path: "/api/audit/export", params: {}, query: "?object=sequence&from=2026-01-01" }) },
   { route: "/api/sequences/[id]/stats", method: "GET", auth: "session", ok: [200], request: (fx) => ({ path: `/api/sequences/${fx.active.id}/stats`, params: { id: fx.active.id } }) },
 
   { route: "/api/signup", method: "POST", body: "json", auth: "public", ok: [202], request: () => ({ path: "/api/signup", params: {}, body: json({ email: `signup-${randomUUID().slice(0, 8)}@example.com`, firstName: "Sam" }) }) },

@@ -3,6 +3,8 @@ import * as PrismaEnums from "../../lib/generated/prisma/enums";
 import { ENROLL_REFUSALS } from "../../lib/sequences/enroll-refusals";
 import { TRIGGER_TYPES, ZEnrollmentSource } from "../../lib/sequences/triggers";
 import {
+  AUDIT_ACTOR_TYPE_WORDINGS,
+  USER_TOKEN_KIND_WORDINGS,
   CONSENT_SOURCE_WORDINGS,
   CONSENT_TYPE_WORDINGS,
   CONTACT_STATUS_WORDINGS,
@@ -43,6 +45,8 @@ const TABLE_FOR_ENUM: Record<string, Record<string, string>> = {
   ConsentEventType: CONSENT_TYPE_WORDINGS,
   MailboxAuth: MAILBOX_AUTH_WORDINGS,
   TrackingEventType: TRACKING_EVENT_TYPE_WORDINGS,
+  AuditActorType: AUDIT_ACTOR_TYPE_WORDINGS,
+  UserTokenKind: USER_TOKEN_KIND_WORDINGS,
 };
 
 const RAW_CODE = /[a-z]+_[a-z_]+|trigger:\S|\(\w+_\w+\)/;

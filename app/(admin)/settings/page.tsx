@@ -1,15 +1,17 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { PageHeader } from "@/components/admin-shell/page-header";
 import { ReplyDetectionSettings } from "@/components/settings/reply-detection-settings";
 import { ApiKeys } from "@/components/settings/api-keys";
+import { ChangePasswordForm } from "@/components/settings/change-password-form";
+import { TeamMembers } from "@/components/settings/team-members";
 import { MailboxSettings } from "@/components/settings/mailbox-settings";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Badge } from "@/components/ui/badge";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { requirePageUser } from "@/lib/auth/session";
 import { listApiKeysForAdmin } from "@/lib/api-keys/queries";
 import { hasRole, ROLE_LABELS } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
+import { listTeam } from "@/lib/team/members";
 import { replyDetectionConfigured } from "@/lib/replies/detection";
 import { getMailboxView } from "@/lib/mailbox/settings";
 
@@ -17,9 +19,7 @@ export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const user = await requirePageUser("viewer");
-  const users = hasRole(user.role, "admin")
-    ? await getDb().user.findMany({ orderBy: { createdAt: "asc" }, select: { id: true, name: true, email: true, role: true } })
-    : null;
+  const team = hasRole(user.role, "admin") ? await listTeam(getDb()) : null;
   const apiKeys = hasRole(user.role, "admin") ? await listApiKeysForAdmin() : null;
   const mailbox = hasRole(user.role, "admin") ? { current: await getMailboxView(getDb()) } : null;
   return (
@@ -33,36 +33,30 @@ export default async function SettingsPage() {
               {user.name} · {user.email} · {ROLE_LABELS[user.role]}
             </CardDescription>
           </CardHeader>
+          <CardContent>
+            <ChangePasswordForm />
+          </CardContent>
         </Card>
         <ReplyDetectionSettings configured={await replyDetectionConfigured(getDb())} />
-        {users ? (
+        {team ? (
           <Card>
             <CardHeader>
               <CardTitle>Team</CardTitle>
-              <CardDescription>Viewers can read everything; marketers also edit sequences and contacts; admins manage the team.</CardDescription>
+              <CardDescription>Viewers can read everything; marketers also edit sequences and contacts; admins manage the team, API keys and settings. See docs/team.md.</CardDescription>
             </CardHeader>
             <CardContent>
-              <Table aria-label="Team members">
-                <TableHeader>
-                  <TableRow>
-                    <TableHead>Name</TableHead>
-                    <TableHead>Email</TableHead>
-                    <TableHead>Role</TableHead>
-                  </TableRow>
-                </TableHeader>
-                <TableBody>
-                  {users.map((u) => (
-                    <TableRow key={u.id}>
-                      <TableCell>{u.name}</TableCell>
-                      <TableCell>{u.email}</TableCell>
-                      <TableCell>
-                        <Badge variant="secondary">{u.role}</Badge>
-                      </TableCell>
-                    </TableRow>
-                  ))}
-                </TableBody>
-              </Table>
+              <TeamMembers users={team.users} invites={team.invites} currentUserId={user.id} />
             </CardContent>
+          </Card>
+        ) : null}
+        {team ? (
+          <Card>
+            <CardHeader>
+              <CardTitle>Audit log</CardTitle>
+              <CardDescription>
+                Who changed what, when and from where. <Link href="/settings/audit" className="text-primary hover:underline">Open the audit log</Link>
+              </CardDescription>
+            </CardHeader>
           </Card>
         ) : null}
         {apiKeys ? (

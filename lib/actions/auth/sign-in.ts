@@ -26,6 +26,9 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
     await signIn("credentials", { email: parsed.data.email, password: parsed.data.password, redirectTo: target });
     return {};
   } catch (error) {
+    if (error instanceof AuthError && (error as { code?: string }).code === "throttled") {
+      return { message: "Too many failed sign-ins for this address or network. Wait 15 minutes, then try again, or reset your password." };
+    }
     if (error instanceof AuthError) return { message: "Email or password is incorrect." };
     throw error; // NEXT_REDIRECT on success
   }

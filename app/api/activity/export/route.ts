@@ -1,5 +1,7 @@
 import { exportActivityCsv } from "@/lib/activity/activity-log";
 import { requireUser } from "@/lib/auth/session";
+import { userActor } from "@/lib/audit/actor";
+import { recordAccess } from "@/lib/audit/audited";
 import { csvDownload } from "@/lib/api/csv-download";
 import { getDb } from "@/lib/db/client";
 import { httpStatusFor, isAppError } from "@/lib/errors";
@@ -14,8 +16,9 @@ function jsonError(status: number, code: string, message: string, fieldErrors?: 
 
 /** Downloads the activity log matching the page's filters (same query parameters) as CSV. */
 export async function GET(request: Request) {
+  let user;
   try {
-    await requireUser("viewer");
+    user = await requireUser("viewer");
   } catch (error) {
     if (isAppError(error)) return jsonError(httpStatusFor(error.code), error.code, error.message);
     throw error;
@@ -25,6 +28,7 @@ export async function GET(request: Request) {
   const params = ZActivityFilters.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!params.success) return jsonError(400, "validation", "Invalid filters.", fieldErrorsOf(params.error));
 
+  await recordAccess(getDb(), await userActor(user), "activity.export", new URL(request.url).search.slice(0, 2000) || "all");
   const chunks = exportActivityCsv(getDb(), params.data);
   return csvDownload(chunks, "activity");
 }

@@ -1,4 +1,6 @@
 import { requireUser } from "@/lib/auth/session";
+import { userActor } from "@/lib/audit/actor";
+import { recordAccess } from "@/lib/audit/audited";
 import { exportContactsCsv } from "@/lib/contacts/export";
 import { csvDownload } from "@/lib/api/csv-download";
 import { getDb } from "@/lib/db/client";
@@ -14,8 +16,9 @@ function jsonError(status: number, code: string, message: string, fieldErrors?: 
 
 /** Downloads the contacts matching the list's filters (same query parameters) as CSV. */
 export async function GET(request: Request) {
+  let user;
   try {
-    await requireUser("viewer");
+    user = await requireUser("viewer");
   } catch (error) {
     if (isAppError(error)) return jsonError(httpStatusFor(error.code), error.code, error.message);
     throw error;
@@ -26,6 +29,7 @@ export async function GET(request: Request) {
   if (!params.success) return jsonError(400, "validation", "Invalid filters.", fieldErrorsOf(params.error));
 
   const db = getDb();
+  await recordAccess(db, await userActor(user), "contact.export", new URL(request.url).search.slice(0, 2000) || "all");
   const chunks = exportContactsCsv(db, params.data);
   return csvDownload(chunks, "contacts");
 }

@@ -1,0 +1,58 @@
+/**
+ * Every action the audit log records, with its wording. Pure: the audit
+ * page, its CSV export and docs/team.md read the same table.
+ */
+export const AUDIT_ACTIONS = {
+  "sequence.create": "Created a sequence",
+  "sequence.edit": "Edited a sequence's settings",
+  "sequence.activate": "Activated a sequence",
+  "sequence.pause": "Paused a sequence",
+  "sequence.resume": "Resumed a sequence",
+  "sequence.archive": "Archived a sequence",
+  "sequence.duplicate": "Duplicated a sequence",
+  "sequence.schedule": "Changed a sequence's schedule",
+  "step.add": "Added a step",
+  "step.edit": "Edited a step",
+  "step.delete": "Deleted a step",
+  "step.reorder": "Reordered steps",
+  "trigger.add": "Added an entry trigger",
+  "trigger.remove": "Removed an entry trigger",
+  "contact.enroll": "Enrolled a contact by hand",
+  "contact.remove": "Removed a contact from a sequence",
+  "contact.mark_replied": "Marked a contact as replied",
+  "contact.delete": "Deleted a contact",
+  "contact.import": "Imported contacts",
+  "contact.export": "Exported contacts",
+  "activity.export": "Exported the activity log",
+  "api_key.create": "Created an API key",
+  "api_key.revoke": "Revoked an API key",
+  "mailbox.save": "Changed the mailbox settings",
+  "mailbox.remove": "Disconnected the mailbox",
+  "user.invite": "Invited a user",
+  "user.accept_invite": "Accepted an invitation",
+  "user.role": "Changed a user's role",
+  "user.deactivate": "Deactivated a user",
+  "user.reactivate": "Reactivated a user",
+  "user.password": "Changed their password",
+  "user.password_reset": "Reset their password by email link",
+} as const;
+
+export type AuditAction = keyof typeof AUDIT_ACTIONS;
+
+export const AUDIT_ACTION_CODES = Object.keys(AUDIT_ACTIONS) as AuditAction[];
+
+export const AUDIT_OBJECT_TYPES = ["sequence", "contact", "api_key", "mailbox", "user", "export"] as const;
+export type AuditObjectType = (typeof AUDIT_OBJECT_TYPES)[number];
+
+export const AUDIT_OBJECT_WORDINGS: Record<AuditObjectType, string> = {
+  sequence: "Sequence",
+  contact: "Contact",
+  api_key: "API key",
+  mailbox: "Mailbox",
+  user: "User",
+  export: "Export",
+};
+
+export function auditActionWording(action: string): string {
+  return (AUDIT_ACTIONS as Record<string, string>)[action] ?? action;
+}

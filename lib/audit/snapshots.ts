@@ -1,0 +1,90 @@
+import "server-only";
+/**
+ * What an audited object looks like, read inside the change's transaction
+ * before and after it: the before/after of an audit row. Secrets (hashes,
+ * the mailbox password) are never part of a snapshot.
+ */
+import type { Tx } from "../db/prisma";
+import type { Prisma } from "../generated/prisma/client";
+import type { AuditObjectType } from "./actions";
+
+/** The object an audited action changes; `sequenceId` narrows a contact to one sequence. */
+export type AuditObject = { type: AuditObjectType; id?: string; sequenceId?: string };
+
+export type Snapshot = { label: string | null; state: Prisma.InputJsonValue } | null;
+
+/** The object's current state, or null when it does not exist (yet). */
+export async function snapshotOf(tx: Tx, object: AuditObject): Promise<Snapshot> {
+  switch (object.type) {
+    case "sequence":
+      return object.id ? sequenceSnapshot(tx, object.id) : null;
+    case "contact":
+      return object.id ? contactSnapshot(tx, object.id, object.sequenceId) : null;
+    case "api_key": {
+      if (!object.id) return null;
+      const key = await tx.apiKey.findUnique({ where: { id: object.id }, select: { name: true, prefix: true, revokedAt: true } });
+      return key && { label: key.name, state: json(key) };
+    }
+    case "mailbox": {
+      const box = await tx.mailbox.findUnique({
+        where: { id: object.id ?? "default" },
+        select: { host: true, port: true, tls: true, username: true, authMethod: true, folder: true, secretEncrypted: true },
+      });
+      if (!box) return null;
+      // Whether the secret changed is worth knowing; the secret itself is not.
+      const { secretEncrypted, ...fields } = box;
+      return { label: box.username, state: json({ ...fields, secretFingerprint: secretEncrypted.slice(-8) }) };
+    }
+    case "user": {
+      if (!object.id) return null;
+      const user = await tx.user.findUnique({ where: { id: object.id }, select: { email: true, name: true, role: true, deactivatedAt: true } });
+      return user && { label: user.email, state: json(user) };
+    }
+    case "export":
+      return null;
+  }
+}
+
+async function sequenceSnapshot(tx: Tx, id: string): Promise<Snapshot> {
+  const sequence = await tx.sequence.findUnique({
+    where: { id },
+    select: {
+      name: true,
+      description: true,
+      status: true,
+      exitOnReply: true,
+      reentryPolicy: true,
+      schedule: true,
+      timezone: true,
+      steps: {
+        where: { deletedAt: null },
+        orderBy: [{ position: "asc" }, { createdAt: "asc" }],
+        select: { id: true, delayAmount: true, delayUnit: true, waitUntil: true, subject: true, body: true },
+      },
+      triggers: { orderBy: { createdAt: "asc" }, select: { id: true, type: true, tagId: true, scoreThreshold: true, signupSource: true } },
+    },
+  });
+  return sequence && { label: sequence.name, state: json(sequence) };
+}
+
+async function contactSnapshot(tx: Tx, id: string, sequenceId?: string): Promise<Snapshot> {
+  const contact = await tx.contact.findUnique({
+    where: { id },
+    select: {
+      email: true,
+      status: true,
+      deletedAt: true,
+      enrollments: {
+        where: { status: { in: ["active", "paused"] }, ...(sequenceId ? { sequenceId } : {}) },
+        orderBy: { enrolledAt: "asc" },
+        select: { sequenceId: true, status: true },
+      },
+    },
+  });
+  return contact && { label: contact.email, state: json(contact) };
+}
+
+/** Dates as ISO strings, as they will read back from JSONB. */
+function json(value: unknown): Prisma.InputJsonValue {
+  return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
+}

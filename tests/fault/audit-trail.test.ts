@@ -1,0 +1,157 @@
+/**
+ * The audit log: every audited server action, called for real through the
+ * action catalog with a real session, writes exactly one AuditEvent naming
+ * the user, the client address and the object's state before and after;
+ * the table refuses UPDATE and DELETE; a refused change writes no row.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import type { Role } from "../../lib/auth/roles";
+import { ACTION_CATALOG, makeActionFixtures, serverActionsOnDisk } from "../support/action-catalog";
+import { resetDb, testDb } from "../support/db";
+import { recordEvents } from "../support/events";
+import { actAs, signInAs, type SignedInUser } from "../support/fault-session";
+
+vi.mock("next/headers", async () => (await import("../support/fault-session")).nextHeadersMock);
+vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
+
+process.env.DATABASE_URL = inject("databaseUrl");
+process.env.STEPWISE_SIGNING_SECRET ??= "fault-suite-signing-secret-0123456789";
+
+const db = testDb();
+const events = recordEvents();
+let users: Record<"marketer" | "admin", SignedInUser>;
+let actions: Awaited<ReturnType<typeof serverActionsOnDisk>>;
+
+beforeAll(async () => {
+  await resetDb(db);
+  users = { marketer: await signInAs(db, "marketer"), admin: await signInAs(db, "admin") };
+  actions = await serverActionsOnDisk();
+});
+afterAll(() => events.restore());
+
+/** Audited action -> its code, object type, and whether the object existed before / exists after. */
+const AUDITED: Record<string, { code: string; object: string; before: boolean; after: boolean }> = {
+  createSequenceAction: { code: "sequence.create", object: "sequence", before: false, after: true },
+  updateSequenceSettingsAction: { code: "sequence.edit", object: "sequence", before: true, after: true },
+  activateSequenceAction: { code: "sequence.activate", object: "sequence", before: true, after: true },
+  pauseSequenceAction: { code: "sequence.pause", object: "sequence", before: true, after: true },
+  resumeSequenceAction: { code: "sequence.resume", object: "sequence", before: true, after: true },
+  archiveSequenceAction: { code: "sequence.archive", object: "sequence", before: true, after: true },
+  duplicateSequenceAction: { code: "sequence.duplicate", object: "sequence", before: false, after: true },
+  updateSequenceScheduleAction: { code: "sequence.schedule", object: "sequence", before: true, after: true },
+  addStepAction: { code: "step.add", object: "sequence", before: true, after: true },
+  updateStepAction: { code: "step.edit", object: "sequence", before: true, after: true },
+  deleteStepAction: { code: "step.delete", object: "sequence", before: true, after: true },
+  reorderStepsAction: { code: "step.reorder", object: "sequence", before: true, after: true },
+  addTriggerAction: { code: "trigger.add", object: "sequence", before: true, after: true },
+  removeTriggerAction: { code: "trigger.remove", object: "sequence", before: true, after: true },
+  enrollContactAction: { code: "contact.enroll", object: "contact", before: true, after: true },
+  removeFromSequenceAction: { code: "contact.remove", object: "contact", before: true, after: true },
+  markRepliedAction: { code: "contact.mark_replied", object: "contact", before: true, after: true },
+  deleteContactAction: { code: "contact.delete", object: "contact", before: true, after: true },
+  importContactsAction: { code: "contact.import", object: "contact", before: false, after: true },
+  createApiKeyAction: { code: "api_key.create", object: "api_key", before: false, after: true },
+  revokeApiKeyAction: { code: "api_key.revoke", object: "api_key", before: true, after: true },
+  saveMailboxAction: { code: "mailbox.save", object: "mailbox", before: false, after: true },
+  removeMailboxAction: { code: "mailbox.remove", object: "mailbox", before: true, after: false },
+};
+
+const entries = ACTION_CATALOG.filter((e) => e.exportName in AUDITED);
+
+describe("each audited action writes exactly one audit row", () => {
+  it("every action named in the brief is in the catalog", () => {
+    expect(entries.map((e) => e.exportName).sort()).toEqual(Object.keys(AUDITED).sort());
+  });
+
+  it.each(entries)("$exportName", async (entry) => {
+    const expected = AUDITED[entry.exportName];
+    const role = entry.access.kind === "role" ? (entry.access.role as Role) : "admin";
+    const user = users[role === "admin" ? "admin" : "marketer"];
+    const fx = await makeActionFixtures(db);
+    if (entry.exportName === "removeMailboxAction") {
+      const data = { host: "imap.example.com", port: 993, username: "inbox@example.com", secretEncrypted: "x" };
+      await db.mailbox.upsert({ where: { id: "default" }, create: data, update: data });
+    }
+    const ip = `203.0.113.${Math.floor(Math.random() * 250) + 1}`;
+    actAs(user.cookie, ip);
+    const since = (await db.auditEvent.aggregate({ _max: { id: true } }))._max.id ?? 0n;
+
+    const fn = actions.find((a) => a.file === entry.file && a.exportName === entry.exportName)!.fn as unknown as (input: unknown) => Promise<{ ok: boolean }>;
+    expect(await fn(entry.input!(fx))).toMatchObject({ ok: true });
+
+    const rows = await db.auditEvent.findMany({ where: { id: { gt: since } } });
+    expect(rows).toHaveLength(1);
+    const [row] = rows;
+    expect(row).toMatchObject({ action: expected.code, objectType: expected.object, actorType: "user", actorId: user.id, actorLabel: user.email, ip, userAgent: "fault-suite" });
+    expect(row.before !== null).toBe(expected.before);
+    expect(row.after !== null).toBe(expected.after);
+    if (expected.before && expected.after) expect(row.after).not.toEqual(row.before);
+    // Secrets never reach the log.
+    expect(JSON.stringify({ ...row, id: String(row.id) })).not.toMatch(/app-password|"hash"|secretEncrypted/);
+  });
+});
+
+describe("what the rows say", () => {
+  it("pause records the status before and after, the sequence's name, and a refused repeat records nothing", async () => {
+    const fx = await makeActionFixtures(db);
+    const pause = actions.find((a) => a.exportName === "pauseSequenceAction")!.fn as unknown as (input: unknown) => Promise<{ ok: boolean }>;
+    actAs(users.marketer.cookie, "203.0.113.7");
+    expect(await pause({ sequenceId: fx.active.id })).toMatchObject({ ok: true });
+    const row = await db.auditEvent.findFirstOrThrow({ where: { objectId: fx.active.id, action: "sequence.pause" } });
+    expect(row.before).toMatchObject({ status: "active" });
+    expect(row.after).toMatchObject({ status: "paused" });
+    expect(row.objectLabel).toBe(`Active ${fx.suffix}`);
+
+    expect(await pause({ sequenceId: fx.active.id })).toMatchObject({ ok: false, code: "conflict" });
+    expect(await db.auditEvent.count({ where: { objectId: fx.active.id } })).toBe(1);
+  });
+
+  it("the exports record who downloaded what", async () => {
+    const { GET } = await import("../../app/api/contacts/export/route");
+    actAs(users.marketer.cookie, "203.0.113.8");
+    const response = await GET(new Request("http://localhost:3000/api/contacts/export?status=subscribed"));
+    expect(response.status).toBe(200);
+    await response.text();
+    const row = await db.auditEvent.findFirstOrThrow({ where: { action: "contact.export" }, orderBy: { id: "desc" } });
+    expect(row).toMatchObject({ actorId: users.marketer.id, ip: "203.0.113.8", detail: "?status=subscribed" });
+  });
+});
+
+describe("API-key actions record the key", () => {
+  it("POST and DELETE /api/v1/enrollments each write one row naming the key", async () => {
+    const { POST, DELETE } = await import("../../app/api/v1/enrollments/route");
+    const fx = await makeActionFixtures(db);
+    const call = (handler: typeof POST, body: unknown) =>
+      handler(new Request("http://localhost:3000/api/v1/enrollments", { method: "POST", headers: { authorization: `Bearer ${fx.apiKey.key}`, "content-type": "application/json", "x-forwarded-for": "203.0.113.44" }, body: JSON.stringify(body) }), { params: Promise.resolve({}) });
+    actAs(null, "203.0.113.44");
+    expect((await call(POST, { contactId: fx.other.id, sequenceId: fx.active.id })).status).toBe(201);
+    expect((await call(DELETE, { contactId: fx.other.id, sequenceId: fx.active.id })).status).toBe(200);
+    const rows = await db.auditEvent.findMany({ where: { objectId: fx.other.id }, orderBy: { id: "asc" } });
+    expect(rows.map((r) => [r.action, r.actorType, r.actorId, r.ip])).toEqual([
+      ["contact.enroll", "api_key", fx.apiKey.id, "203.0.113.44"],
+      ["contact.remove", "api_key", fx.apiKey.id, "203.0.113.44"],
+    ]);
+  });
+});
+
+describe("the row and the change commit together", () => {
+  it("when the audit row cannot be written, the change it describes is rolled back", async () => {
+    const { audited } = await import("../../lib/audit/audited");
+    const { pauseSequence } = await import("../../lib/sequences/status-transitions");
+    const fx = await makeActionFixtures(db);
+    // An actor type the database refuses: the insert fails inside the pause's transaction.
+    const broken = { type: "robot" as "user", id: users.marketer.id, label: users.marketer.email };
+    await expect(pauseSequence(audited(db, broken, "sequence.pause", { type: "sequence", id: fx.active.id }), { sequenceId: fx.active.id })).rejects.toThrow();
+    expect(await db.sequence.findUniqueOrThrow({ where: { id: fx.active.id }, select: { status: true } })).toEqual({ status: "active" });
+    expect(await db.auditEvent.count({ where: { objectId: fx.active.id } })).toBe(0);
+  });
+});
+
+describe("the audit log is append-only", () => {
+  it("refuses UPDATE and DELETE, even from the database's own client", async () => {
+    const row = await db.auditEvent.create({ data: { actorType: "user", actorId: users.admin.id, actorLabel: users.admin.email, action: "user.role", objectType: "user" } });
+    await expect(db.$executeRawUnsafe(`UPDATE "AuditEvent" SET "actorLabel" = 'someone else' WHERE "id" = ${row.id}`)).rejects.toThrow(/append-only/);
+    await expect(db.$executeRawUnsafe(`DELETE FROM "AuditEvent" WHERE "id" = ${row.id}`)).rejects.toThrow(/append-only/);
+    expect(await db.auditEvent.findUniqueOrThrow({ where: { id: row.id } })).toEqual(row);
+  });
+});
