@@ -1,7 +1,8 @@
 import { PassThrough } from "node:stream";
-import MailComposer from "nodemailer/lib/mail-composer";
 import { parseConnectionUrl } from "nodemailer/lib/shared";
 import SMTPConnection from "nodemailer/lib/smtp-connection";
+import { composeMessage } from "./compose";
+import { dkimKey, type DkimKey } from "./dkim";
 import { classifySmtpFailure, SMTP_DEFAULT_TIMEOUTS } from "./smtp-outcome";
 import type { MailTransport, OutgoingMessage } from "./types";
 import { TransientDeliveryError } from "./types";
@@ -10,7 +11,8 @@ import { TransientDeliveryError } from "./types";
  * Any SMTP provider, configured by SMTP_URL (smtp[s]://user:pass@host:port,
  * with nodemailer's query options: ?requireTLS=true,
  * ?tls.rejectUnauthorized=false for a self-signed certificate,
- * ?socketTimeout=60000 ...).
+ * ?socketTimeout=60000 ...). Signed with DKIM when a key is configured
+ * (DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY; see dkim.ts).
  *
  * One connection per message, driven through nodemailer's SMTPConnection
  * rather than its transport, because the send path needs to know one thing
@@ -22,13 +24,15 @@ import { TransientDeliveryError } from "./types";
 export class SmtpTransport implements MailTransport {
   readonly name = "smtp";
   private readonly options: SMTPConnection.Options;
+  private readonly dkim: DkimKey | null;
 
-  constructor(url: string) {
+  constructor(url: string, env: Record<string, string | undefined> = process.env) {
     this.options = { ...SMTP_DEFAULT_TIMEOUTS, ...parseConnectionUrl(url) };
+    this.dkim = dkimKey(env);
   }
 
   async deliver(message: OutgoingMessage): Promise<{ messageId: string }> {
-    const raw = await compose(message);
+    const raw = await composeMessage(message, this.dkim);
     const attempt = { contentStarted: false };
     try {
       await sendOnce(this.options, message, raw, attempt);
@@ -41,19 +45,6 @@ export class SmtpTransport implements MailTransport {
       throw new Error(`SMTP connection failed while the message was being sent; outcome unknown, not re-sent: ${text}`, { cause: error });
     }
   }
-}
-
-function compose(message: OutgoingMessage): Promise<Buffer> {
-  const mail = new MailComposer({
-    from: message.from,
-    to: message.to,
-    subject: message.subject,
-    text: message.text,
-    html: message.html,
-    headers: { ...message.headers, "X-Stepwise-Idempotency-Key": message.idempotencyKey },
-    messageId: `<${message.messageId}>`,
-  });
-  return mail.compile().build();
 }
 
 /**
