@@ -8,7 +8,9 @@
 import { now as currentTime } from "../clock";
 import { normalizeEmail } from "../contacts/email";
 import type { Db } from "../db/prisma";
-import { exitContact } from "../sequences/exit-contact";
+import { endLiveEnrollments, publishExitEvents } from "../sequences/exit-contact";
+import { ZExitContactInput } from "../validations/enrollment";
+import { parseOrThrow } from "../validations/parse";
 import { isAutoReply, lowerCaseKeys } from "./auto-reply";
 import { senderAuthenticated } from "./sender-auth";
 import { messageIdsIn, stripAngleBrackets, type TInboundReply } from "./normalize";
@@ -71,33 +73,37 @@ export async function recordInboundReply(db: Db, reply: TInboundReply, options: 
   const verified = !!answered || (!!sender && senderAuthenticated(reply.headers, from));
 
   const messageId = reply.messageId ? stripAngleBrackets(reply.messageId).slice(0, 1000) || null : null;
-  const { count } = await db.inboundReply.createMany({
-    data: [
-      {
-        contactId,
-        fromAddress: from,
-        subject: (reply.subject ?? "").slice(0, 1000),
-        inReplyTo: reply.inReplyTo?.trim().slice(0, 1000) || null,
-        stepSendId: answered?.id ?? null,
-        provider: options.provider,
-        messageId,
-        isAutoReply: autoReply,
-        receivedAt: currentTime(),
-      },
-    ],
-    // ON CONFLICT DO NOTHING on the unique Message-ID: concurrent retries store one row.
-    skipDuplicates: true,
+  const exit =
+    contactId && !autoReply && verified
+      ? parseOrThrow(ZExitContactInput, { contactId, sequenceId: answered?.sequenceId, reason: "replied", detail: answered ? "reply to a sequence email" : "reply received" })
+      : null;
+  // The reply is stored and the enrollments it ends end in one transaction:
+  // once the reply is visible, no send can claim a step (the claim re-checks
+  // the enrollment under lock). Stored first and ended after, a step claimed
+  // in between went out after the reply was recorded (tests/fault/reply-race.test.ts).
+  const { duplicate, exited } = await db.$transaction(async (tx) => {
+    const { count } = await tx.inboundReply.createMany({
+      data: [
+        {
+          contactId,
+          fromAddress: from,
+          subject: (reply.subject ?? "").slice(0, 1000),
+          inReplyTo: reply.inReplyTo?.trim().slice(0, 1000) || null,
+          stepSendId: answered?.id ?? null,
+          provider: options.provider,
+          messageId,
+          isAutoReply: autoReply,
+          receivedAt: currentTime(),
+        },
+      ],
+      // ON CONFLICT DO NOTHING on the unique Message-ID: concurrent retries store one row.
+      skipDuplicates: true,
+    });
+    // A duplicate still exits: an exit is idempotent, and ending what is live costs nothing.
+    return { duplicate: count === 0, exited: exit ? await endLiveEnrollments(tx, exit) : [] };
   });
-  const duplicate = count === 0;
 
-  if (!contactId || autoReply || !verified) return { matched: !!contactId, matchedSend: !!answered, autoReply, verified, duplicate, exited: 0 };
-  // A duplicate still exits: if the first delivery stored the reply and then
-  // failed before the exit, the retry must finish it. The exit is idempotent.
-  const { exited } = await exitContact(db, {
-    contactId,
-    sequenceId: answered?.sequenceId,
-    reason: "replied",
-    detail: answered ? "reply to a sequence email" : "reply received",
-  });
+  if (!exit) return { matched: !!contactId, matchedSend: !!answered, autoReply, verified, duplicate, exited: 0 };
+  await publishExitEvents(exit, exited);
   return { matched: true, matchedSend: !!answered, autoReply, verified, duplicate, exited: exited.length };
 }
