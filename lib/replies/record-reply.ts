@@ -2,7 +2,8 @@
  * Stores an inbound reply, matches it to the contact and (through
  * In-Reply-To) to the message it answers, and ends the sequences that exit
  * on reply, if it is verified (answers our Message-ID, or the provider
- * authenticated the From domain: see sender-auth.ts). Auto-replies are stored but end nothing. A reply the provider
+ * authenticated the From domain: see sender-auth.ts). Auto-replies are stored but end nothing;
+ * they may hold the next step (hold-on-auto-reply.ts). A reply the provider
  * delivers again (webhook retries) is stored once, by its Message-ID.
  */
 import { now as currentTime } from "../clock";
@@ -12,6 +13,7 @@ import { endLiveEnrollments, publishExitEvents } from "../sequences/exit-contact
 import { ZExitContactInput } from "../validations/enrollment";
 import { parseOrThrow } from "../validations/parse";
 import { isAutoReply, lowerCaseKeys } from "./auto-reply";
+import { holdOnAutoReply } from "./hold-on-auto-reply";
 import { senderAuthenticated } from "./sender-auth";
 import { messageIdsIn, stripAngleBrackets, type TInboundReply } from "./normalize";
 
@@ -99,6 +101,8 @@ export async function recordInboundReply(db: Db, reply: TInboundReply, options: 
       // ON CONFLICT DO NOTHING on the unique Message-ID: concurrent retries store one row.
       skipDuplicates: true,
     });
+    // An out-of-office reply never exits; it may hold the next step (a duplicate does not hold again).
+    if (autoReply && verified && contactId && count > 0) await holdOnAutoReply(tx, { contactId, sequenceId: answered?.sequenceId, at: currentTime() });
     // A duplicate still exits: an exit is idempotent, and ending what is live costs nothing.
     return { duplicate: count === 0, exited: exit ? await endLiveEnrollments(tx, exit) : [] };
   });
