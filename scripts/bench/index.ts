@@ -8,6 +8,7 @@ import { benchBulkEnroll } from "./bulk-enroll";
 import { benchContention } from "./contention";
 import { benchDelivery } from "./delivery";
 import { benchOptOut } from "./opt-out";
+import { benchSmtpDelivery } from "./smtp-delivery";
 import { startBenchCluster, type BenchCluster } from "./lib/database";
 import { sampleMemory } from "./lib/memory";
 import { formatTable, printJsonLine, type BenchResult } from "./lib/report";
@@ -22,6 +23,7 @@ const BENCHES: Record<string, Bench> = {
   contention: benchContention,
   delivery: benchDelivery,
   optout: benchOptOut,
+  smtp: benchSmtpDelivery,
 };
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
