@@ -31,7 +31,7 @@ export function dkimKey(env: Record<string, string | undefined>): DkimKey | null
   return settings as DkimKey;
 }
 
-/** The message with a DKIM-Signature header (relaxed/relaxed, rsa-sha256 or ed25519 by the key). */
+/** The message with a DKIM-Signature header (relaxed/relaxed, rsa-sha256). */
 export async function dkimSign(raw: Buffer, key: DkimKey): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of new DKIM(key).sign(raw)) chunks.push(chunk as Buffer);
