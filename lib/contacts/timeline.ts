@@ -116,6 +116,7 @@ export function describeTimelineEvent(event: TimelineEventInput): TimelineSenten
       if (reason && reason in PACING_WORDS) {
         return { sentence: `${stepName(step, true)} held: ${PACING_WORDS[reason]}`, detail: dataField(data, "until") ? `Sends from ${dataField(data, "until")}` : null, tone: "neutral" };
       }
+      if (reason === "auto_reply") return { sentence: `${stepName(step, true)} held: the contact sent an out-of-office reply`, detail: dataField(data, "dueAt") ? `Not before ${dataField(data, "dueAt")}` : null, tone: "neutral" };
       return { sentence: `${stepName(step, true)} held by the schedule: ${HELD_WORDS[reason ?? ""] ?? "outside the sending schedule"}`, detail: dataField(data, "dueAt") ? `Sends ${dataField(data, "dueAt")} (${dataField(data, "zone")})` : null, tone: "neutral" };
     case "zone_fallback":
       return { sentence: `Sends follow the sequence's time zone${dataField(data, "zone") ? ` (${dataField(data, "zone")})` : ""}: the contact's time zone is ${reason === "invalid" ? "not a known zone" : "not set"}`, detail: dataField(data, "given"), tone: "neutral" };

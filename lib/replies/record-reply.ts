@@ -2,15 +2,19 @@
  * Stores an inbound reply, matches it to the contact and (through
  * In-Reply-To) to the message it answers, and ends the sequences that exit
  * on reply, if it is verified (answers our Message-ID, or the provider
- * authenticated the From domain: see sender-auth.ts). Auto-replies are stored but end nothing. A reply the provider
+ * authenticated the From domain: see sender-auth.ts). Auto-replies are stored but end nothing;
+ * they may hold the next step (hold-on-auto-reply.ts). A reply the provider
  * delivers again (webhook retries) is stored once, by its Message-ID.
  */
 import { now as currentTime } from "../clock";
 import { normalizeEmail } from "../contacts/email";
 import type { Db } from "../db/prisma";
-import { exitContact } from "../sequences/exit-contact";
+import { endLiveEnrollments, publishExitEvents } from "../sequences/exit-contact";
+import { ZExitContactInput } from "../validations/enrollment";
+import { parseOrThrow } from "../validations/parse";
 import { attributeToSend } from "../tracking/attribution";
 import { isAutoReply, lowerCaseKeys } from "./auto-reply";
+import { holdOnAutoReply } from "./hold-on-auto-reply";
 import { senderAuthenticated } from "./sender-auth";
 import { messageIdsIn, stripAngleBrackets, type TInboundReply } from "./normalize";
 
@@ -72,35 +76,41 @@ export async function recordInboundReply(db: Db, reply: TInboundReply, options: 
   const verified = !!answered || (!!sender && senderAuthenticated(reply.headers, from));
 
   const messageId = reply.messageId ? stripAngleBrackets(reply.messageId).slice(0, 1000) || null : null;
-  const { count } = await db.inboundReply.createMany({
-    data: [
-      {
-        contactId,
-        fromAddress: from,
-        subject: (reply.subject ?? "").slice(0, 1000),
-        inReplyTo: reply.inReplyTo?.trim().slice(0, 1000) || null,
-        stepSendId: answered?.id ?? null,
-        provider: options.provider,
-        messageId,
-        isAutoReply: autoReply,
-        receivedAt: currentTime(),
-      },
-    ],
-    // ON CONFLICT DO NOTHING on the unique Message-ID: concurrent retries store one row.
-    skipDuplicates: true,
+  const exit =
+    contactId && !autoReply && verified
+      ? parseOrThrow(ZExitContactInput, { contactId, sequenceId: answered?.sequenceId, reason: "replied", detail: answered ? "reply to a sequence email" : "reply received" })
+      : null;
+  // The reply is stored and the enrollments it ends end in one transaction:
+  // once the reply is visible, no send can claim a step (the claim re-checks
+  // the enrollment under lock). Stored first and ended after, a step claimed
+  // in between went out after the reply was recorded (tests/fault/reply-race.test.ts).
+  const { duplicate, exited } = await db.$transaction(async (tx) => {
+    const { count } = await tx.inboundReply.createMany({
+      data: [
+        {
+          contactId,
+          fromAddress: from,
+          subject: (reply.subject ?? "").slice(0, 1000),
+          inReplyTo: reply.inReplyTo?.trim().slice(0, 1000) || null,
+          stepSendId: answered?.id ?? null,
+          provider: options.provider,
+          messageId,
+          isAutoReply: autoReply,
+          receivedAt: currentTime(),
+        },
+      ],
+      // ON CONFLICT DO NOTHING on the unique Message-ID: concurrent retries store one row.
+      skipDuplicates: true,
+    });
+    // An out-of-office reply never exits; it may hold the next step (a duplicate does not hold again).
+    if (autoReply && verified && contactId && count > 0) await holdOnAutoReply(tx, { contactId, sequenceId: answered?.sequenceId, at: currentTime() });
+    // A duplicate still exits: an exit is idempotent, and ending what is live costs nothing.
+    return { duplicate: count === 0, exited: exit ? await endLiveEnrollments(tx, exit) : [] };
   });
-  const duplicate = count === 0;
   // The step it answers gets the reply in its stats (once per message, whatever the retries).
   if (answered && !autoReply && contactId) await attributeToSend(db, { sendId: answered.id, contactId, kind: "replied", at: currentTime() });
 
-  if (!contactId || autoReply || !verified) return { matched: !!contactId, matchedSend: !!answered, autoReply, verified, duplicate, exited: 0 };
-  // A duplicate still exits: if the first delivery stored the reply and then
-  // failed before the exit, the retry must finish it. The exit is idempotent.
-  const { exited } = await exitContact(db, {
-    contactId,
-    sequenceId: answered?.sequenceId,
-    reason: "replied",
-    detail: answered ? "reply to a sequence email" : "reply received",
-  });
+  if (!exit) return { matched: !!contactId, matchedSend: !!answered, autoReply, verified, duplicate, exited: 0 };
+  await publishExitEvents(exit, exited);
   return { matched: true, matchedSend: !!answered, autoReply, verified, duplicate, exited: exited.length };
 }

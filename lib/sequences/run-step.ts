@@ -49,7 +49,9 @@ export async function planNextStep(db: Db, { enrollmentId }: { enrollmentId: str
     if (!enrollment) return { kind: "stop", reason: "enrollment_not_found" };
     if (enrollment.status !== "active") return { kind: "stop", reason: `enrollment_${enrollment.status}` };
     if (enrollment.sequenceStatus !== "active") return { kind: "stop", reason: `sequence_${enrollment.sequenceStatus}` };
-    const next = waitingStep(enrollment.state, await loadSteps(db, enrollment.sequenceId), { now: now(), rules: enrollment.rules });
+    // Held by an out-of-office reply: planned as if it were then (so still inside the schedule).
+    const from = Math.max(now().getTime(), enrollment.heldUntil ?? 0);
+    const next = waitingStep(enrollment.state, await loadSteps(db, enrollment.sequenceId), { now: new Date(from), rules: enrollment.rules });
     if (!next) return { kind: "complete" };
     // A publish that moved the enrollment since it was read wins; plan again from what it wrote.
     if (!(await recordPlan(db, enrollment, next)) && attempt < PLAN_ATTEMPTS) continue;

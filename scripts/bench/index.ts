@@ -13,6 +13,7 @@ import { benchOptOut } from "./opt-out";
 import { benchReplan } from "./replan";
 import { benchPublish } from "./publish";
 import { benchTracking } from "./tracking";
+import { benchSmtpDelivery } from "./smtp-delivery";
 import { startBenchCluster, type BenchCluster } from "./lib/database";
 import { sampleMemory } from "./lib/memory";
 import { benchOptions } from "./lib/options";
@@ -31,6 +32,7 @@ const BENCHES: Record<string, Bench> = {
   replan: benchReplan,
   publish: benchPublish,
   tracking: benchTracking,
+  smtp: benchSmtpDelivery,
   // Last: it builds and starts the whole app (several minutes).
   appmemory: benchAppMemory,
 };

@@ -240,3 +240,54 @@ describe("the send path over real SMTP", () => {
     expect(smtp.accepted).toHaveLength(0);
   });
 });
+
+describe("a pooled connection (?pool=true)", () => {
+  const pooled = (query: string) => new SmtpTransport(`${smtp.url}?pool=true&${query}`);
+  const numbered = (n: number) => message({ to: `c${n}@example.test`, messageId: `pool${n}@sender.test`, idempotencyKey: `pool:${n}` });
+
+  it("sends concurrent messages over at most maxConnections connections", async () => {
+    const transport = pooled("maxConnections=2");
+    await Promise.all(Array.from({ length: 12 }, (_, n) => transport.deliver(numbered(n))));
+    transport.close();
+    expect(smtp.accepted.map((m) => m.to[0]).sort()).toEqual(Array.from({ length: 12 }, (_, n) => `c${n}@example.test`).sort());
+    expect(smtp.connections).toBeLessThanOrEqual(2);
+  });
+
+  it("opens a new connection after maxMessages on one", async () => {
+    const transport = pooled("maxConnections=1&maxMessages=3");
+    for (let n = 0; n < 7; n++) await transport.deliver(numbered(n));
+    transport.close();
+    expect(smtp.accepted).toHaveLength(7);
+    expect(smtp.connections).toBe(3);
+  });
+
+  it("a kept connection the server closed while idle: the next message goes on a new one, once", async () => {
+    const transport = pooled("maxConnections=1");
+    await transport.deliver(numbered(1));
+    smtp.disconnectAll();
+    await new Promise((r) => setTimeout(r, 50));
+    await transport.deliver(numbered(2));
+    transport.close();
+    expect(smtp.accepted.map((m) => m.to[0])).toEqual(["c1@example.test", "c2@example.test"]);
+    expect(smtp.received).toBe(2);
+  });
+
+  it("keeps the outcomes: 451 transient, 550 permanent, a drop after the message unknown; the pool goes on sending", async () => {
+    const transport = pooled("maxConnections=1");
+    await transport.deliver(numbered(1));
+    smtp.behaviour.data = { kind: "reply", code: 451, text: "4.7.1 Try again later" };
+    await expect(transport.deliver(numbered(2))).rejects.toBeInstanceOf(TransientDeliveryError);
+    smtp.behaviour.data = { kind: "reply", code: 550, text: "5.1.1 No such user" };
+    const rejected = await failureOf(transport.deliver(numbered(3)));
+    expect(rejected).not.toBeInstanceOf(TransientDeliveryError);
+    expect(rejected.message).toContain("5.1.1 No such user");
+    smtp.behaviour.data = { kind: "drop" };
+    const dropped = await failureOf(transport.deliver(numbered(4)));
+    expect(dropped.message).toContain("outcome unknown, not re-sent");
+    expect(smtp.received).toBe(4);
+    smtp.behaviour.data = { kind: "accept" };
+    await transport.deliver(numbered(5));
+    transport.close();
+    expect(smtp.accepted.map((m) => m.to[0])).toEqual(["c1@example.test", "c5@example.test"]);
+  });
+});

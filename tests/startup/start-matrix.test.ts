@@ -68,6 +68,11 @@ async function finished(app: StartedApp) {
 
 /** Signs in through Auth.js's credentials callback; true when a session was issued. */
 async function signIn(base: string, email: string, password: string): Promise<boolean> {
+  return (await sessionCookie(base, email, password)) !== null;
+}
+
+/** The Cookie header of a signed-in browser, or null when the sign-in is refused. */
+async function sessionCookie(base: string, email: string, password: string): Promise<string | null> {
   const csrf = await fetch(`${base}/api/auth/csrf`);
   // As a browser's cookie jar: the last Set-Cookie of a name wins (the proxy and the route both set the CSRF cookie).
   const jar = new Map(csrf.headers.getSetCookie().map((c) => c.split(";")[0].split("=") as [string, string]));
@@ -79,7 +84,8 @@ async function signIn(base: string, email: string, password: string): Promise<bo
     headers: { "content-type": "application/x-www-form-urlencoded", cookie },
     body: new URLSearchParams({ csrfToken, email, password }),
   });
-  return res.status === 302 && !/error=/.test(res.headers.get("location") ?? "") && res.headers.getSetCookie().some((c) => /session-token=/.test(c));
+  const session = res.headers.getSetCookie().find((c) => /session-token=/.test(c));
+  return res.status === 302 && !/error=/.test(res.headers.get("location") ?? "") && session ? session.split(";")[0] : null;
 }
 
 function generatedPasswords(dataDir: string): Map<string, string> {
@@ -186,7 +192,7 @@ describe("the embedded database", () => {
     }
   });
 
-  it("by default: generated logins printed once and kept 0600, loopback only, demo seeded once, a clean stop on SIGTERM", async () => {
+  it("by default: generated logins printed once and kept 0600, loopback only, demo seeded once, a clean stop on SIGTERM that finishes in-flight requests", async () => {
     const { dataDir, ports, env } = await embeddedEnv("default");
     const app = start(buildFlag(), env);
     await app.waitFor(/Stepwise is running at/, 600_000);
@@ -222,7 +228,18 @@ describe("the embedded database", () => {
     await db.sequenceTrigger.deleteMany();
     await db.sequenceStep.deleteMany();
     await db.sequence.deleteMany();
+    // Contacts enough for an export larger than the sockets' buffers (~30 MB).
+    await db.$executeRaw`INSERT INTO "Contact" ("id", "email", "lastName", "updatedAt")
+      SELECT gen_random_uuid()::text, 'bulk' || i || '@example.test', repeat('x', 3000), now() FROM generate_series(1, 10000) i`;
+    const contacts = await db.contact.count({ where: { deletedAt: null } });
     await db.$disconnect();
+
+    // A request in flight when the stop begins: the export, read slowly by the client, so Next is still writing it.
+    const cookie = await sessionCookie(base, "admin@stepwise.local", stored.get("admin@stepwise.local")!);
+    const exported = await fetch(`${base}/api/contacts/export`, { headers: { cookie: cookie! } });
+    expect(exported.status).toBe(200);
+    const reader = exported.body!.getReader();
+    const received: Uint8Array[] = [(await reader.read()).value!];
 
     // SIGTERM to the process that was started (npm): everything stops, PostgreSQL cleanly.
     const tree = descendants(app.child.pid!);
@@ -230,6 +247,13 @@ describe("the embedded database", () => {
     expect(tree.length).toBeGreaterThan(1);
     const stopStarted = Date.now();
     process.kill(app.child.pid!, "SIGTERM");
+
+    // Next has begun its stop (it no longer listens) while the export is unfinished; the export still completes, whole.
+    expect(await waitUntil(() => listenAddresses(ports.PORT).length === 0, 20_000)).toBe(true);
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) received.push(chunk.value);
+    const csv = Buffer.concat(received).toString("utf8");
+    expect(csv.trimEnd().split("\n")).toHaveLength(contacts + 1);
+    expect(csv).toContain("bulk10000@example.test");
     const gone = await waitUntil(() => ![app.child.pid!, ...tree, postmaster].some(alive), 30_000);
     expect(gone, `still running: ${[app.child.pid!, ...tree, postmaster].filter(alive).join(", ")}`).toBe(true);
     expect(Date.now() - stopStarted).toBeLessThan(30_000);

@@ -22,6 +22,10 @@ export type LoopbackSmtp = {
   accepted: { from: string; to: string[]; raw: string; secure: boolean }[];
   /** Message contents fully received, whatever was answered. */
   received: number;
+  /** TCP connections accepted so far. */
+  connections: number;
+  /** Cuts every open connection now (a server closing idle clients). */
+  disconnectAll(): void;
   close(): Promise<void>;
 };
 
@@ -37,6 +41,8 @@ export async function startSmtpServer(options: Partial<SMTPServerOptions> = {}):
     behaviour: { mailFrom: { kind: "accept" }, data: { kind: "accept" } },
     accepted: [],
     received: 0,
+    connections: 0,
+    disconnectAll: () => dropAll(),
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -79,6 +85,7 @@ export async function startSmtpServer(options: Partial<SMTPServerOptions> = {}):
   const listening = server.listen(0, "127.0.0.1");
   listening.on("connection", (socket: Socket) => {
     sockets.add(socket);
+    state.connections += 1;
     socket.on("close", () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => listening.once("listening", () => resolve()));

@@ -37,4 +37,11 @@ describe("a step held by a paused sequence", () => {
     const event = { ...base, type: "step_skipped" as const, reason: "step_deleted", step: { number: 3, subject: "Tips" } };
     expect(describeTimelineEvent(event as Parameters<typeof describeTimelineEvent>[0]).sentence).toBe("Step 3 skipped: the step was deleted");
   });
+
+  it("says why a step is held by an out-of-office reply, not by the schedule", () => {
+    const event = { ...base, type: "step_held" as const, reason: "auto_reply", data: { dueAt: "2026-12-10T10:00:00.000Z" }, step: { number: 2, subject: "Tips" } };
+    const described = describeTimelineEvent(event as Parameters<typeof describeTimelineEvent>[0]);
+    expect(described.sentence).toBe("Step 2 'Tips' held: the contact sent an out-of-office reply");
+    expect(described.detail).toBe("Not before 2026-12-10T10:00:00.000Z");
+  });
 });

@@ -22,7 +22,7 @@ type Props = (
   | { mode: "edit"; initial: TSequenceSettings; sequenceId: string }
 ) & { replyDetection: boolean };
 
-const EMPTY: TSequenceSettings = { name: "", description: "", exitOnReply: true, reentryPolicy: "never" };
+const EMPTY: TSequenceSettings = { name: "", description: "", exitOnReply: true, reentryPolicy: "never", autoReplyPauseDays: null };
 
 /** Name, description and exit/re-entry rules: creates a draft, or saves an existing sequence. */
 export function SequenceSettingsForm({ mode, initial, sequenceId, replyDetection }: Props) {
@@ -71,6 +71,21 @@ export function SequenceSettingsForm({ mode, initial, sequenceId, replyDetection
             Exit when the contact replies
           </label>
         </div>
+        <Field
+          label="Hold after an out-of-office reply (days)"
+          htmlFor="sequence-auto-reply-pause"
+          error={errors.autoReplyPauseDays}
+          hint="An auto-reply never ends the sequence. With a number here, it holds the contact's next step that many days; empty: no hold."
+        >
+          <Input
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={90}
+            value={values.autoReplyPauseDays ?? ""}
+            onChange={(e) => set("autoReplyPauseDays", e.target.value === "" ? null : Number(e.target.value))}
+          />
+        </Field>
         <Field label="Re-entry policy" htmlFor="sequence-reentry" error={errors.reentryPolicy} hint="Whether a contact who has left may be enrolled again.">
           <NativeSelect value={values.reentryPolicy} onChange={(e) => set("reentryPolicy", e.target.value as TReentryPolicy)}>
             {Object.entries(REENTRY_POLICY_LABELS).map(([value, label]) => (

@@ -1,8 +1,10 @@
-import { PassThrough } from "node:stream";
-import MailComposer from "nodemailer/lib/mail-composer";
 import { parseConnectionUrl } from "nodemailer/lib/shared";
-import SMTPConnection from "nodemailer/lib/smtp-connection";
+import type SMTPConnection from "nodemailer/lib/smtp-connection";
+import { composeMessage } from "./compose";
+import { dkimKey, type DkimKey } from "./dkim";
 import { classifySmtpFailure, SMTP_DEFAULT_TIMEOUTS } from "./smtp-outcome";
+import { SmtpPool } from "./smtp-pool";
+import { SmtpSession, type Attempt } from "./smtp-session";
 import type { MailTransport, OutgoingMessage } from "./types";
 import { TransientDeliveryError } from "./types";
 
@@ -10,9 +12,12 @@ import { TransientDeliveryError } from "./types";
  * Any SMTP provider, configured by SMTP_URL (smtp[s]://user:pass@host:port,
  * with nodemailer's query options: ?requireTLS=true,
  * ?tls.rejectUnauthorized=false for a self-signed certificate,
- * ?socketTimeout=60000 ...).
+ * ?socketTimeout=60000 ...). Signed with DKIM when a key is configured
+ * (DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY; see dkim.ts).
  *
- * One connection per message, driven through nodemailer's SMTPConnection
+ * ?pool=true keeps up to maxConnections (5) connections open and sends
+ * up to maxMessages (100) messages on each, for throughput; otherwise one
+ * connection per message. Either way driven through nodemailer's SMTPConnection
  * rather than its transport, because the send path needs to know one thing
  * the transport hides: whether the message content had started to go out
  * when the connection failed. Before that the server cannot have the
@@ -22,16 +27,21 @@ import { TransientDeliveryError } from "./types";
 export class SmtpTransport implements MailTransport {
   readonly name = "smtp";
   private readonly options: SMTPConnection.Options;
+  private readonly dkim: DkimKey | null;
+  private readonly pool: SmtpPool | null;
 
-  constructor(url: string) {
-    this.options = { ...SMTP_DEFAULT_TIMEOUTS, ...parseConnectionUrl(url) };
+  constructor(url: string, env: Record<string, string | undefined> = process.env) {
+    const { pool, maxConnections, maxMessages, ...options } = parseConnectionUrl(url) as SMTPConnection.Options & { pool?: unknown; maxConnections?: unknown; maxMessages?: unknown };
+    this.options = { ...SMTP_DEFAULT_TIMEOUTS, ...options };
+    this.dkim = dkimKey(env);
+    this.pool = pool === true ? new SmtpPool(this.options, { maxConnections: positive(maxConnections, 5), maxMessages: positive(maxMessages, 100) }) : null;
   }
 
   async deliver(message: OutgoingMessage): Promise<{ messageId: string }> {
-    const raw = await compose(message);
-    const attempt = { contentStarted: false };
+    const raw = await composeMessage(message, this.dkim);
+    const attempt: Attempt = { contentStarted: false };
     try {
-      await sendOnce(this.options, message, raw, attempt);
+      await this.send({ from: envelopeAddress(message.from), to: message.to }, raw, attempt);
       return { messageId: message.messageId };
     } catch (error) {
       const verdict = classifySmtpFailure(error, attempt);
@@ -41,66 +51,44 @@ export class SmtpTransport implements MailTransport {
       throw new Error(`SMTP connection failed while the message was being sent; outcome unknown, not re-sent: ${text}`, { cause: error });
     }
   }
+
+  /** Closes the pool's idle connections (tests, benchmarks). */
+  close(): void {
+    this.pool?.close();
+  }
+
+  private async send(envelope: { from: string; to: string }, raw: Buffer, attempt: Attempt): Promise<void> {
+    if (!this.pool) {
+      const session = await SmtpSession.open(this.options);
+      await session.send(envelope, raw, attempt);
+      session.quit();
+      return;
+    }
+    const session = await this.pool.acquire();
+    const reused = session.sent > 0;
+    try {
+      await session.send(envelope, raw, attempt);
+    } catch (error) {
+      this.pool.release(session);
+      // A kept connection the server closed while idle: nothing went out, so once more on a new one.
+      if (reused && !attempt.contentStarted && typeof (error as { responseCode?: unknown }).responseCode !== "number") return this.sendFresh(envelope, raw, attempt);
+      throw error;
+    }
+    this.pool.release(session);
+  }
+
+  private async sendFresh(envelope: { from: string; to: string }, raw: Buffer, attempt: Attempt): Promise<void> {
+    const session = await SmtpSession.open(this.options);
+    try {
+      await session.send(envelope, raw, attempt);
+    } finally {
+      session.quit();
+    }
+  }
 }
 
-function compose(message: OutgoingMessage): Promise<Buffer> {
-  const mail = new MailComposer({
-    from: message.from,
-    to: message.to,
-    subject: message.subject,
-    text: message.text,
-    html: message.html,
-    headers: { ...message.headers, "X-Stepwise-Idempotency-Key": message.idempotencyKey },
-    messageId: `<${message.messageId}>`,
-  });
-  return mail.compile().build();
-}
-
-/**
- * The message as a stream that notes when SMTPConnection starts sending it:
- * it pipes the content only after the server answered DATA with 354 (or, to
- * drain it, after an envelope error, which carries the server's reply).
- */
-function trackedContent(raw: Buffer, attempt: { contentStarted: boolean }): PassThrough {
-  const stream = new PassThrough();
-  stream.end(raw);
-  const pipe = stream.pipe.bind(stream);
-  stream.pipe = ((destination: NodeJS.WritableStream, options?: { end?: boolean }) => {
-    attempt.contentStarted = true;
-    return pipe(destination, options);
-  }) as typeof stream.pipe;
-  return stream;
-}
-
-function sendOnce(options: SMTPConnection.Options, message: OutgoingMessage, raw: Buffer, attempt: { contentStarted: boolean }): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const connection = new SMTPConnection(options);
-    let settled = false;
-    const finish = (error?: unknown) => {
-      if (settled) return;
-      settled = true;
-      if (error) {
-        connection.close();
-        reject(error);
-      } else {
-        connection.quit();
-        resolve();
-      }
-    };
-    // SMTPConnection reports socket failures as events, not to the callbacks.
-    connection.on("error", (error) => finish(error));
-    connection.on("end", () => finish(Object.assign(new Error("Connection closed unexpectedly"), { code: "ECONNECTION" })));
-    connection.connect(() => {
-      const send = () =>
-        connection.send({ from: envelopeAddress(message.from), to: [message.to] }, trackedContent(raw, attempt), (error, info) => {
-          if (error) return finish(error);
-          if (info.rejected.length > 0) return finish(Object.assign(new Error(`Recipient rejected: ${info.rejected.join(", ")}`), { responseCode: 550 }));
-          finish();
-        });
-      if (!options.auth) return send();
-      connection.login(options.auth as SMTPConnection.AuthenticationCredentials, (error) => (error ? finish(error) : send()));
-    });
-  });
+function positive(value: unknown, fallback: number): number {
+  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : fallback;
 }
 
 /** "Name <a@b>" -> "a@b" for MAIL FROM. */

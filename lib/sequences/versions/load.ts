@@ -29,6 +29,8 @@ export type LiveEnrollment = {
   status: string;
   sequenceVersion: number | null;
   nextStepDueAt: number | null;
+  /** An out-of-office hold: the next step is not due before this (epoch ms). */
+  heldUntil: number | null;
   sequenceStatus: string;
   /** The sequence's current version. */
   currentVersion: number;
@@ -65,6 +67,7 @@ export async function loadStates(db: Db | Tx, where: { enrollmentId: string } | 
   const rows = await db.$queryRaw<StateRow[]>`
     SELECT e."id", e."contactId", e."sequenceId", e."status"::text AS "status", e."sequenceVersion", e."waitingStepId",
            (extract(epoch FROM e."nextStepDueAt") * 1000)::float8 AS "nextStepDueAt",
+           (extract(epoch FROM e."heldUntil") * 1000)::float8 AS "heldUntil",
            s."status"::text AS "sequenceStatus", s."version" AS "currentVersion", s."schedule", s."timezone" AS "sequenceZone",
            (SELECT c."timezone" FROM "Contact" c WHERE c."id" = e."contactId") AS "contactZone",
            (extract(epoch FROM e."enrolledAt") * 1000)::float8 AS "enrolledAt",

@@ -151,7 +151,7 @@ export default async function SequencePage({ params, searchParams }: Props) {
                 mode="edit"
                 sequenceId={sequence.id}
                 replyDetection={replyDetection}
-                initial={{ name: sequence.name, description: sequence.description, exitOnReply: sequence.exitOnReply, reentryPolicy: sequence.reentryPolicy }}
+                initial={{ name: sequence.name, description: sequence.description, exitOnReply: sequence.exitOnReply, reentryPolicy: sequence.reentryPolicy, autoReplyPauseDays: sequence.autoReplyPauseDays }}
               />
             ) : (
               <>
