@@ -86,17 +86,18 @@ export type RateLimitDecision = { start: true; reason?: string } | { start: fals
 export function checkRateLimit(gcra: Gcra, fn: FunctionConfig, event: StoredEvent, now: number): RateLimitDecision {
   const config = rateLimitOf(fn);
   if (!config) return { start: true };
-  let bucket = fn.id;
+  let keyValue: string | undefined;
   if (config.key) {
     const outcome = evaluateCel(config.key, { event });
     if (!outcome.ok) return { start: false, reason: `rate limit key "${config.key}" failed (${outcome.error}): not scheduled` };
     if (outcome.value === false) return { start: true, reason: `rate limit key "${config.key}" is false: not limited` };
-    bucket = `${fn.id}\n${formatValue(outcome.value)}`;
+    keyValue = formatValue(outcome.value);
   }
+  const bucket = keyValue === undefined ? fn.id : `${fn.id}\n${keyValue}`;
   const rate = { periodMs: config.periodMs, limit: config.limit, burst: Math.floor(config.limit / 10) };
   if (gcra.take(bucket, now, rate)) return { start: true };
-  const what = fn.idempotency ? "idempotency key" : "rate limit";
-  return { start: false, reason: `${what} ${config.key ? `"${formatValue(bucket.split("\n")[1])}" ` : ""}reached: run dropped` };
+  const what = fn.idempotency ? `idempotency key "${keyValue}" already used` : `rate limit${keyValue === undefined ? "" : ` for "${keyValue}"`} reached`;
+  return { start: false, reason: `${what}: no run` };
 }
 
 // ---------------------------------------------------------------- throttle

@@ -1,14 +1,13 @@
 import { DAY_MS } from "./duration";
 
 /**
- * The 24-hour memories of the event API: event ids already received and
- * idempotency keys already used. Entries expire lazily.
+ * The event API's 24-hour memory of event ids already received (a duplicate
+ * id starts no run; routing.ts). Idempotency keys are a rate limit
+ * (flow-control.ts). Entries expire lazily.
  */
 export class EventLedger {
   /** Event id -> when it was received. */
   private readonly seenIds = new Map<string, number>();
-  /** `<fn id>\n<key>` -> when the key expires. */
-  private readonly keys = new Map<string, number>();
   /** No entry expires before this: until then there is nothing to prune. */
   private nextExpiry = Number.POSITIVE_INFINITY;
 
@@ -21,26 +20,12 @@ export class EventLedger {
     return true;
   }
 
-  /** Claims a function's idempotency key; false if it was used within 24h. */
-  claimKey(functionId: string, key: string, now: number): boolean {
-    this.prune(now);
-    const mapKey = `${functionId}\n${key}`;
-    if (this.keys.has(mapKey)) return false;
-    this.keys.set(mapKey, now + DAY_MS);
-    this.nextExpiry = Math.min(this.nextExpiry, now + DAY_MS);
-    return true;
-  }
-
   private prune(now: number): void {
     if (now < this.nextExpiry) return;
     let next = Number.POSITIVE_INFINITY;
     for (const [id, at] of this.seenIds) {
       if (at + DAY_MS <= now) this.seenIds.delete(id);
       else next = Math.min(next, at + DAY_MS);
-    }
-    for (const [key, expiresAt] of this.keys) {
-      if (expiresAt <= now) this.keys.delete(key);
-      else next = Math.min(next, expiresAt);
     }
     this.nextExpiry = next;
   }
