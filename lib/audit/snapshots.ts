@@ -56,6 +56,11 @@ async function sequenceSnapshot(tx: Tx, id: string): Promise<Snapshot> {
       reentryPolicy: true,
       schedule: true,
       timezone: true,
+      dailyCap: true,
+      trackingEnabled: true,
+      autoReplyPauseDays: true,
+      // Edits of a sequence contacts are in go to the draft until Publish.
+      draft: true,
       steps: {
         where: { deletedAt: null },
         orderBy: [{ position: "asc" }, { createdAt: "asc" }],
