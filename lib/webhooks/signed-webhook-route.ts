@@ -33,7 +33,12 @@ export function signedWebhookRoute<P extends string, T>(options: {
       digest = signed.digest;
 
       const limit = await rateLimit(db, { key: `webhook:${options.name}:${clientAddress(request.headers)}`, ...RATE_LIMITS.webhookIp });
-      if (!limit.allowed) return tooManyRequests(limit);
+      if (!limit.allowed) {
+        // Not received, only deferred: Retry-After invites the sender to send
+        // this very request again, which must not then be refused as a replay.
+        await releaseSignature(db, digest);
+        return tooManyRequests(limit);
+      }
 
       const provider = ZProvider.safeParse(new URL(request.url).searchParams.get("provider") ?? options.providers[0]);
       if (!provider.success) return invalid({ provider: provider.error.issues.map((i) => i.message) });

@@ -3,6 +3,9 @@ import { e2eDb, expect, test, useRole } from "./support/fixtures";
 useRole("marketer");
 
 test("editing a live sequence: the edit is a draft, the preview says where the contact goes, publishing moves them and their timeline says so", async ({ page }) => {
+  // Eight page loads, a run's first send and a publish: on the shared, loaded machine the
+  // default 60 s ran out just after the click into the preview (its loading state was on screen for half a second).
+  test.setTimeout(180_000);
   const db = e2eDb();
   const stamp = Date.now();
   const email = `versions-${stamp}@example.com`;

@@ -27,14 +27,29 @@ type Hook = "replies" | "bounces";
 const now = () => Math.floor(Date.now() / 1000);
 
 const target = (hook: Hook, query = "") => ({ method: "POST", path: `/api/webhooks/${hook}${query}` });
-/** Each delivery is signed afresh (as a relay re-signs a retry): a repeated signature is a replay. */
-let tick = 0;
-const signedAt = () => now() - (tick++ % 250);
+/**
+ * Each delivery is signed afresh (as a relay re-signs a retry): a repeated
+ * signature is a replay. Only the same body to the same target can repeat a
+ * signature, so each such pair gets a second not used for it before. (Counting
+ * an offset down from the wall clock did not: when the second ticked over
+ * between two sends of one body, the offset cancelled it and the second send
+ * was refused as a replay of the first.)
+ */
+const usedSeconds = new Map<string, Set<number>>();
+function signedAt(key: string): number {
+  const used = usedSeconds.get(key) ?? new Set<number>();
+  usedSeconds.set(key, used);
+  let t = now();
+  while (used.has(t)) t--;
+  used.add(t);
+  return t;
+}
 
 function webhook(hook: Hook, body: unknown, options: { query?: string; signature?: string | null; ip?: string } = {}) {
   const raw = typeof body === "string" ? body : JSON.stringify(body);
   const headers: Record<string, string> = { "content-type": "application/json", "x-forwarded-for": options.ip ?? "192.0.2.10" };
-  const signature = options.signature === undefined ? signWebhook(raw, SECRET, target(hook, options.query), signedAt()) : options.signature;
+  const to = target(hook, options.query);
+  const signature = options.signature === undefined ? signWebhook(raw, SECRET, to, signedAt(`${to.path}\n${raw}`)) : options.signature;
   if (signature !== null) headers["x-stepwise-signature"] = signature;
   const request = new Request(`http://localhost:3000/api/webhooks/${hook}${options.query ?? ""}`, { method: "POST", headers, body: raw });
   return (hook === "replies" ? replies : bounces).POST(request);
@@ -141,12 +156,18 @@ describe("webhook validation", () => {
     for (let i = 0; i < RATE_LIMITS.webhookIp.limit; i++) {
       expect((await webhook("bounces", { email: `x${i}@example.com`, type: "soft" }, { ip: "198.51.100.77" })).status).toBe(200);
     }
-    const limited = await webhook("bounces", { email: "x@example.com", type: "soft" }, { ip: "198.51.100.77" });
+    const deferred = JSON.stringify({ email: "deferred@example.com", type: "soft" });
+    const deferredSignature = signWebhook(deferred, SECRET, target("bounces"), now());
+    const limited = await webhook("bounces", deferred, { ip: "198.51.100.77", signature: deferredSignature });
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toMatch(/^\d+$/);
     // Other senders and the other webhook are counted apart.
     expect((await webhook("bounces", { email: "x@example.com", type: "soft" }, { ip: "198.51.100.78" })).status).toBe(200);
     expect((await webhook("replies", { from: "x@example.com" }, { ip: "198.51.100.77" })).status).toBe(200);
+    // The deferred request, sent again as it was after the window, is received once, and only once.
+    setClock({ now: () => frozen + RATE_LIMITS.webhookIp.windowMs });
+    expect((await webhook("bounces", deferred, { ip: "198.51.100.77", signature: deferredSignature })).status).toBe(200);
+    expect((await webhook("bounces", deferred, { ip: "198.51.100.77", signature: deferredSignature })).status).toBe(401);
   });
 });
 

@@ -21,7 +21,7 @@
  *    as done (load.ts), so going back never re-sends or un-skips anything.
  */
 import { stepDue, type PlanClock, type ScheduleContext } from "./due";
-import { inRunOrder, waitingStep, waitingStepOf, type EnrollmentState, type VersionStep } from "./plan";
+import { inRunOrder, waitingStepOf, type EnrollmentState, type VersionStep } from "./plan";
 
 export type MigrationGroup = "unchanged" | "due_changed" | "moved_from_deleted" | "steps_added" | "backfilled";
 export type PassReason = "inserted_behind" | "moved_behind";
@@ -50,17 +50,18 @@ export function migrate(
   const at = (rules: ScheduleContext): PlanClock => ({ now: clock.now, rules, memo: clock.memo });
   const beforeStep = waitingStepOf(state, vOld);
   // Identity: under the new version the reference is the step waited on before.
-  const after = waitingStep({ ...state, waitingStepId: beforeStep?.id ?? state.waitingStepId }, vNew, at(clock.after));
+  // Its due time is planned only once the step is known to be the answer: a
+  // backfilled contact waits on an inserted step instead.
+  const afterStep = waitingStepOf({ ...state, waitingStepId: beforeStep?.id ?? state.waitingStepId }, vNew);
   // The old due time decides "unchanged" or "rescheduled" for a contact that
   // stays on its step; for one that moves on it is only shown, and the time
   // its run planned serves (one schedule computation less per contact).
-  const movesOn = beforeStep !== null && after?.step.id !== beforeStep.id;
+  const movesOn = beforeStep !== null && afterStep?.id !== beforeStep.id;
   const from = beforeStep && {
     stepId: beforeStep.id,
     dueAt: movesOn && state.plannedDue ? state.plannedDue : stepDue(state.anchor, beforeStep, state.zone, at(clock.before)).at,
   };
-  const to = after && { stepId: after.step.id, dueAt: after.dueAt };
-  const newlyPassed = newlyBehind(state, vOld, beforeStep?.id ?? null, vNew, after?.step.id ?? null);
+  const newlyPassed = newlyBehind(state, vOld, beforeStep?.id ?? null, vNew, afterStep?.id ?? null);
   const inserted = newlyPassed.filter((p) => p.reason === "inserted_behind");
   if (policy.insertedBehind === "send" && inserted.length > 0) {
     // Back to the first inserted step (run order: newlyBehind lists them in it).
@@ -75,6 +76,8 @@ export function migrate(
     };
   }
   const passed = newlyPassed;
+  const after = afterStep && { step: afterStep, ...stepDue(state.anchor, afterStep, state.zone, at(clock.after)) };
+  const to = after && { stepId: after.step.id, dueAt: after.at };
   // The delay alone has run out: sent at the next moment the schedule allows.
   const overdue = after !== null && after.due.getTime() <= clock.now.getTime();
 
