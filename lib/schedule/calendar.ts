@@ -19,14 +19,33 @@ const LAST_INSTANT_OF_DAY = Temporal.PlainTime.from("23:59:59.999999999");
  * need a meaning: Monday to Friday, the whole day, no holidays.
  */
 export function dayRules(schedule: SendSchedule | null, holidays: HolidayCalendar | null): DayRules {
-  if (schedule === null) {
-    return { days: new Set(WEEKDAYS), start: Temporal.PlainTime.from("00:00"), end: LAST_INSTANT_OF_DAY, holidays: null };
+  if (schedule === null) return ANY_TIME;
+  const key = `${schedule.days.join(",")}|${schedule.window.start}|${schedule.window.end}`;
+  let parsed = parsedSchedules.get(key);
+  if (!parsed) {
+    parsed = parseSchedule(schedule);
+    if (parsedSchedules.size >= MAX_PARSED_SCHEDULES) parsedSchedules.clear();
+    parsedSchedules.set(key, parsed);
   }
+  return { ...parsed, holidays };
+}
+
+const ANY_TIME: DayRules = Object.freeze({ days: new Set(WEEKDAYS), start: Temporal.PlainTime.from("00:00"), end: LAST_INSTANT_OF_DAY, holidays: null });
+
+/**
+ * Parsed days and windows by their text: planning every contact of a sequence
+ * would otherwise parse the same window once per contact. Its values never
+ * change (a Set nobody adds to, immutable PlainTimes), so sharing them is safe.
+ */
+const parsedSchedules = new Map<string, Omit<DayRules, "holidays">>();
+const MAX_PARSED_SCHEDULES = 1_000;
+
+function parseSchedule(schedule: SendSchedule): Omit<DayRules, "holidays"> {
   if (schedule.days.length === 0) throw new RangeError("a schedule needs at least one sending day");
   const start = parseTimeOfDay(schedule.window.start);
   const end = parseTimeOfDay(schedule.window.end);
   if (Temporal.PlainTime.compare(start, end) >= 0) throw new RangeError("a window must start before it ends");
-  return { days: new Set(schedule.days), start, end, holidays };
+  return { days: new Set(schedule.days), start, end };
 }
 
 /** Why a date cannot send, or null when it can. */

@@ -4,7 +4,7 @@
  */
 import { Temporal } from "temporal-polyfill";
 import { addBusinessDays, closedBecause, dayRules, MAX_DAYS_SEARCHED, type DayRules } from "./calendar";
-import { leaveRepeatedHour, minuteString, resolveLocal, wallOf, type Resolved } from "./local-time";
+import { leaveRepeatedHour, minuteString, resolveLocal, wallOf, windowOpening, type Resolved } from "./local-time";
 import type { Delay, PlanInput, PlanReason, PlanResult, SendSchedule, Weekday } from "./types";
 
 /** The earliest instant at least `delay` after `from`, not before `now`, inside the schedule in `zone`. */
@@ -35,7 +35,7 @@ function afterDelay(from: Temporal.Instant, delay: Delay, zone: string, rules: D
     const until =
       "instant" in delay.until
         ? { instant: Temporal.Instant.from(delay.until.instant) }
-        : resolveLocal(Temporal.PlainDateTime.from(delay.until.local), delay.until.zone ?? zone);
+        : untilLocal(Temporal.PlainDateTime.from(delay.until.local), delay.until.zone ?? zone, zone);
     return Temporal.Instant.compare(until.instant, from) > 0 ? until : { instant: from };
   }
   const { amount, unit } = delay;
@@ -59,9 +59,21 @@ function afterDelay(from: Temporal.Instant, delay: Delay, zone: string, rules: D
   }
 }
 
+/** A wall time read in `readIn`; what it shows is only known in the planning zone when that is the same zone. */
+function untilLocal(local: Temporal.PlainDateTime, readIn: string, zone: string): Resolved {
+  const { firstWall, ...resolved } = resolveLocal(local, readIn);
+  return readIn === zone ? { ...resolved, firstWall } : resolved;
+}
+
 /** The wall time `from` counts as: the second pass of a repeated hour reads as its end. */
 function clockReading(from: Temporal.Instant, zone: string): Temporal.PlainDateTime {
-  return wallOf(leaveRepeatedHour(from, zone).instant, zone);
+  const left = leaveRepeatedHour(from, zone);
+  return left.moved ? wallOf(left.instant, zone) : left.wall;
+}
+
+/** leaveRepeatedHour, skipped when the instant is already known to be its wall time's first occurrence. */
+function leaveRepeatedHourOf(start: Resolved, zone: string): ReturnType<typeof leaveRepeatedHour> {
+  return start.firstWall ? { instant: start.instant, moved: false, wall: start.firstWall } : leaveRepeatedHour(start.instant, zone);
 }
 
 /** The first instant >= start on a sending day, not a holiday, inside the window. */
@@ -72,14 +84,14 @@ function fitIntoSchedule(
   schedule: SendSchedule,
   reasons: PlanReason[],
 ): Resolved {
-  const left = leaveRepeatedHour(start.instant, zone);
-  let candidate: Resolved = left.moved ? { instant: left.instant } : start;
+  const left = leaveRepeatedHourOf(start, zone);
+  let candidate: Resolved = left.moved ? { instant: left.instant } : { ...start, firstWall: left.wall };
   if (left.moved) reasons.push({ code: "repeated_hour", local: minuteString(wallOf(start.instant, zone)) });
   const windowText = { start: schedule.window.start, end: schedule.window.end };
-  const opening = (date: Temporal.PlainDate) => resolveLocal(date.toPlainDateTime(rules.start), zone);
+  const opening = (date: Temporal.PlainDate) => windowOpening(date, rules.start, zone);
 
   for (let i = 0; i < 2 * MAX_DAYS_SEARCHED; i++) {
-    const local = wallOf(candidate.instant, zone);
+    const local = candidate.firstWall ?? wallOf(candidate.instant, zone);
     const date = local.toPlainDate();
     const closed = closedBecause(date, rules);
     if (closed?.code === "non_sending_day") {
