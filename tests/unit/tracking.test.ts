@@ -100,6 +100,10 @@ describe("the link rewrite", () => {
     expect(inert).not.toContain("/r/");
     expect(inert.match(/aria-disabled="true"/g)).toHaveLength(2);
     expect(inertMailHtml('<a href="https://a.example/r/x">x</a>')).toContain('href="https://a.example/r/x"');
+    // The open pixel goes too: the preview must not load it (an admin is not the contact), nor trip its policy.
+    const withPixel = inertMailHtml(addOpenPixel("<html><body>x</body></html>", { appUrl, sendId, secret }));
+    expect(withPixel).not.toContain("/o/");
+    expect(withPixel).toContain("data-open-pixel-removed");
   });
 
   it("puts the pixel before </body>, or at the end", () => {
