@@ -13,7 +13,8 @@ const TOKEN_IN_URL = /\/unsubscribe\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g;
 const HREF = /href="([^"]*)"/g;
 /** A tracked link (docs/tracking.md): /r/<send id>.<index>.<signature>. */
 const TRACKED_LINK = /\/r\/[0-9a-f-]{36}\.[0-9]{1,3}\.[A-Za-z0-9_-]{43}$/;
-const SRC = /src="([^"]*)"/g;
+/** Image sources: <img src> and the open pixel's table background. */
+const SRC = /(?:src|background)="([^"]*)"/g;
 /** The open pixel: the preview's policy would block it anyway, but as a reported violation. */
 const OPEN_PIXEL = /\/o\/[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/;
 

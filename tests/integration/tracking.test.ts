@@ -91,7 +91,7 @@ async function sendAll(options: { trackingEnabled?: boolean; steps?: number } = 
 }
 
 const trackedLinks = (html: string) => [...html.matchAll(/href="(http:\/\/[^"]+\/r\/[^"]+)"/g)].map((m) => m[1]);
-const pixelUrl = (html: string) => /<img src="([^"]+\/o\/[^"]+)"/.exec(html)?.[1] ?? null;
+const pixelUrl = (html: string) => /<table [^>]*background="([^"]+\/o\/[^"]+)"/.exec(html)?.[1] ?? null;
 const tokenOf = (url: string) => decodeURIComponent(url.split("/").pop()!);
 
 async function get(route: { GET: (r: Request, c: { params: Promise<{ token: string }> }) => Promise<Response> }, token: string, init: { method?: string; userAgent?: string | null; ip?: string } = {}) {
