@@ -111,10 +111,15 @@ function serverActionId(exportedName: string): string {
   return found[0];
 }
 
+/**
+ * SIGTERM, as a process manager stops `npm start`; after two minutes (the
+ * executor first lets the runs' calls in flight finish) the whole process
+ * group, so no Next server outlives a benchmark.
+ */
 function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    const kill = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), 120_000);
     child.once("exit", () => {
       clearTimeout(kill);
       resolve();
@@ -151,7 +156,7 @@ export async function benchAppMemory(cluster: BenchCluster, log: (line: string) 
       APP_URL: base,
     };
     log("[memory] npm start (scripts/start.ts: build, next start, local executor)");
-    const started = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const started = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
     app = started;
     let output = "";
     started.stdout!.on("data", (d) => (output += d));
