@@ -3,6 +3,7 @@
  * the page (each malformed value dropped on its own) and the CSV export
  * (strict: a filter silently dropped would export more than was asked for).
  */
+import { parseEachParam, toQueryString } from "./query-params";
 import { z } from "zod";
 import { EnrollmentEventType } from "../generated/prisma/enums";
 import { ZId } from "./enrollment";
@@ -55,19 +56,10 @@ export type TActivityParams = z.infer<typeof ZActivityParams>;
 
 /** For the page: a malformed parameter (a hand-edited URL) is dropped on its own. */
 export function parseActivityParams(raw: Record<string, unknown>): TActivityParams {
-  const out: Record<string, unknown> = {};
-  for (const [key, schema] of Object.entries(ZActivityParams.shape)) {
-    const parsed = (schema as z.ZodType).safeParse(raw[key]);
-    out[key] = parsed.success ? parsed.data : undefined;
-  }
-  if (out.from && out.to && (out.from as string) > (out.to as string)) out.to = undefined;
-  return out as TActivityParams;
+  return parseEachParam<TActivityParams>(ZActivityParams.shape, raw);
 }
 
 /** The filters (and a cursor) as a query string, for links and the export. */
 export function activityQuery(params: Partial<TActivityParams>): string {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value) query.set(key, String(value));
-  const text = query.toString();
-  return text ? `?${text}` : "";
+  return toQueryString(params);
 }

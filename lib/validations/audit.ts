@@ -3,6 +3,7 @@
  * Settings → Audit log page (a malformed value is dropped on its own) and
  * its CSV export (strict).
  */
+import { parseEachParam, toQueryString } from "./query-params";
 import { z } from "zod";
 import { AUDIT_ACTION_CODES, AUDIT_OBJECT_TYPES, type AuditAction, type AuditObjectType } from "../audit/actions";
 
@@ -39,18 +40,9 @@ export type TAuditParams = z.infer<typeof ZAuditParams>;
 
 /** For the page: a malformed parameter is dropped on its own. */
 export function parseAuditParams(raw: Record<string, unknown>): TAuditParams {
-  const out: Record<string, unknown> = {};
-  for (const [key, schema] of Object.entries(ZAuditParams.shape)) {
-    const parsed = (schema as z.ZodType).safeParse(raw[key]);
-    out[key] = parsed.success ? parsed.data : undefined;
-  }
-  if (out.from && out.to && (out.from as string) > (out.to as string)) out.to = undefined;
-  return out as TAuditParams;
+  return parseEachParam<TAuditParams>(ZAuditParams.shape, raw);
 }
 
 export function auditQuery(params: Partial<TAuditParams>): string {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value) query.set(key, String(value));
-  const text = query.toString();
-  return text ? `?${text}` : "";
+  return toQueryString(params);
 }
