@@ -2,7 +2,7 @@ import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { NativeSelect } from "@/components/ui/select";
+import { FilterSelect } from "@/components/ui/filter-select";
 import { EVENT_TYPES, type TActivityParams } from "@/lib/validations/activity";
 import { eventTypeWording } from "@/lib/wordings";
 
@@ -21,28 +21,8 @@ export function ActivityFilters({ params, sequences, contact }: Props) {
         <Label htmlFor="activity-q">Search</Label>
         <Input id="activity-q" name="q" type="search" defaultValue={params.q} placeholder="Contact email or name" />
       </div>
-      <div className="grid gap-1.5">
-        <Label htmlFor="activity-sequence">Sequence</Label>
-        <NativeSelect id="activity-sequence" name="sequence" defaultValue={params.sequence ?? ""}>
-          <option value="">Any sequence</option>
-          {sequences.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </NativeSelect>
-      </div>
-      <div className="grid gap-1.5">
-        <Label htmlFor="activity-type">Event</Label>
-        <NativeSelect id="activity-type" name="type" defaultValue={params.type ?? ""}>
-          <option value="">Any event</option>
-          {EVENT_TYPES.map((type) => (
-            <option key={type} value={type}>
-              {eventTypeWording(type)}
-            </option>
-          ))}
-        </NativeSelect>
-      </div>
+      <FilterSelect id="activity-sequence" name="sequence" label="Sequence" anyLabel="Any sequence" value={params.sequence} options={sequences.map((seq) => ({ value: seq.id, label: seq.name }))} />
+      <FilterSelect id="activity-type" name="type" label="Event" anyLabel="Any event" value={params.type} options={EVENT_TYPES.map((type) => ({ value: type, label: eventTypeWording(type) }))} />
       <div className="grid gap-1.5">
         <Label htmlFor="activity-from">From (UTC)</Label>
         <Input id="activity-from" name="from" type="date" defaultValue={params.from} />

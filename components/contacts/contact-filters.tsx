@@ -2,7 +2,7 @@ import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { NativeSelect } from "@/components/ui/select";
+import { FilterSelect } from "@/components/ui/filter-select";
 import { CONTACT_STATUSES, type TContactListParams } from "@/lib/validations/contact-list";
 
 type Option = { id: string; name: string };
@@ -20,39 +20,9 @@ export function ContactFilters({ params, tags, sequences }: { params: TContactLi
         <Label htmlFor="filter-q">Search</Label>
         <Input id="filter-q" name="q" type="search" defaultValue={params.q} placeholder="Email or name" />
       </div>
-      <div className="grid gap-1.5">
-        <Label htmlFor="filter-tag">Tag</Label>
-        <NativeSelect id="filter-tag" name="tag" defaultValue={params.tag ?? ""}>
-          <option value="">Any tag</option>
-          {tags.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.name}
-            </option>
-          ))}
-        </NativeSelect>
-      </div>
-      <div className="grid gap-1.5">
-        <Label htmlFor="filter-status">Status</Label>
-        <NativeSelect id="filter-status" name="status" defaultValue={params.status ?? ""}>
-          <option value="">Any status</option>
-          {CONTACT_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s[0].toUpperCase() + s.slice(1)}
-            </option>
-          ))}
-        </NativeSelect>
-      </div>
-      <div className="grid gap-1.5">
-        <Label htmlFor="filter-sequence">In sequence</Label>
-        <NativeSelect id="filter-sequence" name="sequence" defaultValue={params.sequence ?? ""}>
-          <option value="">Any or none</option>
-          {sequences.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </NativeSelect>
-      </div>
+      <FilterSelect id="filter-tag" name="tag" label="Tag" anyLabel="Any tag" value={params.tag} options={tags.map((t) => ({ value: t.id, label: t.name }))} />
+      <FilterSelect id="filter-status" name="status" label="Status" anyLabel="Any status" value={params.status} options={CONTACT_STATUSES.map((st) => ({ value: st, label: st[0].toUpperCase() + st.slice(1) }))} />
+      <FilterSelect id="filter-sequence" name="sequence" label="In sequence" anyLabel="Any or none" value={params.sequence} options={sequences.map((seq) => ({ value: seq.id, label: seq.name }))} />
       <fieldset className="grid grid-cols-2 gap-2 lg:col-span-2">
         <legend className="sr-only">Lead score range</legend>
         <div className="grid gap-1.5">

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { NativeSelect } from "@/components/ui/select";
+import { FilterSelect } from "@/components/ui/filter-select";
 import { AUDIT_ACTION_CODES, AUDIT_ACTIONS, AUDIT_OBJECT_TYPES, AUDIT_OBJECT_WORDINGS } from "@/lib/audit/actions";
 import type { TAuditParams } from "@/lib/validations/audit";
 
@@ -12,39 +12,9 @@ type Props = { params: TAuditParams; actors: { id: string; label: string }[] };
 export function AuditFilters({ params, actors }: Props) {
   return (
     <form action="/settings/audit" method="get" role="search" aria-label="Filter the audit log" className="mb-4 grid gap-3 rounded-lg border p-4 sm:grid-cols-2 lg:grid-cols-5">
-      <div className="grid gap-1.5">
-        <Label htmlFor="audit-actor">Who</Label>
-        <NativeSelect id="audit-actor" name="actor" defaultValue={params.actor ?? ""}>
-          <option value="">Anyone</option>
-          {actors.map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.label}
-            </option>
-          ))}
-        </NativeSelect>
-      </div>
-      <div className="grid gap-1.5">
-        <Label htmlFor="audit-action">Action</Label>
-        <NativeSelect id="audit-action" name="action" defaultValue={params.action ?? ""}>
-          <option value="">Any action</option>
-          {AUDIT_ACTION_CODES.map((code) => (
-            <option key={code} value={code}>
-              {AUDIT_ACTIONS[code]}
-            </option>
-          ))}
-        </NativeSelect>
-      </div>
-      <div className="grid gap-1.5">
-        <Label htmlFor="audit-object">Object</Label>
-        <NativeSelect id="audit-object" name="object" defaultValue={params.object ?? ""}>
-          <option value="">Any object</option>
-          {AUDIT_OBJECT_TYPES.map((type) => (
-            <option key={type} value={type}>
-              {AUDIT_OBJECT_WORDINGS[type]}
-            </option>
-          ))}
-        </NativeSelect>
-      </div>
+      <FilterSelect id="audit-actor" name="actor" label="Who" anyLabel="Anyone" value={params.actor} options={actors.map((a) => ({ value: a.id, label: a.label }))} />
+      <FilterSelect id="audit-action" name="action" label="Action" anyLabel="Any action" value={params.action} options={AUDIT_ACTION_CODES.map((code) => ({ value: code, label: AUDIT_ACTIONS[code] }))} />
+      <FilterSelect id="audit-object" name="object" label="Object" anyLabel="Any object" value={params.object} options={AUDIT_OBJECT_TYPES.map((type) => ({ value: type, label: AUDIT_OBJECT_WORDINGS[type] }))} />
       <div className="grid gap-1.5">
         <Label htmlFor="audit-from">From</Label>
         <Input id="audit-from" name="from" type="date" defaultValue={params.from} />

@@ -2,13 +2,8 @@ import { z } from "zod";
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from "./text";
 import { ZTagName } from "./contact";
 import { ZId } from "./enrollment";
+import { firstNonEmpty, optionalParam } from "./query-params";
 
-/** Form and URL values arrive as "" (an empty select) or repeated keys. */
-function firstNonEmpty(value: unknown): unknown {
-  const v = Array.isArray(value) ? value[0] : value;
-  return typeof v === "string" && v.trim() === "" ? undefined : v;
-}
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess(firstNonEmpty, schema.optional());
 
 export const CONTACT_SORTS = ["created", "email", "name", "score"] as const;
 export type TContactSort = (typeof CONTACT_SORTS)[number];
@@ -26,14 +21,14 @@ const ZScore = z.coerce.number().int("Whole numbers only").min(-1_000_000_000).m
  * contains exactly what the list shows.
  */
 export const ZContactListParams = z.object({
-  q: optional(z.string().trim().max(200).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE)),
-  tag: optional(ZId),
-  status: optional(z.enum(CONTACT_STATUSES)),
-  sequence: optional(ZId),
-  scoreMin: optional(ZScore),
-  scoreMax: optional(ZScore),
+  q: optionalParam(z.string().trim().max(200).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE)),
+  tag: optionalParam(ZId),
+  status: optionalParam(z.enum(CONTACT_STATUSES)),
+  sequence: optionalParam(ZId),
+  scoreMin: optionalParam(ZScore),
+  scoreMax: optionalParam(ZScore),
   sort: z.preprocess(firstNonEmpty, z.enum(CONTACT_SORTS).default("created")),
-  dir: optional(z.enum(["asc", "desc"])),
+  dir: optionalParam(z.enum(["asc", "desc"])),
   page: z.preprocess(firstNonEmpty, z.coerce.number().int().min(1).max(100_000).default(1)),
 });
 export type TContactListParams = z.infer<typeof ZContactListParams>;

@@ -1,8 +1,32 @@
 /**
- * Filter pages' URL parameters (activity, audit log): shared so that every
- * such page treats a hand-edited URL the same way.
+ * Filter pages' URL parameters (contacts, activity, audit log): shared so
+ * that every such page treats a hand-edited URL the same way.
  */
-import type { z } from "zod";
+import { z } from "zod";
+
+/** Form and URL values arrive as "" (an empty select) or repeated keys. */
+export function firstNonEmpty(value: unknown): unknown {
+  const v = Array.isArray(value) ? value[0] : value;
+  return typeof v === "string" && v.trim() === "" ? undefined : v;
+}
+
+/** A parameter that may be absent, empty or repeated (the first value counts). */
+export const optionalParam = <T extends z.ZodType>(schema: T) => z.preprocess(firstNonEmpty, schema.optional());
+
+/** A calendar day (UTC), as <input type="date"> sends it. */
+export const ZDay = z.iso
+  .date({ message: "A date as YYYY-MM-DD" })
+  // A real day (no 30 February) in the range the database stores sensibly.
+  .refine((day) => day >= "1970-01-01" && day <= "2999-12-31" && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), "Not a valid date");
+
+/** A position in an append-only log: its bigint key, as digits. */
+export const ZLogCursor = z.string().regex(/^\d{1,18}$/, "Not a valid position in the log");
+
+/** `.refine(...datesInOrder)` on a schema with optional from/to days. */
+export const datesInOrder: [(f: { from?: string; to?: string }) => boolean, { message: string; path: string[] }] = [
+  (f) => !f.from || !f.to || f.from <= f.to,
+  { message: "The start date is after the end date", path: ["to"] },
+];
 
 /**
  * Each parameter parsed on its own: a malformed one is dropped instead of
