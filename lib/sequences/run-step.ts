@@ -141,6 +141,8 @@ type Claimed = {
   contact: { id: string; email: string; firstName: string | null; lastName: string | null; attributes: unknown };
   step: { subject: string; body: string };
   sequenceId: string;
+  /** Read with the sequence by the claim, so delivering asks the database nothing more. */
+  trackingEnabled: boolean;
 };
 
 /**
@@ -176,7 +178,7 @@ const CONTACT_EXIT: Record<string, TExitReason> = {
  * claimStep decides, and logs why.
  */
 async function claimQuickly(tx: Tx, { enrollmentId, stepId, version }: SendInput): Promise<Claimed | null> {
-  const [row] = await tx.$queryRaw<(Claimed["contact"] & { sendId: string; subject: string; body: string; sequenceId: string })[]>`
+  const [row] = await tx.$queryRaw<(Claimed["contact"] & { sendId: string; subject: string; body: string; sequenceId: string; trackingEnabled: boolean })[]>`
     WITH c AS (
       SELECT c."id", c."email", c."firstName", c."lastName", c."attributes" FROM "Contact" c
       WHERE c."id" = (SELECT "contactId" FROM "Enrollment" WHERE "id" = ${enrollmentId}) AND c."status" = 'subscribed' AND c."deletedAt" IS NULL
@@ -186,7 +188,7 @@ async function claimQuickly(tx: Tx, { enrollmentId, stepId, version }: SendInput
         AND "waitingStepId" = ${stepId} AND "sequenceVersion" = ${version}::int AND "nextStepDueAt" <= ${now()}
       FOR UPDATE
     ), ready AS (
-      SELECT st."subject", st."body", e."sequenceId"
+      SELECT st."subject", st."body", e."sequenceId", s."trackingEnabled"
       FROM e JOIN "Sequence" s ON s."id" = e."sequenceId" AND s."status" = 'active' AND s."dailyCap" IS NULL
       JOIN "SequenceStep" st ON st."id" = ${stepId} AND st."sequenceId" = e."sequenceId" AND st."deletedAt" IS NULL
     ), claim AS (
@@ -195,11 +197,11 @@ async function claimQuickly(tx: Tx, { enrollmentId, stepId, version }: SendInput
       ON CONFLICT ("enrollmentId", "stepId") DO NOTHING
       RETURNING "id"
     )
-    SELECT claim."id" AS "sendId", c."id", c."email", c."firstName", c."lastName", c."attributes", ready."subject", ready."body", ready."sequenceId"
+    SELECT claim."id" AS "sendId", c."id", c."email", c."firstName", c."lastName", c."attributes", ready."subject", ready."body", ready."sequenceId", ready."trackingEnabled"
     FROM claim, c, ready`;
   if (!row) return null;
-  const { sendId, subject, body, sequenceId, ...contact } = row;
-  return { sendId, contact, step: { subject, body }, sequenceId };
+  const { sendId, subject, body, sequenceId, trackingEnabled, ...contact } = row;
+  return { sendId, contact, step: { subject, body }, sequenceId, trackingEnabled };
 }
 
 async function claimStep(tx: Tx, { enrollmentId, stepId, version }: SendInput): Promise<SendOutcome | Claimed> {
@@ -218,7 +220,7 @@ async function claimStep(tx: Tx, { enrollmentId, stepId, version }: SendInput): 
     SELECT "status"::text AS "status", "contactId", "sequenceId", "waitingStepId", "sequenceVersion", "nextStepDueAt"
     FROM "Enrollment" WHERE "id" = ${enrollmentId} FOR UPDATE`;
   const { contactId, sequenceId } = enrollment;
-  const sequence = await tx.sequence.findUniqueOrThrow({ where: { id: sequenceId }, select: { status: true } });
+  const sequence = await tx.sequence.findUniqueOrThrow({ where: { id: sequenceId }, select: { status: true, trackingEnabled: true } });
   const step = await tx.sequenceStep.findFirst({ where: { id: stepId, sequenceId }, select: { subject: true, body: true, deletedAt: true } });
 
   const skip = async (reason: string, outcome: "skipped" | "stopped") => {
@@ -257,7 +259,8 @@ async function claimStep(tx: Tx, { enrollmentId, stepId, version }: SendInput): 
     VALUES (gen_random_uuid()::text, ${enrollmentId}, ${stepId}, 'claimed', ${claimedAt})
     ON CONFLICT ("enrollmentId", "stepId") DO NOTHING
     RETURNING "id"`;
-  if (claim) return { sendId: claim.id, contact, step, sequenceId };
+  const { trackingEnabled } = sequence;
+  if (claim) return { sendId: claim.id, contact, step, sequenceId, trackingEnabled };
 
   // Already claimed. Only a failure known to be pre-delivery may be retried;
   // a claimed or sent record means this step was (or is being) handled.
@@ -265,7 +268,7 @@ async function claimStep(tx: Tx, { enrollmentId, stepId, version }: SendInput): 
     UPDATE "StepSend" SET "status" = 'claimed', "retryable" = false, "attempts" = "attempts" + 1, "error" = NULL
     WHERE "enrollmentId" = ${enrollmentId} AND "stepId" = ${stepId} AND "status" = 'failed' AND "retryable"
     RETURNING "id"`;
-  if (reclaimed) return { sendId: reclaimed.id, contact, step, sequenceId };
+  if (reclaimed) return { sendId: reclaimed.id, contact, step, sequenceId, trackingEnabled };
   const existing = await tx.stepSend.findUniqueOrThrow({ where: { enrollmentId_stepId: { enrollmentId, stepId } }, select: { status: true } });
   return { outcome: "already_handled", status: existing.status };
 }
@@ -274,7 +277,7 @@ async function deliver(db: Db, { enrollmentId, stepId }: SendInput, claimed: Cla
   const config = mailConfig();
   const token = createUnsubscribeToken({ contactId: claimed.contact.id, messageRef: claimed.sendId }, { now: now() });
   const untracked = composeStepMessage({ subject: claimed.step.subject, body: claimed.step.body, contact: claimed.contact, unsubscribeToken: token });
-  const rendered = await withTracking(db, { sendId: claimed.sendId, sequenceId: claimed.sequenceId, appUrl: config.appUrl }, untracked);
+  const rendered = await withTracking(db, { sendId: claimed.sendId, trackingEnabled: claimed.trackingEnabled, appUrl: config.appUrl }, untracked);
   const messageId = stepMessageId({ enrollmentId, stepId }, config.messageIdDomain);
   const log = { contactId: claimed.contact.id, sequenceId: claimed.sequenceId, enrollmentId, stepId };
 

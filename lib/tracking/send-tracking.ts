@@ -18,11 +18,10 @@ const unsubscribeLinks = (appUrl: string) => [`${appUrl}/unsubscribe/`, `${appUr
 
 export async function withTracking<M extends Message>(
   db: Db,
-  input: { sendId: string; sequenceId: string; appUrl: string },
+  input: { sendId: string; trackingEnabled: boolean; appUrl: string },
   message: M,
 ): Promise<M> {
-  const [sequence] = await db.$queryRaw<{ trackingEnabled: boolean }[]>`SELECT "trackingEnabled" FROM "Sequence" WHERE "id" = ${input.sequenceId}`;
-  if (!sequence?.trackingEnabled) return message;
+  if (!input.trackingEnabled) return message;
   const { html, links } = rewriteLinks(message.html, { appUrl: input.appUrl, sendId: input.sendId, keep: unsubscribeLinks(input.appUrl) });
   await db.$executeRaw`
     WITH extra AS (DELETE FROM "TrackedLink" WHERE "sendId" = ${input.sendId} AND "index" >= ${links.length})
