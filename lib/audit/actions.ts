@@ -31,6 +31,10 @@ export const AUDIT_ACTIONS = {
   "api_key.revoke": "Revoked an API key",
   "mailbox.save": "Changed the mailbox settings",
   "mailbox.remove": "Disconnected the mailbox",
+  "sender.create": "Added a sender",
+  "sender.edit": "Edited a sender",
+  "sender.delete": "Deleted a sender",
+  "sender.default": "Changed the default sender",
   "user.invite": "Invited a user",
   "user.accept_invite": "Accepted an invitation",
   "user.role": "Changed a user's role",
@@ -44,7 +48,7 @@ export type AuditAction = keyof typeof AUDIT_ACTIONS;
 
 export const AUDIT_ACTION_CODES = Object.keys(AUDIT_ACTIONS) as AuditAction[];
 
-export const AUDIT_OBJECT_TYPES = ["sequence", "contact", "api_key", "mailbox", "user", "export"] as const;
+export const AUDIT_OBJECT_TYPES = ["sequence", "contact", "api_key", "mailbox", "sender", "user", "export"] as const;
 export type AuditObjectType = (typeof AUDIT_OBJECT_TYPES)[number];
 
 export const AUDIT_OBJECT_WORDINGS: Record<AuditObjectType, string> = {
@@ -52,6 +56,7 @@ export const AUDIT_OBJECT_WORDINGS: Record<AuditObjectType, string> = {
   contact: "Contact",
   api_key: "API key",
   mailbox: "Mailbox",
+  sender: "Sender",
   user: "User",
   export: "Export",
 };

@@ -35,6 +35,15 @@ export async function snapshotOf(tx: Tx, object: AuditObject): Promise<Snapshot>
       const { secretEncrypted, ...fields } = box;
       return { label: box.username, state: json({ ...fields, secretFingerprint: secretEncrypted.slice(-8) }) };
     }
+    case "sender": {
+      // No id: the choice of default sender, which "set default" changes.
+      if (!object.id) {
+        const fallback = await tx.sender.findFirst({ where: { isDefault: true }, select: { id: true, fromName: true, fromAddress: true } });
+        return { label: "Default sender", state: json({ defaultSenderId: fallback?.id ?? null, from: fallback ? `${fallback.fromName} <${fallback.fromAddress}>` : "environment (MAIL_FROM)" }) };
+      }
+      const sender = await tx.sender.findUnique({ where: { id: object.id }, select: { fromName: true, fromAddress: true, replyTo: true, isDefault: true } });
+      return sender && { label: `${sender.fromName} <${sender.fromAddress}>`, state: json(sender) };
+    }
     case "user": {
       if (!object.id) return null;
       const user = await tx.user.findUnique({ where: { id: object.id }, select: { email: true, name: true, role: true, deactivatedAt: true } });
@@ -59,6 +68,7 @@ async function sequenceSnapshot(tx: Tx, id: string): Promise<Snapshot> {
       dailyCap: true,
       trackingEnabled: true,
       autoReplyPauseDays: true,
+      senderId: true,
       // Edits of a sequence contacts are in go to the draft until Publish.
       draft: true,
       steps: {

@@ -10,7 +10,8 @@ import { renderStepMessage, type MergeContact, type RenderedMessage } from "./re
 /** Not a signed token: the unsubscribe page says it belongs to a test message and changes nothing. */
 export const TEST_UNSUBSCRIBE_TOKEN = "test-message";
 
-export function composeStepMessage(input: { subject: string; body: string; contact: MergeContact; unsubscribeToken: string }): RenderedMessage {
+/** `senderName`: the footer's (CAN-SPAM) name of whom the message is from (lib/senders/identity.ts). */
+export function composeStepMessage(input: { subject: string; body: string; contact: MergeContact; unsubscribeToken: string; senderName: string }): RenderedMessage {
   const config = mailConfig();
   return renderStepMessage({
     subject: input.subject,
@@ -19,6 +20,6 @@ export function composeStepMessage(input: { subject: string; body: string; conta
     unsubscribeUrl: `${config.appUrl}/unsubscribe/${input.unsubscribeToken}`,
     oneClickUrl: `${config.appUrl}/api/unsubscribe/${input.unsubscribeToken}`,
     postalAddress: config.postalAddress,
-    senderName: config.senderName,
+    senderName: input.senderName,
   });
 }

@@ -6,12 +6,13 @@ import "server-only";
  */
 import type { Db } from "../db/prisma";
 import { AppError } from "../errors";
+import { sendingIdentity, type SenderIdentity } from "../senders/identity";
 import { composeStepMessage, TEST_UNSUBSCRIBE_TOKEN } from "./compose";
 import type { MergeContact } from "./merge-tags";
 import type { RenderedMessage } from "./render";
 
 export type PreviewContact = { id: string | null; label: string };
-export type StepPreview = { contact: PreviewContact; message: RenderedMessage };
+export type StepPreview = { contact: PreviewContact; message: RenderedMessage; sender: SenderIdentity };
 
 const SAMPLE_CONTACT: MergeContact = { email: "ada@example.com", firstName: "Ada", lastName: "Lovelace", attributes: { company: "Analytical Engines Ltd" } };
 
@@ -37,11 +38,15 @@ async function previewContact(db: Db, contactId: string | undefined): Promise<Me
   return first ?? { id: null, ...SAMPLE_CONTACT };
 }
 
-/** The step as `contactId` (or a sample contact) would receive it. */
-export async function previewStep(db: Db, input: { subject: string; body: string; contactId?: string }): Promise<StepPreview> {
+/**
+ * The step as `contactId` (or a sample contact) would receive it from
+ * `sequenceId`'s sender (the default sender without one).
+ */
+export async function previewStep(db: Db, input: { subject: string; body: string; contactId?: string; sequenceId?: string }): Promise<StepPreview> {
   const contact = await previewContact(db, input.contactId);
-  const message = composeStepMessage({ subject: input.subject, body: input.body, contact, unsubscribeToken: TEST_UNSUBSCRIBE_TOKEN });
-  return { contact: { id: contact.id, label: label(contact) }, message };
+  const sender = await sendingIdentity(db, input.sequenceId ?? null);
+  const message = composeStepMessage({ subject: input.subject, body: input.body, contact, unsubscribeToken: TEST_UNSUBSCRIBE_TOKEN, senderName: sender.senderName });
+  return { contact: { id: contact.id, label: label(contact) }, message, sender };
 }
 
 /** Up to 10 contacts whose email or name contains `query`, for the preview's contact picker. */

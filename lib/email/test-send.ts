@@ -19,20 +19,22 @@ export const TEST_SEND_LIMIT = { limit: 10, windowMs: 10 * 60_000 };
 
 export async function sendTestStep(
   db: Db,
-  input: { subject: string; body: string; contactId?: string },
+  input: { subject: string; body: string; contactId?: string; sequenceId?: string },
   user: { id: string; email: string },
 ): Promise<{ to: string; subject: string }> {
   await assertMergeTagsKnown(db, input);
   const allowed = await rateLimit(db, { key: `test-send:${user.id}`, ...TEST_SEND_LIMIT });
   if (!allowed.allowed) throw new AppError("rate_limited", `Too many test messages. Try again in ${allowed.retryAfterSeconds} seconds.`);
 
-  const { message } = await previewStep(db, input);
+  // From the sequence's sender, as its real sends will be.
+  const { message, sender } = await previewStep(db, input);
   const config = mailConfig();
   const id = randomUUID();
   const subject = `[Test] ${message.subject}`;
   try {
     await getTransport(db).deliver({
-      from: config.from,
+      from: sender.from,
+      replyTo: sender.replyTo,
       to: user.email,
       ...message,
       subject,

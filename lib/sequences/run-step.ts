@@ -10,6 +10,7 @@ import { stepMessageId } from "../email/message-id";
 import { composeStepMessage } from "../email/compose";
 import { getTransport, TransientDeliveryError } from "../email/transports";
 import { createUnsubscribeToken } from "../email/unsubscribe-token";
+import { identityOf, sendingSenderRow, type SenderRow } from "../senders/identity";
 import { paceSend } from "../pacing/claim";
 import { sendRatePerMinute } from "../pacing/rate";
 import { withTracking } from "../tracking/send-tracking";
@@ -143,7 +144,19 @@ type Claimed = {
   sequenceId: string;
   /** Read with the sequence by the claim, so delivering asks the database nothing more. */
   trackingEnabled: boolean;
+  /**
+   * Who it is from, read by the claim: the sequence's sender, else the
+   * default sender; null: neither, so the environment's. Read at every
+   * send, so a sender changed mid-sequence applies to the next step.
+   */
+  sender: SenderRow | null;
 };
+
+type SenderColumns = { senderId: string | null; fromName: string | null; fromAddress: string | null; replyTo: string | null };
+
+function senderOf({ senderId, fromName, fromAddress, replyTo }: SenderColumns): SenderRow | null {
+  return senderId && fromName !== null && fromAddress !== null ? { id: senderId, fromName, fromAddress, replyTo } : null;
+}
 
 /**
  * Sends one step to one enrolled contact, at most once, and only if they may
@@ -178,7 +191,7 @@ const CONTACT_EXIT: Record<string, TExitReason> = {
  * claimStep decides, and logs why.
  */
 async function claimQuickly(tx: Tx, { enrollmentId, stepId, version }: SendInput): Promise<Claimed | null> {
-  const [row] = await tx.$queryRaw<(Claimed["contact"] & { sendId: string; subject: string; body: string; sequenceId: string; trackingEnabled: boolean })[]>`
+  const [row] = await tx.$queryRaw<(Claimed["contact"] & SenderColumns & { sendId: string; subject: string; body: string; sequenceId: string; trackingEnabled: boolean })[]>`
     WITH c AS (
       SELECT c."id", c."email", c."firstName", c."lastName", c."attributes" FROM "Contact" c
       WHERE c."id" = (SELECT "contactId" FROM "Enrollment" WHERE "id" = ${enrollmentId}) AND c."status" = 'subscribed' AND c."deletedAt" IS NULL
@@ -188,20 +201,23 @@ async function claimQuickly(tx: Tx, { enrollmentId, stepId, version }: SendInput
         AND "waitingStepId" = ${stepId} AND "sequenceVersion" = ${version}::int AND "nextStepDueAt" <= ${now()}
       FOR UPDATE
     ), ready AS (
-      SELECT st."subject", st."body", e."sequenceId", s."trackingEnabled"
+      SELECT st."subject", st."body", e."sequenceId", s."trackingEnabled",
+             snd."id" AS "senderId", snd."fromName", snd."fromAddress", snd."replyTo"
       FROM e JOIN "Sequence" s ON s."id" = e."sequenceId" AND s."status" = 'active' AND s."dailyCap" IS NULL
       JOIN "SequenceStep" st ON st."id" = ${stepId} AND st."sequenceId" = e."sequenceId" AND st."deletedAt" IS NULL
+      LEFT JOIN "Sender" snd ON snd."id" = COALESCE(s."senderId", (SELECT "id" FROM "Sender" WHERE "isDefault"))
     ), claim AS (
       INSERT INTO "StepSend" ("id", "enrollmentId", "stepId", "status", "claimedAt")
       SELECT gen_random_uuid()::text, ${enrollmentId}, ${stepId}, 'claimed', ${now()} FROM ready
       ON CONFLICT ("enrollmentId", "stepId") DO NOTHING
       RETURNING "id"
     )
-    SELECT claim."id" AS "sendId", c."id", c."email", c."firstName", c."lastName", c."attributes", ready."subject", ready."body", ready."sequenceId", ready."trackingEnabled"
+    SELECT claim."id" AS "sendId", c."id", c."email", c."firstName", c."lastName", c."attributes", ready."subject", ready."body", ready."sequenceId", ready."trackingEnabled",
+           ready."senderId", ready."fromName", ready."fromAddress", ready."replyTo"
     FROM claim, c, ready`;
   if (!row) return null;
-  const { sendId, subject, body, sequenceId, trackingEnabled, ...contact } = row;
-  return { sendId, contact, step: { subject, body }, sequenceId, trackingEnabled };
+  const { sendId, subject, body, sequenceId, trackingEnabled, senderId, fromName, fromAddress, replyTo, ...contact } = row;
+  return { sendId, contact, step: { subject, body }, sequenceId, trackingEnabled, sender: senderOf({ senderId, fromName, fromAddress, replyTo }) };
 }
 
 async function claimStep(tx: Tx, { enrollmentId, stepId, version }: SendInput): Promise<SendOutcome | Claimed> {
@@ -260,7 +276,7 @@ async function claimStep(tx: Tx, { enrollmentId, stepId, version }: SendInput): 
     ON CONFLICT ("enrollmentId", "stepId") DO NOTHING
     RETURNING "id"`;
   const { trackingEnabled } = sequence;
-  if (claim) return { sendId: claim.id, contact, step, sequenceId, trackingEnabled };
+  if (claim) return { sendId: claim.id, contact, step, sequenceId, trackingEnabled, sender: await sendingSenderRow(tx, sequenceId) };
 
   // Already claimed. Only a failure known to be pre-delivery may be retried;
   // a claimed or sent record means this step was (or is being) handled.
@@ -268,7 +284,7 @@ async function claimStep(tx: Tx, { enrollmentId, stepId, version }: SendInput): 
     UPDATE "StepSend" SET "status" = 'claimed', "retryable" = false, "attempts" = "attempts" + 1, "error" = NULL
     WHERE "enrollmentId" = ${enrollmentId} AND "stepId" = ${stepId} AND "status" = 'failed' AND "retryable"
     RETURNING "id"`;
-  if (reclaimed) return { sendId: reclaimed.id, contact, step, sequenceId, trackingEnabled };
+  if (reclaimed) return { sendId: reclaimed.id, contact, step, sequenceId, trackingEnabled, sender: await sendingSenderRow(tx, sequenceId) };
   const existing = await tx.stepSend.findUniqueOrThrow({ where: { enrollmentId_stepId: { enrollmentId, stepId } }, select: { status: true } });
   return { outcome: "already_handled", status: existing.status };
 }
@@ -276,14 +292,16 @@ async function claimStep(tx: Tx, { enrollmentId, stepId, version }: SendInput): 
 async function deliver(db: Db, { enrollmentId, stepId }: SendInput, claimed: Claimed): Promise<SendOutcome> {
   const config = mailConfig();
   const token = createUnsubscribeToken({ contactId: claimed.contact.id, messageRef: claimed.sendId }, { now: now() });
-  const untracked = composeStepMessage({ subject: claimed.step.subject, body: claimed.step.body, contact: claimed.contact, unsubscribeToken: token });
+  const sender = identityOf(claimed.sender);
+  const untracked = composeStepMessage({ subject: claimed.step.subject, body: claimed.step.body, contact: claimed.contact, unsubscribeToken: token, senderName: sender.senderName });
   const rendered = await withTracking(db, { sendId: claimed.sendId, trackingEnabled: claimed.trackingEnabled, appUrl: config.appUrl }, untracked);
   const messageId = stepMessageId({ enrollmentId, stepId }, config.messageIdDomain);
   const log = { contactId: claimed.contact.id, sequenceId: claimed.sequenceId, enrollmentId, stepId };
 
   try {
     await getTransport(db).deliver({
-      from: config.from,
+      from: sender.from,
+      replyTo: sender.replyTo,
       to: claimed.contact.email,
       ...rendered,
       messageId,

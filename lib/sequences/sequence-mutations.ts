@@ -24,7 +24,15 @@ const NAME_MAX = 120;
 export async function createSequence(db: Db, input: z.input<typeof ZSequenceSettings>): Promise<{ id: string }> {
   const { timezone, ...settings } = parseOrThrow(ZSequenceSettings, input);
   const zone = (timezone && canonicalZone(timezone)) || "UTC";
-  return db.sequence.create({ data: { ...settings, status: "draft", schedule: DEFAULT_SCHEDULE, timezone: zone }, select: { id: true } });
+  return db.sequence.create({ data: { ...settings, status: "draft", schedule: DEFAULT_SCHEDULE, timezone: zone }, select: { id: true } }).catch(senderGone);
+}
+
+/** A sender deleted between the form's load and its save fails the foreign key: a field error, not a 500. */
+function senderGone(error: unknown): never {
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003") {
+    throw new AppError("validation", "Please correct the highlighted fields.", { senderId: ["That sender no longer exists. Pick another."] });
+  }
+  throw error;
 }
 
 /** Renames a sequence and sets its exit-on-reply and re-entry rules. */
@@ -34,7 +42,7 @@ export async function updateSequenceSettings(db: Db, input: z.input<typeof ZUpda
   return db.$transaction(async (tx) => {
     assertEditable((await lockSequence(tx, sequenceId)).status);
     return tx.sequence.update({ where: { id: sequenceId }, data: settings, select: { id: true } });
-  });
+  }).catch(senderGone);
 }
 
 /**
@@ -55,6 +63,7 @@ export async function duplicateSequence(db: Db, input: TSequenceRef): Promise<{ 
         reentryPolicy: true,
         schedule: true,
         timezone: true,
+        senderId: true,
         steps: {
           where: { deletedAt: null },
           orderBy: [{ position: "asc" }, { createdAt: "asc" }],
@@ -73,6 +82,7 @@ export async function duplicateSequence(db: Db, input: TSequenceRef): Promise<{ 
         reentryPolicy: source.reentryPolicy,
         schedule: source.schedule ?? Prisma.DbNull,
         timezone: source.timezone,
+        senderId: source.senderId,
         status: "draft",
         steps: { create: source.steps.map((step, position) => ({ ...step, position })) },
         triggers: { create: source.triggers },

@@ -8,6 +8,8 @@ const draftStep = {
   body: z.string().max(20_000, "At most 20,000 characters"),
   /** Whom to render for; none: a sample contact. */
   contactId: ZId.optional(),
+  /** The sequence whose sender it is from; none: the default sender. */
+  sequenceId: ZId.optional(),
 };
 
 export const ZPreviewStep = z.object(draftStep);

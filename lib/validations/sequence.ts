@@ -28,6 +28,8 @@ export const ZSequenceSettings = z.object({
   reentryPolicy: z.enum(Object.values(ReentryPolicy) as [TReentryPolicyValue, ...TReentryPolicyValue[]]).default("never"),
   /** Days an out-of-office reply holds the next step; null: no hold (an auto-reply never exits either way). */
   autoReplyPauseDays: z.number("Enter a number of days").int("Whole days").min(1, "At least 1 day").max(90, "At most 90 days").nullable().default(null),
+  /** Who its mail is from (Settings → Senders); null: the installation's default; absent: unchanged. */
+  senderId: ZId.nullable().optional(),
   /** On create only: the sequence's fallback zone (the form sends the browser's). */
   timezone: ZTimeZone.optional(),
 });

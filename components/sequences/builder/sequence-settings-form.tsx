@@ -20,12 +20,15 @@ import { ExitRulesList } from "./exit-rules-list";
 type Props = (
   | { mode: "create"; initial?: undefined; sequenceId?: undefined }
   | { mode: "edit"; initial: TSequenceSettings; sequenceId: string }
-) & { replyDetection: boolean };
+) & { replyDetection: boolean; senders: SenderChoices };
 
-const EMPTY: TSequenceSettings = { name: "", description: "", exitOnReply: true, reentryPolicy: "never", autoReplyPauseDays: null };
+/** The senders to pick from (Settings → Senders), and who "the default" is now. */
+export type SenderChoices = { options: { id: string; label: string }[]; defaultLabel: string };
+
+const EMPTY: TSequenceSettings = { name: "", description: "", exitOnReply: true, reentryPolicy: "never", autoReplyPauseDays: null, senderId: null };
 
 /** Name, description and exit/re-entry rules: creates a draft, or saves an existing sequence. */
-export function SequenceSettingsForm({ mode, initial, sequenceId, replyDetection }: Props) {
+export function SequenceSettingsForm({ mode, initial, sequenceId, replyDetection, senders }: Props) {
   const router = useRouter();
   const [values, setValues] = useState<TSequenceSettings>(initial ?? EMPTY);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -61,6 +64,21 @@ export function SequenceSettingsForm({ mode, initial, sequenceId, replyDetection
       </Field>
       <Field label="Description" htmlFor="sequence-description" error={errors.description} hint="Optional: what this sequence is for.">
         <Textarea value={values.description} onChange={(e) => set("description", e.target.value)} rows={2} />
+      </Field>
+      <Field
+        label="Sender"
+        htmlFor="sequence-sender"
+        error={errors.senderId}
+        hint="Who the emails are from. A change applies from each contact's next step. Admins manage senders in Settings → Senders."
+      >
+        <NativeSelect value={values.senderId ?? ""} onChange={(e) => set("senderId", e.target.value || null)}>
+          <option value="">Default sender ({senders.defaultLabel})</option>
+          {senders.options.map((option) => (
+            <option key={option.id} value={option.id}>
+              {option.label}
+            </option>
+          ))}
+        </NativeSelect>
       </Field>
       <fieldset className="grid gap-3 rounded-md border p-4">
         <legend className="px-1 text-sm font-semibold">Exit rules</legend>

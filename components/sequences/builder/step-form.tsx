@@ -27,7 +27,7 @@ type Props = {
 };
 
 /** Delay, subject and body of one step, with merge-tag help and a live preview. */
-export function StepForm({ initial, isFirst, onSave, onDone, successMessage }: Props) {
+export function StepForm({ initial, isFirst, preview, onSave, onDone, successMessage }: Props) {
   const id = useId();
   const [subject, setSubject] = useState(initial.subject);
   const [body, setBody] = useState(initial.body);
@@ -105,7 +105,7 @@ export function StepForm({ initial, isFirst, onSave, onDone, successMessage }: P
           </Button>
         </div>
       </div>
-      <StepPreview subject={subject} body={body} />
+      <StepPreview subject={subject} body={body} sequenceId={preview.sequenceId} />
     </form>
   );
 }

@@ -9,16 +9,17 @@ import { sendTestStepAction } from "@/lib/actions/authoring/send-test-step-actio
 import type { MergeContact } from "@/lib/email/merge-tags";
 import { toastResult } from "./action-feedback";
 
-export type PreviewContext = { contact: MergeContact; senderName: string; postalAddress: string };
+/** `sequenceId`: whose sender the preview and the test are from. */
+export type PreviewContext = { contact: MergeContact; senderName: string; postalAddress: string; sequenceId?: string };
 
-type Rendered = { contact: { id: string | null; label: string }; subject: string; text: string; html: string };
+type Rendered = { contact: { id: string | null; label: string }; from: string; replyTo: string | null; subject: string; text: string; html: string };
 
 /**
  * The step as a chosen contact would receive it, rendered on the server by
  * the function that renders real sends; "Send a test to me" mails that
  * rendering to the signed-in user.
  */
-export function StepPreview({ subject, body }: { subject: string; body: string }) {
+export function StepPreview({ subject, body, sequenceId }: { subject: string; body: string; sequenceId?: string }) {
   const id = useId();
   const [contactId, setContactId] = useState<string | undefined>(undefined);
   const [query, setQuery] = useState("");
@@ -32,7 +33,7 @@ export function StepPreview({ subject, body }: { subject: string; body: string }
   useEffect(() => {
     let live = true;
     const timer = setTimeout(async () => {
-      const result = await previewStepAction({ subject, body, contactId });
+      const result = await previewStepAction({ subject, body, contactId, sequenceId });
       if (!live) return;
       if (result.ok) {
         setRendered(result.data);
@@ -43,7 +44,7 @@ export function StepPreview({ subject, body }: { subject: string; body: string }
       live = false;
       clearTimeout(timer);
     };
-  }, [subject, body, contactId]);
+  }, [subject, body, contactId, sequenceId]);
 
   useEffect(() => {
     if (!query.trim()) return setMatches([]);
@@ -60,7 +61,7 @@ export function StepPreview({ subject, body }: { subject: string; body: string }
 
   function sendTest() {
     startSending(async () => {
-      const result = await sendTestStepAction({ subject, body, contactId });
+      const result = await sendTestStepAction({ subject, body, contactId, sequenceId });
       toastResult(result, result.ok ? `Test sent to ${result.data.to}` : undefined);
     });
   }
@@ -103,6 +104,11 @@ export function StepPreview({ subject, body }: { subject: string; body: string }
         {rendered && rendered.contact.id === null ? " (a sample contact)" : null}
       </p>
       {problem ? <p className="text-xs text-destructive">{problem}</p> : null}
+      <p>
+        <span className="text-muted-foreground">From: </span>
+        <span data-preview-from="">{rendered ? rendered.from : "…"}</span>
+        {rendered?.replyTo ? <span className="text-muted-foreground"> · Reply-To: {rendered.replyTo}</span> : null}
+      </p>
       <p>
         <span className="text-muted-foreground">Subject: </span>
         <span className="font-medium" data-preview-subject="">

@@ -6,6 +6,6 @@ import { ZPreviewStep } from "@/lib/validations/authoring";
 
 /** The step being edited, rendered for a chosen (or sample) contact exactly as it would be sent. */
 export const previewStepAction = authedAction({ role: "marketer", schema: ZPreviewStep }, async (input, { db }) => {
-  const { contact, message } = await previewStep(db, input);
-  return { contact, subject: message.subject, text: message.text, html: message.html };
+  const { contact, message, sender } = await previewStep(db, input);
+  return { contact, from: sender.from, replyTo: sender.replyTo, subject: message.subject, text: message.text, html: message.html };
 });

@@ -23,7 +23,7 @@ export class CatcherTransport implements MailTransport {
         subject: message.subject,
         text: message.text,
         html: message.html,
-        headers: { ...message.headers, "Message-ID": `<${message.messageId}>` },
+        headers: { ...message.headers, ...(message.replyTo ? { "Reply-To": message.replyTo } : {}), "Message-ID": `<${message.messageId}>` },
         contactId: message.refs?.contactId,
         enrollmentId: message.refs?.enrollmentId,
         stepId: message.refs?.stepId,

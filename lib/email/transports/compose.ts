@@ -11,6 +11,7 @@ import type { OutgoingMessage } from "./types";
 export async function composeMessage(message: OutgoingMessage, dkim: DkimKey | null = null): Promise<Buffer> {
   const mail = new MailComposer({
     from: message.from,
+    ...(message.replyTo ? { replyTo: message.replyTo } : {}),
     to: message.to,
     subject: message.subject,
     text: message.text,

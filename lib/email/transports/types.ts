@@ -1,5 +1,7 @@
 export type OutgoingMessage = {
   from: string;
+  /** Where replies go when not to `from` (a sender's reply-to). */
+  replyTo?: string | null;
   to: string;
   subject: string;
   text: string;

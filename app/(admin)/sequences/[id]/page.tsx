@@ -28,6 +28,7 @@ import { isAppError } from "@/lib/errors";
 import { mailConfig } from "@/lib/email/config";
 import { replyDetectionConfigured } from "@/lib/replies/detection";
 import { getDb } from "@/lib/db/client";
+import { listSenderOptions, sequenceSenderLabel } from "@/lib/senders/queries";
 import { resumePreview } from "@/lib/pacing/resume-preview";
 import { describeTrigger, getPreviewContact, getSequenceDetail, listTagOptions } from "@/lib/sequences/queries";
 import { REENTRY_POLICY_LABELS } from "@/lib/sequences/reentry";
@@ -59,6 +60,7 @@ export default async function SequencePage({ params, searchParams }: Props) {
   // Only editors see forms: viewers are sent no tags or sample contact.
   const [tags, previewContact] = editable ? await Promise.all([listTagOptions(), getPreviewContact()]) : [[], null];
   const { senderName, postalAddress } = mailConfig();
+  const [senderChoices, sender] = await Promise.all([editable ? listSenderOptions() : null, sequenceSenderLabel(sequence.senderId)]);
   const replyDetection = await replyDetectionConfigured(getDb());
   const previewContactId = ZId.safeParse(raw.previewContact).data ?? null;
   const [previewContacts, sendPreview] = await Promise.all([
@@ -113,7 +115,7 @@ export default async function SequencePage({ params, searchParams }: Props) {
             <StepsEditor
               key={sequence.id}
               sequenceId={sequence.id}
-              preview={previewContact ? { contact: previewContact, senderName, postalAddress } : null}
+              preview={previewContact ? { contact: previewContact, senderName, postalAddress, sequenceId: sequence.id } : null}
               steps={shownSteps.map(({ id, subject, body, delayAmount, delayUnit, waitUntil }) => ({ id, subject, body, delayAmount, delayUnit, waitUntil: waitUntil ?? null }))}
             />
           </CardContent>
@@ -145,13 +147,27 @@ export default async function SequencePage({ params, searchParams }: Props) {
             <CardTitle>Settings and exit rules</CardTitle>
           </CardHeader>
           <CardContent className="space-y-3 text-sm">
-            {editable ? (
+            <p data-sequence-sender="">
+              <span className="font-medium">From: </span>
+              {sender.from}
+              {sender.replyTo ? ` · Reply-To: ${sender.replyTo}` : null}
+              {sender.own ? null : <span className="text-muted-foreground"> (the default sender)</span>}
+            </p>
+            {editable && senderChoices ? (
               <SequenceSettingsForm
                 key={sequence.id}
                 mode="edit"
                 sequenceId={sequence.id}
                 replyDetection={replyDetection}
-                initial={{ name: sequence.name, description: sequence.description, exitOnReply: sequence.exitOnReply, reentryPolicy: sequence.reentryPolicy, autoReplyPauseDays: sequence.autoReplyPauseDays }}
+                senders={senderChoices}
+                initial={{
+                  name: sequence.name,
+                  description: sequence.description,
+                  exitOnReply: sequence.exitOnReply,
+                  reentryPolicy: sequence.reentryPolicy,
+                  autoReplyPauseDays: sequence.autoReplyPauseDays,
+                  senderId: sequence.senderId,
+                }}
               />
             ) : (
               <>

@@ -8,6 +8,7 @@ import { hasRole } from "@/lib/auth/roles";
 import { getCurrentUser } from "@/lib/auth/session";
 import { replyDetectionConfigured } from "@/lib/replies/detection";
 import { getDb } from "@/lib/db/client";
+import { listSenderOptions } from "@/lib/senders/queries";
 
 export const metadata: Metadata = { title: "New sequence" };
 
@@ -27,7 +28,7 @@ export default async function NewSequencePage() {
       <PageHeader title="New sequence" description="Name it and set its exit rules; add steps and triggers next." />
       <Card className="max-w-2xl">
         <CardContent className="pt-6">
-          <SequenceSettingsForm mode="create" replyDetection={await replyDetectionConfigured(getDb())} />
+          <SequenceSettingsForm mode="create" replyDetection={await replyDetectionConfigured(getDb())} senders={await listSenderOptions()} />
         </CardContent>
       </Card>
     </>
