@@ -57,6 +57,11 @@ const AUDITED: Record<string, { code: string; object: string; before: boolean; a
   revokeApiKeyAction: { code: "api_key.revoke", object: "api_key", before: true, after: true },
   saveMailboxAction: { code: "mailbox.save", object: "mailbox", before: false, after: true },
   removeMailboxAction: { code: "mailbox.remove", object: "mailbox", before: true, after: false },
+  createSenderAction: { code: "sender.create", object: "sender", before: false, after: true },
+  updateSenderAction: { code: "sender.edit", object: "sender", before: true, after: true },
+  deleteSenderAction: { code: "sender.delete", object: "sender", before: true, after: false },
+  // The object is the choice of default (environment -> this sender), which exists before and after.
+  setDefaultSenderAction: { code: "sender.default", object: "sender", before: true, after: true },
 };
 
 const entries = ACTION_CATALOG.filter((e) => e.exportName in AUDITED);

@@ -45,6 +45,7 @@ export async function makeActionFixtures(db: Db) {
   const apiKey = await createApiKey(db, { name: `Key ${suffix}` });
   const tracked = await sentMessageWithLink(db, active.steps[0].id);
   const member = await db.user.create({ data: { email: `member-${suffix}@example.com`, name: "Member", role: "marketer", passwordHash: "x" } });
+  const sender = await db.sender.create({ data: { fromName: `Sales ${suffix}`, fromAddress: `sales-${suffix}@example.com` } });
   const inactive = await db.user.create({ data: { email: `inactive-${suffix}@example.com`, name: "Inactive", role: "viewer", passwordHash: "x", deactivatedAt: new Date() } });
   /** A fresh invitation (or reset link) per call, and its signed token. */
   const userToken = async (kind: "invite" | "password_reset") => {
@@ -63,6 +64,8 @@ export async function makeActionFixtures(db: Db) {
     userToken,
     member: { id: member.id },
     inactive: { id: inactive.id },
+    /** A sender no sequence uses and not the default. */
+    sender: { id: sender.id },
     suffix,
     tag,
     contact,
@@ -214,7 +217,7 @@ export const ACTION_CATALOG: CatalogEntry[] = [
     file: "lib/actions/sequences/update-sequence-settings-action.ts",
     exportName: "updateSequenceSettingsAction",
     access: role("marketer"),
-    input: (fx) => ({ sequenceId: fx.draft.id, name: "Renamed", description: "Now with a description", exitOnReply: false, reentryPolicy: "after_exit" }),
+    input: (fx) => ({ sequenceId: fx.draft.id, name: "Renamed", description: "Now with a description", exitOnReply: false, reentryPolicy: "after_exit", senderId: fx.sender.id }),
   },
   {
     file: "lib/actions/sequences/update-step-action.ts",
@@ -238,6 +241,20 @@ export const ACTION_CATALOG: CatalogEntry[] = [
   { file: "lib/actions/settings/reactivate-user-action.ts", exportName: "reactivateUserAction", access: role("admin"), input: (fx) => ({ userId: fx.inactive.id }) },
   { file: "lib/actions/settings/test-mailbox-action.ts", exportName: "testMailboxAction", access: role("admin"), input: () => ({}) },
   { file: "lib/actions/settings/remove-mailbox-action.ts", exportName: "removeMailboxAction", access: role("admin"), input: () => ({}) },
+  {
+    file: "lib/actions/settings/create-sender-action.ts",
+    exportName: "createSenderAction",
+    access: role("admin"),
+    input: (fx) => ({ fromName: "Support", fromAddress: `support-${fx.suffix}@example.com`, replyTo: `help-${fx.suffix}@example.com` }),
+  },
+  {
+    file: "lib/actions/settings/update-sender-action.ts",
+    exportName: "updateSenderAction",
+    access: role("admin"),
+    input: (fx) => ({ senderId: fx.sender.id, fromName: "Sales team", fromAddress: `sales-team-${fx.suffix}@example.com`, replyTo: "" }),
+  },
+  { file: "lib/actions/settings/delete-sender-action.ts", exportName: "deleteSenderAction", access: role("admin"), input: (fx) => ({ senderId: fx.sender.id }) },
+  { file: "lib/actions/settings/set-default-sender-action.ts", exportName: "setDefaultSenderAction", access: role("admin"), input: (fx) => ({ senderId: fx.sender.id }) },
 ];
 
 function filesUnder(dir: string): string[] {

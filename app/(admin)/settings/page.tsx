@@ -59,6 +59,16 @@ export default async function SettingsPage() {
             </CardHeader>
           </Card>
         ) : null}
+        {team ? (
+          <Card>
+            <CardHeader>
+              <CardTitle>Senders</CardTitle>
+              <CardDescription>
+                The names and addresses sequence emails are from, and the default. <Link href="/settings/senders" className="text-primary hover:underline">Manage senders</Link>
+              </CardDescription>
+            </CardHeader>
+          </Card>
+        ) : null}
         {apiKeys ? (
           <Card>
             <CardHeader>
