@@ -144,8 +144,18 @@ describe("importContacts on a mixed file", () => {
       },
     ]);
     expect((await db.tag.findMany({ orderBy: { name: "asc" } })).map((t) => t.name)).toEqual(["VIP", "trial"]);
-    // The opted-out contact's triggers were refused: no enrollment for it.
-    expect(await db.enrollment.count()).toBe(4);
+    // The opted-out contact's triggers were refused (and the refusals logged): no enrollment for it.
+    expect(await db.enrollment.count()).toBe(5);
+    const logged = await db.enrollmentEvent.findMany({ include: { contact: true, sequence: true } });
+    expect(logged.map((e) => `${e.contact.email}:${e.sequence.name}:${e.type}:${e.reason}`).sort()).toEqual([
+      "existing@example.com:Hot:enrolled:trigger:score_threshold",
+      "existing@example.com:Trial:enrolled:trigger:tag_added",
+      "new1@example.com:Trial:enrolled:trigger:tag_added",
+      "new2@example.com:Hot:enrolled:trigger:score_threshold",
+      "new3@example.com:Trial:enrolled:trigger:tag_added",
+      "optout@example.com:Hot:enrollment_refused:contact_unsubscribed",
+      "optout@example.com:Trial:enrollment_refused:contact_unsubscribed",
+    ]);
   });
 
   it("with onlyFillEmpty, the same file fills only what existing contacts lack", async () => {
