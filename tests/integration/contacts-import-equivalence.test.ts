@@ -178,3 +178,24 @@ describe("importContacts on a mixed file", () => {
     ]);
   });
 });
+
+describe("importContacts when a batch cannot be written at once", () => {
+  it("saves the batch row by row, so only the row PostgreSQL cannot store fails", async () => {
+    const csv = "email,first_name,tags\nok1@example.com,One,vip\nnul@example.com,Bad\u0000Name,vip\nok2@example.com,Two,\n";
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => errors.push(args);
+    try {
+      const result = await importContacts(db, { ...file(csv), fireTriggers: false });
+      expect(result).toEqual({ imported: 2, updated: 0, failed: [{ line: 3, reason: "Could not be saved (unexpected error)" }] });
+    } finally {
+      console.error = original;
+    }
+    expect(errors.length).toBeGreaterThan(0);
+    const state = await storedState();
+    expect(state.map((c) => [c.email, c.firstName, c.tags, c.consents])).toEqual([
+      ["ok1@example.com", "One", ["vip"], ["subscribed:import"]],
+      ["ok2@example.com", "Two", [], ["subscribed:import"]],
+    ]);
+  });
+});
