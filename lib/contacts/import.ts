@@ -20,7 +20,7 @@ export type ImportProgress = { done: number; total: number };
  * statements per batch whatever its size, short enough that the contacts
  * it locks are not held for long.
  */
-export const IMPORT_BATCH_SIZE = 2000;
+export const IMPORT_BATCH_SIZE = 5000;
 
 type ContactInput = Parameters<typeof upsertContact>[1];
 type Options = { fireTriggers: boolean; onlyFillEmpty: boolean };
@@ -44,7 +44,9 @@ export async function importContacts(
 ): Promise<ImportResult> {
   const parsed = parseOrThrow(ZImportContactsInput, input);
   const { rows, fireTriggers, tagNames = [], onlyFillEmpty = false } = parsed;
-  const mapping = canonicalMapping(parsed.mapping, await canonicalKeyMap(db));
+  // The stored keys are read (a pass over the contacts' attributes) only when the file has attribute columns.
+  const hasAttributes = parsed.mapping.some((column) => column.target === "attribute");
+  const mapping = hasAttributes ? canonicalMapping(parsed.mapping, await canonicalKeyMap(db)) : parsed.mapping;
   const result: ImportResult = { imported: 0, updated: 0, failed: [] };
   const duplicates = duplicateLines(rows, mapping);
 
