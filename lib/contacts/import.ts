@@ -1,9 +1,9 @@
 import type { Db } from "../db/prisma";
 import { isAppError } from "../errors";
-import { ZContactInput } from "../validations/contact";
 import { ZImportContactsInput, type TImportContactsInput, type TImportMapping, type TImportRow } from "../validations/contact-import";
-import { fieldErrorsOf, parseOrThrow } from "../validations/parse";
+import { parseOrThrow } from "../validations/parse";
 import { duplicateLines, duplicateReason, importRowEmail } from "./import-plan";
+import { importRowChecker } from "./import-check";
 import { applyImportEffects } from "./import-effects";
 import { describeAppError, truncate } from "./import-reasons";
 import { saveImportBatch, type ImportCandidate, type SaveOutcome } from "./import-save";
@@ -24,6 +24,7 @@ export const IMPORT_BATCH_SIZE = 5000;
 
 type ContactInput = Parameters<typeof upsertContact>[1];
 type Options = { fireTriggers: boolean; onlyFillEmpty: boolean };
+type RowChecker = ReturnType<typeof importRowChecker>;
 
 /**
  * Imports CSV rows with the same validation and rules as every other way
@@ -49,6 +50,7 @@ export async function importContacts(
   const mapping = hasAttributes ? canonicalMapping(parsed.mapping, await canonicalKeyMap(db)) : parsed.mapping;
   const result: ImportResult = { imported: 0, updated: 0, failed: [] };
   const duplicates = duplicateLines(rows, mapping);
+  const check = importRowChecker();
 
   for (let start = 0; start < rows.length; start += IMPORT_BATCH_SIZE) {
     const batch = rows.slice(start, start + IMPORT_BATCH_SIZE);
@@ -59,7 +61,7 @@ export async function importContacts(
         result.failed.push({ line: row.line, reason: duplicateReason(importRowEmail(row, mapping), firstLine) });
         continue;
       }
-      const checked = checkRow(row, mapping, tagNames);
+      const checked = checkRow(row, mapping, tagNames, check);
       if ("reason" in checked) result.failed.push({ line: row.line, reason: checked.reason });
       else candidates.push(checked);
     }
@@ -76,12 +78,12 @@ export async function importContacts(
 }
 
 /** A row as a valid contact, or why not: the same schema and messages as upsertContact's. */
-function checkRow(row: TImportRow, mapping: TImportMapping, tagNames: string[]): ImportCandidate | { reason: string } {
+function checkRow(row: TImportRow, mapping: TImportMapping, tagNames: string[], check: RowChecker): ImportCandidate | { reason: string } {
   const built = rowToContactInput(row, mapping, tagNames);
   if ("reason" in built) return built;
-  const contact = ZContactInput.safeParse(built.input);
-  if (!contact.success) return { reason: describeAppError("Please correct the highlighted fields.", fieldErrorsOf(contact.error), built.input) };
-  return { line: row.line, raw: built.input, contact: contact.data };
+  const checked = check(built.input);
+  if (!checked.ok) return { reason: describeAppError("Please correct the highlighted fields.", checked.fieldErrors, built.input) };
+  return { line: row.line, raw: built.input, contact: checked.contact };
 }
 
 /**
