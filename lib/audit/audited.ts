@@ -95,9 +95,10 @@ export async function beginAudit(db: Db, actor: AuditActor, action: AuditAction,
 }
 
 /**
- * One row per imported chunk, written after it: each row of an import is
- * its own short transaction (lib/contacts/import.ts), so there is no one
- * transaction to join. The counts say what the chunk did.
+ * One row per imported chunk, written after it: an import writes its rows
+ * in several transactions (contacts, then tags and triggered enrollments:
+ * lib/contacts/import.ts), so there is no one transaction to join. The
+ * counts say what the chunk did.
  */
 export async function recordImport(db: Db, actor: AuditActor, result: { imported: number; updated: number; failed: unknown[] }): Promise<void> {
   if (result.imported + result.updated === 0) return;

@@ -18,6 +18,8 @@ export class CsvError extends Error {
 }
 
 const BOM = "\uFEFF";
+const LF = 10;
+const CR = 13;
 
 /** The likeliest delimiter from the header line: comma, semicolon or tab. */
 export function detectDelimiter(text: string): string {
@@ -47,6 +49,8 @@ export function parseCsv(input: string, options: { delimiter?: string } = {}): C
   let line = 1;
   let recordLine = 1;
   let quoteLine = 1;
+  // A delimiter of several characters never matches one character, as below.
+  const delimiterCode = delimiter.length === 1 ? delimiter.charCodeAt(0) : -1;
 
   const endField = () => {
     values.push(field);
@@ -63,16 +67,20 @@ export function parseCsv(input: string, options: { delimiter?: string } = {}): C
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else {
-          quoted = false;
-        }
+      // Up to the next quote at once (a 100,000-row file is parsed in the browser and by the benchmark).
+      const close = text.indexOf('"', i);
+      if (close < 0) break; // never closed: reported below
+      for (let j = i; j < close; j++) {
+        const code = text.charCodeAt(j);
+        if (code === LF || (code === CR && text.charCodeAt(j + 1) !== LF)) line++;
+      }
+      field += text.slice(i, close);
+      if (text[close + 1] === '"') {
+        field += '"';
+        i = close + 1;
       } else {
-        if (ch === "\n" || (ch === "\r" && text[i + 1] !== "\n")) line++;
-        field += ch;
+        quoted = false;
+        i = close;
       }
       continue;
     }
@@ -88,8 +96,15 @@ export function parseCsv(input: string, options: { delimiter?: string } = {}): C
       line++;
       recordLine = line;
     } else {
-      // A quote inside an unquoted field is kept as text, as spreadsheets do.
-      field += ch;
+      // A run of plain characters at once. A quote inside an unquoted field is kept as text, as spreadsheets do.
+      let end = i + 1;
+      while (end < text.length) {
+        const code = text.charCodeAt(end);
+        if (code === delimiterCode || code === LF || code === CR) break;
+        end++;
+      }
+      field += text.slice(i, end);
+      i = end - 1;
     }
   }
   if (quoted) throw new CsvError(`A quoted cell starting on line ${quoteLine} is never closed.`, quoteLine);

@@ -1,8 +1,12 @@
 import type { Db } from "../db/prisma";
-import { isAppError, type FieldErrors } from "../errors";
+import { isAppError } from "../errors";
 import { ZImportContactsInput, type TImportContactsInput, type TImportMapping, type TImportRow } from "../validations/contact-import";
 import { parseOrThrow } from "../validations/parse";
 import { duplicateLines, duplicateReason, importRowEmail } from "./import-plan";
+import { importRowChecker } from "./import-check";
+import { applyImportEffects } from "./import-effects";
+import { describeAppError, truncate } from "./import-reasons";
+import { saveImportBatch, type ImportCandidate, type SaveOutcome } from "./import-save";
 import { upsertContact } from "./upsert";
 import { canonicalKeyMap } from "../email/attribute-keys";
 import { keyIdentity } from "../email/merge-tags";
@@ -11,32 +15,28 @@ export type ImportFailure = { line: number; reason: string };
 export type ImportResult = { imported: number; updated: number; failed: ImportFailure[] };
 export type ImportProgress = { done: number; total: number };
 
-/** Rows handled between progress reports. */
-export const IMPORT_BATCH_SIZE = 100;
-/** Rows saved at once, each in its own short transaction; leaves some of the app pool (10) for pages. */
-const CONCURRENCY = 6;
+/**
+ * Rows saved per transaction (and between progress reports): a few
+ * statements per batch whatever its size, short enough that the contacts
+ * it locks are not held for long.
+ */
+export const IMPORT_BATCH_SIZE = 5000;
 
 type ContactInput = Parameters<typeof upsertContact>[1];
-type RowOutcome = { line: number; kind: "created" } | { line: number; kind: "updated" } | { line: number; kind: "failed"; reason: string };
-
-const FIELD_LABELS: Record<string, string> = {
-  email: "Email",
-  firstName: "First name",
-  lastName: "Last name",
-  leadScore: "Lead score",
-  timezone: "Time zone",
-  tags: "Tags",
-  attributes: "Attributes",
-};
+type Options = { fireTriggers: boolean; onlyFillEmpty: boolean };
+type RowChecker = ReturnType<typeof importRowChecker>;
 
 /**
- * Imports CSV rows through the same validation and upsert as every other
- * way contacts arrive. Good rows are saved (new emails created, known ones
- * updated, or with `onlyFillEmpty` only their empty fields filled: emails
- * match case-insensitively); each bad row is reported with its line, why and
- * the offending value, and does not stop the others. A row repeating an
- * earlier row's email is not imported ("duplicate of line N"): the browser
- * applies the same rule across the chunks of a file.
+ * Imports CSV rows with the same validation and rules as every other way
+ * contacts arrive, set-based: each row is checked in Node (a bad row is
+ * reported with its line, why and the offending value, and does not stop
+ * the others), then the good rows of a batch are written in a few
+ * statements (import-save.ts: new emails created, known ones updated, or
+ * with `onlyFillEmpty` only their empty fields filled: emails match
+ * case-insensitively), and their tags and scores fire triggers through the
+ * bulk enrollment path (import-effects.ts). A row repeating an earlier
+ * row's email is not imported ("duplicate of line N"): the browser applies
+ * the same rule across the chunks of a file.
  */
 export async function importContacts(
   db: Db,
@@ -45,26 +45,77 @@ export async function importContacts(
 ): Promise<ImportResult> {
   const parsed = parseOrThrow(ZImportContactsInput, input);
   const { rows, fireTriggers, tagNames = [], onlyFillEmpty = false } = parsed;
-  const mapping = canonicalMapping(parsed.mapping, await canonicalKeyMap(db));
+  // The stored keys are read (a pass over the contacts' attributes) only when the file has attribute columns.
+  const hasAttributes = parsed.mapping.some((column) => column.target === "attribute");
+  const mapping = hasAttributes ? canonicalMapping(parsed.mapping, await canonicalKeyMap(db)) : parsed.mapping;
   const result: ImportResult = { imported: 0, updated: 0, failed: [] };
   const duplicates = duplicateLines(rows, mapping);
+  const check = importRowChecker();
 
   for (let start = 0; start < rows.length; start += IMPORT_BATCH_SIZE) {
     const batch = rows.slice(start, start + IMPORT_BATCH_SIZE);
-    const unique = batch.filter((row) => {
+    const candidates: ImportCandidate[] = [];
+    for (const row of batch) {
       const firstLine = duplicates.get(row.line);
-      if (firstLine !== undefined) result.failed.push({ line: row.line, reason: duplicateReason(importRowEmail(row, mapping), firstLine) });
-      return firstLine === undefined;
-    });
-    for (const outcome of await importBatch(db, unique, { mapping, fireTriggers, tagNames, onlyFillEmpty })) {
-      if (outcome.kind === "created") result.imported++;
-      else if (outcome.kind === "updated") result.updated++;
-      else result.failed.push({ line: outcome.line, reason: outcome.reason });
+      if (firstLine !== undefined) {
+        result.failed.push({ line: row.line, reason: duplicateReason(importRowEmail(row, mapping), firstLine) });
+        continue;
+      }
+      const checked = checkRow(row, mapping, tagNames, check);
+      if ("reason" in checked) result.failed.push({ line: row.line, reason: checked.reason });
+      else candidates.push(checked);
     }
+    const outcome = await saveBatch(db, candidates, { fireTriggers, onlyFillEmpty });
+    for (const row of outcome.saved) {
+      if (row.created) result.imported++;
+      else result.updated++;
+    }
+    result.failed.push(...outcome.failed);
     onProgress?.({ done: start + batch.length, total: rows.length });
   }
   result.failed.sort((a, b) => a.line - b.line);
   return result;
+}
+
+/** A row as a valid contact, or why not: the same schema and messages as upsertContact's. */
+function checkRow(row: TImportRow, mapping: TImportMapping, tagNames: string[], check: RowChecker): ImportCandidate | { reason: string } {
+  const built = rowToContactInput(row, mapping, tagNames);
+  if ("reason" in built) return built;
+  const checked = check(built.input);
+  if (!checked.ok) return { reason: describeAppError("Please correct the highlighted fields.", checked.fieldErrors, built.input) };
+  return { line: row.line, raw: built.input, contact: checked.contact };
+}
+
+/**
+ * The batch set-based, then its tags and triggers. Should the set-based
+ * write fail unexpectedly (text PostgreSQL cannot store, say), the batch is
+ * saved row by row instead, so only the rows at fault fail, as before.
+ */
+async function saveBatch(db: Db, candidates: ImportCandidate[], options: Options): Promise<SaveOutcome> {
+  let outcome: SaveOutcome;
+  try {
+    outcome = await saveImportBatch(db, candidates, { source: "import", onlyFillEmpty: options.onlyFillEmpty });
+  } catch (error) {
+    console.error(`[import] a batch of ${candidates.length} rows could not be saved at once; saving them one by one`, error);
+    return saveRowByRow(db, candidates, options);
+  }
+  await applyImportEffects(db, outcome.saved, { fireTriggers: options.fireTriggers });
+  return outcome;
+}
+
+async function saveRowByRow(db: Db, candidates: ImportCandidate[], options: Options): Promise<SaveOutcome> {
+  const outcome: SaveOutcome = { saved: [], failed: [] };
+  for (const row of candidates) {
+    try {
+      const { contactId, created } = await upsertContact(db, row.raw, { source: "import", ...options });
+      outcome.saved.push({ line: row.line, contactId, created, tags: [], score: null });
+    } catch (error) {
+      const reason = isAppError(error) ? describeAppError(error.message, error.fieldErrors, row.raw) : "Could not be saved (unexpected error)";
+      if (!isAppError(error)) console.error(`[import] line ${row.line} could not be saved`, error);
+      outcome.failed.push({ line: row.line, reason });
+    }
+  }
+  return outcome;
 }
 
 /**
@@ -78,26 +129,6 @@ export function canonicalMapping(mapping: TImportMapping, canonical: Map<string,
       ? { ...column, attributeKey: canonical.get(keyIdentity(column.attributeKey)) ?? column.attributeKey.trim() }
       : column,
   );
-}
-
-type BatchOptions = { mapping: TImportMapping; fireTriggers: boolean; tagNames: string[]; onlyFillEmpty: boolean };
-
-/** Rows of distinct emails (duplicates were taken out), so saving them at once never races. */
-async function importBatch(db: Db, batch: TImportRow[], options: BatchOptions): Promise<RowOutcome[]> {
-  return mapConcurrently(batch, CONCURRENCY, (row) => importRow(db, row, options));
-}
-
-async function importRow(db: Db, row: TImportRow, options: BatchOptions): Promise<RowOutcome> {
-  const built = rowToContactInput(row, options.mapping, options.tagNames);
-  if ("reason" in built) return { line: row.line, kind: "failed", reason: built.reason };
-  try {
-    const { created } = await upsertContact(db, built.input, { source: "import", fireTriggers: options.fireTriggers, onlyFillEmpty: options.onlyFillEmpty });
-    return created ? { line: row.line, kind: "created" } : { line: row.line, kind: "updated" };
-  } catch (error) {
-    if (isAppError(error)) return { line: row.line, kind: "failed", reason: describeAppError(error.message, error.fieldErrors, built.input) };
-    console.error(`[import] line ${row.line} could not be saved`, error);
-    return { line: row.line, kind: "failed", reason: "Could not be saved (unexpected error)" };
-  }
 }
 
 /** A CSV row as contact input: blank cells are left out, so they never erase stored values. */
@@ -128,46 +159,4 @@ export function rowToContactInput(row: TImportRow, mapping: TImportMapping, tagN
   if (Object.keys(attributes).length) input.attributes = attributes;
   if (tags.length) input.tags = [...new Set(tags)];
   return { input: input as ContactInput };
-}
-
-function describeAppError(message: string, fieldErrors: FieldErrors | undefined, input: ContactInput): string {
-  if (!fieldErrors || Object.keys(fieldErrors).length === 0) return message;
-  return Object.entries(fieldErrors)
-    .map(([field, messages]) => {
-      const value = offendingValue(input, field);
-      return `${fieldLabel(field)}${value === undefined ? "" : ` "${truncate(value)}"`}: ${messages.join(", ")}`;
-    })
-    .join("; ");
-}
-
-/** The value a field error is about ("email", "tags.1", "attributes.plan"), as the file had it. */
-function offendingValue(input: ContactInput, path: string): string | undefined {
-  const [head, ...rest] = path.split(".");
-  let value: unknown = (input as Record<string, unknown>)[head];
-  for (const key of rest) value = value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
-  return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
-}
-
-function fieldLabel(path: string): string {
-  const [head, ...rest] = path.split(".");
-  if (head === "attributes" && rest.length) return `Attribute "${rest[0]}"`;
-  if (head === "tags" && rest.length) return "Tag";
-  return FIELD_LABELS[head] ?? path;
-}
-
-function truncate(value: string, max = 40): string {
-  return value.length > max ? `${value.slice(0, max)}…` : value;
-}
-
-async function mapConcurrently<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }

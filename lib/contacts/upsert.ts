@@ -15,8 +15,10 @@ import { setLeadScore } from "./score";
 import { addTags } from "./tags";
 
 type Attributes = Record<string, string | number | boolean>;
-type Details = { firstName?: string | null; lastName?: string | null; timezone?: string; attributes?: Record<string, string | number | boolean | null> };
+export type Details = { firstName?: string | null; lastName?: string | null; timezone?: string; attributes?: Record<string, string | number | boolean | null> };
 type LockedContact = { id: string; deletedAt: Date | null; attributes: unknown; firstName: string | null; lastName: string | null };
+/** What an update of a stored contact's details reads of it. */
+export type ExistingContact = Pick<LockedContact, "attributes" | "firstName" | "lastName">;
 
 /**
  * Creates a contact or updates the one with this email (normalized). Tags
@@ -44,7 +46,7 @@ export async function upsertContact(
             email: ["This contact was deleted."],
           });
         }
-        await applyDetails(tx, existing, options.onlyFillEmpty ? emptyFieldsOnly(existing, details) : details);
+        await applyDetails(tx, existing, details, options.onlyFillEmpty);
         return { contactId: existing.id, created: false, existed: true };
       }
       const id = await insertContact(tx, email, details, options.source);
@@ -90,7 +92,7 @@ async function insertContact(tx: Tx, email: string, details: Details, source: Ch
 }
 
 /** The details that fill a field the contact has empty (a name, an attribute it lacks). */
-function emptyFieldsOnly(contact: LockedContact, details: Details): Details {
+function emptyFieldsOnly(contact: ExistingContact, details: Details): Details {
   const current = isPlainRecord(contact.attributes) ? contact.attributes : {};
   const attributes = Object.fromEntries(Object.entries(details.attributes ?? {}).filter(([key]) => current[key] === undefined || current[key] === ""));
   return {
@@ -100,17 +102,32 @@ function emptyFieldsOnly(contact: LockedContact, details: Details): Details {
   };
 }
 
-async function applyDetails(tx: Tx, contact: LockedContact, details: Details): Promise<void> {
-  const data: { firstName?: string | null; lastName?: string | null; timezone?: string; attributes?: Attributes } = {};
-  if (details.firstName !== undefined) data.firstName = details.firstName || null;
-  if (details.lastName !== undefined) data.lastName = details.lastName || null;
-  if (details.timezone !== undefined) data.timezone = details.timezone;
-  if (details.attributes !== undefined) data.attributes = mergeAttributes(contact.attributes, details.attributes);
-  if (Object.keys(data).length === 0) return;
+async function applyDetails(tx: Tx, contact: LockedContact, details: Details, onlyFillEmpty = false): Promise<void> {
+  const data = detailsUpdate(contact, details, onlyFillEmpty);
+  if (!data) return;
   await tx.contact.update({ where: { id: contact.id }, data: { ...data, updatedAt: currentTime() } });
 }
 
-function mergeAttributes(current: unknown, patch: Details["attributes"]): Attributes {
+export type DetailsUpdate = { firstName?: string | null; lastName?: string | null; timezone?: string; attributes?: Attributes };
+
+/**
+ * The columns `details` change on a stored contact (attributes merged; null
+ * removes a key), or null when none: shared by the one-contact upsert and
+ * the set-based import so both store the same values. Throws AppError
+ * (validation) when the merge would pass the attribute limit.
+ */
+export function detailsUpdate(contact: ExistingContact, details: Details, onlyFillEmpty = false): DetailsUpdate | null {
+  const wanted = onlyFillEmpty ? emptyFieldsOnly(contact, details) : details;
+  const data: DetailsUpdate = {};
+  if (wanted.firstName !== undefined) data.firstName = wanted.firstName || null;
+  if (wanted.lastName !== undefined) data.lastName = wanted.lastName || null;
+  if (wanted.timezone !== undefined) data.timezone = wanted.timezone;
+  if (wanted.attributes !== undefined) data.attributes = mergeAttributes(contact.attributes, wanted.attributes);
+  return Object.keys(data).length === 0 ? null : data;
+}
+
+/** `current` with `patch` applied (null removes a key); throws AppError (validation) past the attribute limit. */
+export function mergeAttributes(current: unknown, patch: Details["attributes"]): Attributes {
   const merged: Attributes = isPlainRecord(current) ? { ...(current as Attributes) } : {};
   for (const [key, value] of Object.entries(patch ?? {})) {
     if (value === null) delete merged[key];

@@ -1,87 +1,18 @@
 import "server-only";
 import { requirePageUser } from "../auth/session";
 import { getDb } from "../db/client";
-import type { Prisma } from "../db/prisma";
 import type { MergeContact } from "../email/render";
 import { AppError } from "../errors";
 import { PAGE_SIZE, pageOf, type Page, type TListParams } from "../validations/common";
-import { getSequenceRates, type SequenceRates } from "../tracking/analytics";
-import { sequenceIdsByMetric } from "../tracking/sequence-sort";
 import type { TSequenceSort } from "../validations/analytics";
-import { TRIGGER_DEFINITIONS } from "./triggers";
+import { sequenceListPage, type SequenceListItem } from "./sequence-list";
 
-export type SequenceListItem = {
-  id: string;
-  name: string;
-  status: string;
-  triggerSummary: string;
-  stepCount: number;
-  counts: { active: number; completed: number; exited: number };
-  /** All time, from the engagement counters (lib/tracking/analytics.ts). */
-  rates: SequenceRates;
-};
+export { describeTrigger, type SequenceListItem } from "./sequence-list";
 
-type TriggerLike = { type: keyof typeof TRIGGER_DEFINITIONS; scoreThreshold: number | null; signupSource: string | null; tag: { name: string } | null };
-
-export function describeTrigger(t: TriggerLike): string {
-  switch (t.type) {
-    case "tag_added":
-      return `Tag added: ${t.tag?.name ?? "(deleted tag)"}`;
-    case "score_threshold":
-      return `Lead score reaches ${t.scoreThreshold}`;
-    case "signup":
-      return t.signupSource ? `Signs up via ${t.signupSource}` : "Signs up";
-  }
-}
-
-/** Sequences for the list page, with enrollment counts per outcome. */
-export async function listSequences({ q, page }: TListParams, order: TSequenceSort = { sort: "updated", dir: "desc" }): Promise<Page<SequenceListItem>> {
+/** Sequences for the list page (lib/sequences/sequence-list.ts), for a signed-in viewer. */
+export async function listSequences(params: TListParams, order: TSequenceSort = { sort: "updated", dir: "desc" }): Promise<Page<SequenceListItem>> {
   await requirePageUser("viewer");
-  const db = getDb();
-  const where: Prisma.SequenceWhereInput = q ? { name: { contains: q, mode: "insensitive" } } : {};
-  // Sorted by a rate: the page's ids come ranked from the counters (lib/tracking/sequence-sort.ts).
-  const ranked = order.sort === "updated" ? null : await sequenceIdsByMetric(db, where, { sort: order.sort, dir: order.dir }, page);
-  const [total, sequences] = await Promise.all([
-    db.sequence.count({ where }),
-    db.sequence.findMany({
-      where: ranked ? { id: { in: ranked } } : where,
-      orderBy: [{ updatedAt: order.dir }, { id: "asc" }],
-      skip: ranked ? 0 : (page - 1) * PAGE_SIZE,
-      take: PAGE_SIZE,
-      select: {
-        id: true,
-        name: true,
-        status: true,
-        triggers: { select: { type: true, scoreThreshold: true, signupSource: true, tag: { select: { name: true } } } },
-        _count: { select: { steps: { where: { deletedAt: null } } } },
-      },
-    }),
-  ]);
-  const grouped = await db.enrollment.groupBy({
-    by: ["sequenceId", "status"],
-    where: { sequenceId: { in: sequences.map((s) => s.id) } },
-    _count: { _all: true },
-  });
-  const rates = await getSequenceRates(db, sequences.map((s) => s.id));
-  if (ranked) sequences.sort((a, b) => ranked.indexOf(a.id) - ranked.indexOf(b.id));
-  const items = sequences.map((s) => {
-    const counts = { active: 0, completed: 0, exited: 0 };
-    for (const g of grouped.filter((g) => g.sequenceId === s.id)) {
-      if (g.status === "active" || g.status === "paused") counts.active += g._count._all;
-      else if (g.status === "completed") counts.completed += g._count._all;
-      else counts.exited += g._count._all;
-    }
-    return {
-      id: s.id,
-      name: s.name,
-      status: s.status,
-      stepCount: s._count.steps,
-      triggerSummary: s.triggers.length ? s.triggers.map(describeTrigger).join(" · ") : "Manual enrollment only",
-      counts,
-      rates: rates.get(s.id)!,
-    };
-  });
-  return pageOf(items, total, page);
+  return sequenceListPage(getDb(), params, order);
 }
 
 /** One sequence with its steps, triggers and a page of enrollments. */

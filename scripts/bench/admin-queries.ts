@@ -1,7 +1,8 @@
 /**
  * 4. Admin queries at scale (100,000 contacts, 300,000 enrollments,
  * 1,000,000 event-log rows): the contacts list (tag filter + search + page
- * 2), a contact's timeline and a sequence's per-step stats, each 50 times,
+ * 2), a contact's timeline, a sequence's per-step stats, the activity page
+ * and the sequences list (sorted by active contacts), each 50 times,
  * against an indexed `SELECT ... LIMIT 50` on the same table. Product and
  * baseline run alternately through the same Prisma client (the app's data
  * layer); the same baselines straight through `pg` are in the notes.
@@ -10,6 +11,7 @@ import { listActivityPage } from "../../lib/activity/activity-log";
 import { contactTimeline } from "../../lib/contacts/contact-detail";
 import { queryContactList } from "../../lib/contacts/list-contacts";
 import { createPrismaClient, type Db } from "../../lib/db/prisma";
+import { sequenceListPage } from "../../lib/sequences/sequence-list";
 import { getSequenceStats } from "../../lib/sequences/stats";
 import { ZActivityParams } from "../../lib/validations/activity";
 import { ZContactListParams } from "../../lib/validations/contact-list";
@@ -72,7 +74,30 @@ function queries(db: Db, input: Awaited<ReturnType<typeof inputs>>): Query[] {
       product: (i) => getSequenceStats(db, at(input.sequenceIds, i)),
       baseline: (i) => [`SELECT "id", "contactId", "status", "currentStepIndex", "nextStepDueAt" FROM "Enrollment" WHERE "sequenceId" = $1 AND "status" = 'active' LIMIT 50`, [at(input.sequenceIds, i)]],
     },
+    {
+      name: "sequences_list",
+      // Sorted by active contacts: every sequence's counters are read to rank them, then the page's.
+      product: () => sequenceListPage(db, { page: 1 }, { sort: "active", dir: "desc" }),
+      baseline: () => [`SELECT "id", "name", "status", "updatedAt" FROM "Sequence" ORDER BY "updatedAt" DESC LIMIT 50`, []],
+    },
   ];
+}
+
+/**
+ * docs/benchmarks.md's plans for the sequences list: its enrollment columns
+ * from SequenceCounter (list-counts.ts) against the former grouping of
+ * every enrollment of the page's sequences.
+ */
+async function logSequenceListPlans(pool: ReturnType<typeof rawPool>, sequenceIds: string[], log: (line: string) => void): Promise<void> {
+  const plans = {
+    counters: `SELECT "sequenceId", "key", sum("delta")::int AS n, count(*)::int AS "rows" FROM "SequenceCounter"
+               WHERE "sequenceId" = ANY($1::text[]) AND starts_with("key", 'status:') GROUP BY 1, 2`,
+    enrollments_grouped_before: `SELECT "sequenceId", "status", count(*) FROM "Enrollment" WHERE "sequenceId" = ANY($1::text[]) GROUP BY 1, 2`,
+  };
+  for (const [name, sql] of Object.entries(plans)) {
+    const { rows } = await pool.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, [sequenceIds]);
+    log(`[stats] sequences_list plan (${name}):\n${rows.map((r) => `    ${r["QUERY PLAN"]}`).join("\n")}`);
+  }
 }
 
 const viaPrisma = (db: Db, [sql, params]: [string, unknown[]]) => db.$queryRawUnsafe(sql, ...params);
@@ -176,6 +201,7 @@ export async function benchAdminQueries(cluster: BenchCluster, log: (line: strin
         },
       });
     }
+    await logSequenceListPlans(pool, input.sequenceIds, log);
     return results;
   } finally {
     await db.$disconnect();

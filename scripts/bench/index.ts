@@ -9,6 +9,7 @@ import { benchAppMemory } from "./app-memory";
 import { benchBulkEnroll } from "./bulk-enroll";
 import { benchContention } from "./contention";
 import { benchDelivery } from "./delivery";
+import { benchImport } from "./import";
 import { benchOptOut } from "./opt-out";
 import { benchReplan } from "./replan";
 import { benchPublish } from "./publish";
@@ -33,6 +34,7 @@ const BENCHES: Record<string, Bench> = {
   publish: benchPublish,
   tracking: benchTracking,
   smtp: benchSmtpDelivery,
+  import: benchImport,
   // Last: it builds and starts the whole app (several minutes).
   appmemory: benchAppMemory,
 };
