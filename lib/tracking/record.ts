@@ -6,6 +6,12 @@
  * step's counter. "Unique" counts need no scan, and no second request can
  * count the same message twice. Nothing is written when the token names no
  * sent message or no stored link.
+ *
+ * Floods are bounded: the event row is inserted ON CONFLICT DO NOTHING
+ * against tracking_event_dedupe, one row per (send, type, link, machine
+ * reason) and UTC minute of the request, and a machine event not kept adds
+ * nothing to the counters either. The caller still answers the request (a
+ * click still redirects to its stored URL); it is only not recorded again.
  */
 import "server-only";
 import { Prisma, type Db } from "../db/prisma";
@@ -50,6 +56,8 @@ export async function recordVisit(
       INSERT INTO "TrackingEvent" ("type", "sendId", "contactId", "sequenceId", "stepId", "linkIndex", "machine", "machineReason", "userAgent", "createdAt")
       SELECT ${type}::"TrackingEventType", c."sendId", c."contactId", c."sequenceId", c."stepId", ${linkIndex}::int, c."reason" IS NOT NULL, c."reason", ${userAgent}, ${at}
       FROM classified c
+      ON CONFLICT DO NOTHING
+      RETURNING 1
     ), first AS (
       INSERT INTO "SendEngagement" ("sendId", "kind", "at")
       SELECT c."sendId", ${kind}, ${at} FROM classified c WHERE c."reason" IS NULL
@@ -59,7 +67,7 @@ export async function recordVisit(
       INSERT INTO "EngagementCounter" ("sequenceId", "stepId", "day", "kind", "delta")
       SELECT c."sequenceId", c."stepId", ${day}::date, ${kind}, 1 FROM classified c JOIN first f ON f."sendId" = c."sendId"
       UNION ALL
-      SELECT c."sequenceId", c."stepId", ${day}::date, 'machine', 1 FROM classified c WHERE c."reason" IS NOT NULL
+      SELECT c."sequenceId", c."stepId", ${day}::date, 'machine', 1 FROM classified c WHERE c."reason" IS NOT NULL AND EXISTS (SELECT 1 FROM event)
     )
     SELECT c."url", c."reason" IS NOT NULL AS "machine", c."reason" FROM classified c`;
   return row ?? null;
