@@ -28,7 +28,7 @@ export type Funnel = {
   replied: number;
   unsubscribed: number;
   bounced: number;
-  /** Opens and clicks classified as machine traffic (every request, not unique). */
+  /** Opens and clicks classified as machine traffic (every recorded event, not unique; repeats within a minute once). */
   machine: number;
   /** Shares of delivered (bounceRate: of sent), 0..1; null when nothing was delivered. */
   rates: { open: number | null; click: number | null; reply: number | null; unsubscribe: number | null; bounce: number | null };

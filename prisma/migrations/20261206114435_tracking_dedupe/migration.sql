@@ -12,13 +12,13 @@ DROP INDEX "TrackingEvent_sendId_idx";
 -- index served. date_trunc on a timestamp without time zone is immutable.
 -- Existing duplicates within a minute are removed first (keeping the first).
 -- ---------------------------------------------------------------------------
-DELETE FROM "TrackingEvent" t
-USING "TrackingEvent" earlier
-WHERE earlier."sendId" = t."sendId" AND earlier."type" = t."type"
-  AND coalesce(earlier."linkIndex", -1) = coalesce(t."linkIndex", -1)
-  AND coalesce(earlier."machineReason", '') = coalesce(t."machineReason", '')
-  AND date_trunc('minute', earlier."createdAt") = date_trunc('minute', t."createdAt")
-  AND earlier."id" < t."id";
+DELETE FROM "TrackingEvent" WHERE "id" IN (
+    SELECT "id" FROM (
+        SELECT "id", row_number() OVER (
+            PARTITION BY "sendId", "type", coalesce("linkIndex", -1), coalesce("machineReason", ''), date_trunc('minute', "createdAt")
+            ORDER BY "id") AS n
+        FROM "TrackingEvent") ranked
+    WHERE n > 1);
 
 CREATE UNIQUE INDEX "tracking_event_dedupe" ON "TrackingEvent" (
     "sendId", "type", coalesce("linkIndex", -1), coalesce("machineReason", ''), date_trunc('minute', "createdAt")

@@ -2,7 +2,7 @@
  * The engagement part of the admin-queries data set (docs/tracking.md), made
  * set-based from the sends buildScaleData wrote: two tracked links per sent
  * message, exactly `events` TrackingEvent rows (3,000,000 at the default
- * scale) spread unevenly over the sent messages (0 to ~2x the mean each;
+ * scale) on 35% of the sent messages (0 to ~2x the mean each;
  * 70% opens, 30% clicks, 20% machine), the SendEngagement rows those
  * events and the enrollments' exits imply (first person's open / click;
  * reply, unsubscribe and bounce on the last message of an enrollment that
@@ -16,6 +16,8 @@ import type pg from "pg";
 
 /** lib/tracking/analytics.ts folds past 500 surplus rows per sequence; stay just under. */
 const UNFOLDED_ROWS_PER_SEQUENCE = 450;
+/** The share of sent messages anyone opens or clicks. */
+const ENGAGED_SHARE = 0.35;
 const USER_AGENT = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15";
 
 const HASH = (text: string) => `abs(hashtext(${text})::bigint)`;
@@ -26,15 +28,16 @@ export async function buildTrackingData(client: pg.PoolClient, events: number, s
     SELECT ss."id", i, 'https://example.com/' || CASE i WHEN 0 THEN 'pricing' ELSE 'docs/start' END || '?s=' || left(ss."id", 8)
     FROM "StepSend" ss CROSS JOIN generate_series(0, 1) AS i WHERE ss."status" = 'sent'`);
 
-  // Each sent message gets k events, k uniform in 0..2m (mean m, a little
-  // over what `events` needs), cut to exactly `events`. Event j of a message
+  // ENGAGED_SHARE of the sent messages get k events each, k uniform in 0..2m
+  // (mean m, a little over what `events` needs), cut to exactly `events`;
+  // the others none (most mail is never opened). Event j of a message
   // is 5 + 37j minutes after it was sent: never two in one minute, so the
   // dedupe index (one per send, type, link, reason and minute) keeps them all.
   const { rows: [{ sent }] } = await client.query<{ sent: number }>(`SELECT count(*)::int AS sent FROM "StepSend" WHERE "status" = 'sent'`);
-  const mean = Math.ceil((events * 1.1) / sent);
+  const mean = Math.ceil((events * 1.1) / (sent * ENGAGED_SHARE));
   await step(`${events} tracking events`, `
     WITH per_send AS (
-      SELECT ss."id" AS "sendId", ss."stepId", ss."sentAt", e."contactId", e."sequenceId", ${HASH(`ss."id"`)} % ($2::int * 2 + 1) AS k
+      SELECT ss."id" AS "sendId", ss."stepId", ss."sentAt", e."contactId", e."sequenceId", CASE WHEN ${HASH(`ss."id" || '/engaged'`)} % 100 < ${ENGAGED_SHARE * 100} THEN ${HASH(`ss."id"`)} % ($2::int * 2 + 1) ELSE 0 END AS k
       FROM "StepSend" ss JOIN "Enrollment" e ON e."id" = ss."enrollmentId" WHERE ss."status" = 'sent'
     ), generated AS (
       SELECT p.*, j, ${HASH(`p."sendId" || '/' || j`)} % 100 AS h FROM per_send p CROSS JOIN LATERAL generate_series(0, p.k - 1) AS j
@@ -53,10 +56,10 @@ export async function buildTrackingData(client: pg.PoolClient, events: number, s
     SELECT "sendId", CASE "type" WHEN 'open' THEN 'opened' ELSE 'clicked' END, min("createdAt")
     FROM "TrackingEvent" WHERE NOT "machine" GROUP BY 1, 2
     UNION ALL
-    SELECT DISTINCT ON (e."id") ss."id", CASE e."status" WHEN 'replied' THEN 'replied' WHEN 'opted_out' THEN 'unsubscribed' ELSE 'bounced' END, e."exitedAt"
-    FROM "Enrollment" e JOIN "StepSend" ss ON ss."enrollmentId" = e."id" AND ss."status" = 'sent'
-    WHERE e."status" IN ('replied', 'opted_out', 'bounced')
-    ORDER BY e."id", ss."sentAt" DESC`);
+    (SELECT DISTINCT ON (e."id") ss."id", CASE e."status" WHEN 'replied' THEN 'replied' WHEN 'opted_out' THEN 'unsubscribed' ELSE 'bounced' END, e."exitedAt"
+     FROM "Enrollment" e JOIN "StepSend" ss ON ss."enrollmentId" = e."id" AND ss."status" = 'sent'
+     WHERE e."status" IN ('replied', 'opted_out', 'bounced')
+     ORDER BY e."id", ss."sentAt" DESC)`);
 
   await step("engagement counters", `
     WITH counted AS (
