@@ -39,6 +39,8 @@ export async function buildTrackingData(client: pg.PoolClient, events: number, s
     WITH per_send AS (
       SELECT ss."id" AS "sendId", ss."stepId", ss."sentAt", e."contactId", e."sequenceId", CASE WHEN ${HASH(`ss."id" || '/engaged'`)} % 100 < ${ENGAGED_SHARE * 100} THEN ${HASH(`ss."id"`)} % ($2::int * 2 + 1) ELSE 0 END AS k
       FROM "StepSend" ss JOIN "Enrollment" e ON e."id" = ss."enrollmentId" WHERE ss."status" = 'sent'
+      -- In hash order, so that the cut falls on messages of every sequence, not on the last ones scanned.
+      ORDER BY md5(ss."id")
     ), generated AS (
       SELECT p.*, j, ${HASH(`p."sendId" || '/' || j`)} % 100 AS h FROM per_send p CROSS JOIN LATERAL generate_series(0, p.k - 1) AS j
       LIMIT $1::int
