@@ -28,7 +28,7 @@ export type Funnel = {
   replied: number;
   unsubscribed: number;
   bounced: number;
-  /** Opens and clicks classified as machine traffic (every request, not unique). */
+  /** Opens and clicks classified as machine traffic (every recorded event, not unique; repeats within a minute once). */
   machine: number;
   /** Shares of delivered (bounceRate: of sent), 0..1; null when nothing was delivered. */
   rates: { open: number | null; click: number | null; reply: number | null; unsubscribe: number | null; bounce: number | null };
@@ -79,19 +79,20 @@ export async function getSequenceAnalytics(db: Db, sequenceId: string, range: TA
     WITH steps AS (
       SELECT st."id", st."subject", row_number() OVER (ORDER BY st."position", st."createdAt") AS "number"
       FROM "SequenceStep" st WHERE st."sequenceId" = ${sequenceId} AND st."deletedAt" IS NULL
-    ), rows AS (
-      SELECT "stepId", "day", "kind", "delta" FROM "EngagementCounter" WHERE "sequenceId" = ${sequenceId}
+    ), grouped AS (
+      -- One pass over the sequence's rows: the sums per (step, day, kind), and how many rows each has (beyond one is surplus to fold).
+      SELECT "stepId", "day", "kind", sum("delta") AS n, count(*) AS "rowCount" FROM "EngagementCounter" WHERE "sequenceId" = ${sequenceId} GROUP BY 1, 2, 3
     )
     SELECT
       EXISTS (SELECT 1 FROM "Sequence" WHERE "id" = ${sequenceId}) AS "found",
       (SELECT coalesce(json_agg(json_build_array(s."id", s."number", s."subject") ORDER BY s."number"), '[]') FROM steps s)::text AS "steps",
       (SELECT coalesce(json_agg(json_build_array(e."stepId", e."kind", e.n)), '[]') FROM (
-        SELECT "stepId", "kind", sum("delta")::int AS n FROM rows
+        SELECT "stepId", "kind", sum(n)::int AS n FROM grouped
         WHERE (${from}::date IS NULL OR "day" >= ${from}::date) AND (${to}::date IS NULL OR "day" <= ${to}::date)
         GROUP BY 1, 2) e)::text AS "engagement",
       (SELECT coalesce(json_object_agg(t."key", t.n), '{}') FROM (
         SELECT "key", sum("delta")::int AS n FROM "SequenceCounter" WHERE "sequenceId" = ${sequenceId} AND starts_with("key", 'status:') GROUP BY "key") t)::text AS "totals",
-      (SELECT (count(*) - count(DISTINCT ("stepId", "day", "kind")))::int FROM rows) AS "surplus"`;
+      (SELECT coalesce(sum("rowCount") - count(*), 0)::int FROM grouped) AS "surplus"`;
   if (!row.found) throw new AppError("not_found", "Sequence not found.");
   if (row.surplus > FOLD_AT) await db.$executeRaw`SELECT "engagement_counters_fold"(${sequenceId})`;
 

@@ -39,7 +39,8 @@ export function classifyRequest(input: {
   kind: "open" | "click";
   method: string;
   userAgent: string | null;
-  ip: string;
+  /** Read for opens only (the Apple check); clicks need not work it out. */
+  ip?: string;
   sentAt: Date | null;
   now: Date;
 }): Classification {
@@ -47,7 +48,7 @@ export function classifyRequest(input: {
   if (input.method.toUpperCase() === "HEAD") return { machine: true, reason: "head_request" };
   if (!ua) return { machine: true, reason: "no_user_agent" };
   if (BOT_USER_AGENT.test(ua)) return { machine: true, reason: "bot_user_agent" };
-  if (input.kind === "open" && (ua === "Mozilla/5.0" || inAppleNetwork(input.ip))) return { machine: true, reason: "apple_privacy_proxy" };
+  if (input.kind === "open" && (ua === "Mozilla/5.0" || (input.ip !== undefined && inAppleNetwork(input.ip)))) return { machine: true, reason: "apple_privacy_proxy" };
   if (input.kind === "click" && input.sentAt && input.now.getTime() - input.sentAt.getTime() < SCANNER_WINDOW_MS) return { machine: true, reason: "too_fast" };
   return { machine: false, reason: null };
 }

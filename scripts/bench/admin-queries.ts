@@ -1,9 +1,12 @@
 /**
  * 4. Admin queries at scale (100,000 contacts, 300,000 enrollments,
- * 1,000,000 event-log rows): the contacts list (tag filter + search + page
- * 2), a contact's timeline, a sequence's per-step stats, the activity page
- * and the sequences list (sorted by active contacts), each 50 times,
- * against an indexed `SELECT ... LIMIT 50` on the same table. Product and
+ * 1,000,000 event-log rows, 3,000,000 tracking events): the contacts list
+ * (tag filter + search + page 2), a contact's timeline, a sequence's
+ * per-step stats, the activity page, the sequences list (sorted by active
+ * contacts) and the engagement reads (a sequence's analytics, the sequence
+ * page's stats and analytics together, the list's rate columns, a contact's
+ * opens and clicks), each 50 times, against an indexed `SELECT ... LIMIT 50`
+ * on the same table. Product and
  * baseline run alternately through the same Prisma client (the app's data
  * layer); the same baselines straight through `pg` are in the notes.
  */
@@ -15,6 +18,8 @@ import { sequenceListPage } from "../../lib/sequences/sequence-list";
 import { getSequenceStats } from "../../lib/sequences/stats";
 import { ZActivityParams } from "../../lib/validations/activity";
 import { ZContactListParams } from "../../lib/validations/contact-list";
+import { getSequenceAnalytics, getSequenceRates } from "../../lib/tracking/analytics";
+import { contactEngagement } from "../../lib/tracking/contact-engagement";
 import { type BenchCluster, rawPool, urlFor } from "./lib/database";
 import { benchOptions } from "./lib/options";
 import type { BenchResult } from "./lib/report";
@@ -31,7 +36,12 @@ type Query = {
   product: (i: number) => Promise<unknown>;
   /** The baseline's SQL and parameters for run i. */
   baseline: (i: number) => [string, unknown[]];
+  /** The ratio target; null: the p95 target alone (reads that sum counters have no LIMIT-50 equivalent). */
+  ratioTarget?: number | null;
 };
+
+/** The data set's marker: a kept set without the engagement rows is rebuilt. */
+const dataSetName = (scale: Scale) => `${scale.name}+tracking`;
 
 async function inputs(db: Db) {
   const [tag] = await db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Tag" ORDER BY "name" LIMIT 1`;
@@ -80,6 +90,34 @@ function queries(db: Db, input: Awaited<ReturnType<typeof inputs>>): Query[] {
       product: () => sequenceListPage(db, { page: 1 }, { sort: "active", dir: "desc" }),
       baseline: () => [`SELECT "id", "name", "status", "updatedAt" FROM "Sequence" ORDER BY "updatedAt" DESC LIMIT 50`, []],
     },
+    {
+      name: "sequence_analytics",
+      // All time: every counter row of the sequence is summed (a date range only filters them).
+      product: (i) => getSequenceAnalytics(db, at(input.sequenceIds, i)),
+      baseline: (i) => [`SELECT "stepId", "day", "kind", "delta" FROM "EngagementCounter" WHERE "sequenceId" = $1 LIMIT 50`, [at(input.sequenceIds, i)]],
+      ratioTarget: null,
+    },
+    {
+      name: "sequence_page_stats",
+      // What the sequence page reads for its numbers: the stats panel, then the engagement section.
+      product: async (i) => {
+        await getSequenceStats(db, at(input.sequenceIds, i));
+        await getSequenceAnalytics(db, at(input.sequenceIds, i));
+      },
+      baseline: (i) => [`SELECT "id", "contactId", "status", "currentStepIndex", "nextStepDueAt" FROM "Enrollment" WHERE "sequenceId" = $1 AND "status" = 'active' LIMIT 50`, [at(input.sequenceIds, i)]],
+      ratioTarget: null,
+    },
+    {
+      name: "sequences_list_rates",
+      product: () => getSequenceRates(db, input.sequenceIds),
+      baseline: () => [`SELECT "id", "name", "status", "updatedAt" FROM "Sequence" ORDER BY "updatedAt" DESC LIMIT 50`, []],
+      ratioTarget: null,
+    },
+    {
+      name: "contact_engagement",
+      product: (i) => contactEngagement(db, at(input.contactIds, i)),
+      baseline: (i) => [`SELECT "id", "type", "createdAt", "machine", "sendId" FROM "TrackingEvent" WHERE "contactId" = $1 ORDER BY "createdAt" DESC LIMIT 50`, [at(input.contactIds, i)]],
+    },
   ];
 }
 
@@ -127,7 +165,7 @@ async function scaleTemplate(cluster: BenchCluster, scale: Scale, log: (line: st
   const name = `scale_template_${scale.name}`;
   if (await cluster.hasDatabase(name)) {
     const [kept, current] = await Promise.all([describeDatabase(urlFor(cluster.migratedUrl, name)), describeDatabase(cluster.migratedUrl)]);
-    if (kept.dataSet === scale.name && kept.migrations === current.migrations) {
+    if (kept.dataSet === dataSetName(scale) && kept.migrations === current.migrations) {
       log(`[stats] reusing the ${scale.name} data set kept in ${name}`);
       return name;
     }
@@ -139,7 +177,7 @@ async function scaleTemplate(cluster: BenchCluster, scale: Scale, log: (line: st
     const { ms } = await timed(() => buildScaleData(pool, scale, log));
     // Written last: a build interrupted before this point is never reused.
     await pool.query(`CREATE TABLE "_bench_data_set" ("scale" text NOT NULL, "builtAt" timestamptz NOT NULL DEFAULT now())`);
-    await pool.query(`INSERT INTO "_bench_data_set" ("scale") VALUES ($1)`, [scale.name]);
+    await pool.query(`INSERT INTO "_bench_data_set" ("scale") VALUES ($1)`, [dataSetName(scale)]);
     log(`[stats] ${scale.name} data set built in ${(ms / 1000).toFixed(0)} s`);
   } finally {
     await pool.end();
@@ -154,15 +192,20 @@ export async function benchAdminQueries(cluster: BenchCluster, log: (line: strin
   const pool = rawPool(url);
   try {
     const input = await inputs(db);
-    const counts = await db.$queryRaw<{ contacts: number; enrollments: number; events: number }[]>`
+    const counts = await db.$queryRaw<{ contacts: number; enrollments: number; events: number; tracking_events: number; engagement_counter_rows: number }[]>`
       SELECT (SELECT count(*)::int FROM "Contact") AS contacts, (SELECT count(*)::int FROM "Enrollment") AS enrollments,
-             (SELECT count(*)::int FROM "EnrollmentEvent") AS events`;
+             (SELECT count(*)::int FROM "EnrollmentEvent") AS events, (SELECT count(*)::int FROM "TrackingEvent") AS tracking_events,
+             (SELECT count(*)::int FROM "EngagementCounter") AS engagement_counter_rows`;
     log(`[stats] ${JSON.stringify(counts[0])}`);
     // Each query must have something to show, or it measures nothing.
     const page = await queryContactList(db, ZContactListParams.parse({ q: "ada", tag: input.tagId, page: 2 }));
     const timeline = await contactTimeline(db, input.contactIds[0]);
     log(`[stats] the list's page 2 shows ${page.items.length} of ${page.total} matches; a timeline has ${timeline.total} events`);
     if (page.items.length !== 25 || timeline.items.length === 0) throw new Error("the admin queries' inputs match nothing");
+    const analytics = await getSequenceAnalytics(db, input.sequenceIds[0]);
+    const engagement = await contactEngagement(db, input.contactIds[0]);
+    log(`[stats] a sequence's analytics: ${analytics.total.sent} sent, ${analytics.total.opened} opened, ${analytics.total.clicked} clicked; a contact has ${engagement.length} opens and clicks`);
+    if (analytics.total.sent === 0 || analytics.total.clicked === 0 || engagement.length === 0) throw new Error("the engagement reads' inputs match nothing");
 
     const results: BenchResult[] = [];
     for (const query of queries(db, input)) {
@@ -182,6 +225,7 @@ export async function benchAdminQueries(cluster: BenchCluster, log: (line: strin
       }
       const p95 = percentile(product, 95);
       const ratio = p95 / percentile(baseline, 95);
+      const ratioTarget = query.ratioTarget === undefined ? RATIO_TARGET : query.ratioTarget;
       log(`[stats] ${query.name}: p50 ${median(product).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms; baseline p95 ${percentile(baseline, 95).toFixed(1)} ms (pg ${percentile(rawPg, 95).toFixed(1)} ms)`);
       results.push({
         name: query.name,
@@ -189,8 +233,8 @@ export async function benchAdminQueries(cluster: BenchCluster, log: (line: strin
         product: { p50_ms: median(product), p95_ms: p95 },
         baseline: { p50_ms: median(baseline), p95_ms: percentile(baseline, 95) },
         ratio,
-        target: `p95 < ${P95_TARGET_MS} ms, <= ${RATIO_TARGET}x`,
-        pass: p95 < P95_TARGET_MS && ratio <= RATIO_TARGET,
+        target: ratioTarget === null ? `p95 < ${P95_TARGET_MS} ms` : `p95 < ${P95_TARGET_MS} ms, <= ${ratioTarget}x`,
+        pass: p95 < P95_TARGET_MS && (ratioTarget === null || ratio <= ratioTarget),
         notes: {
           scale: counts[0],
           baseline: `indexed SELECT ... LIMIT 50 through the same Prisma client ($queryRaw)`,

@@ -156,13 +156,44 @@ describe("click tracking", () => {
     expect(await db.sendEngagement.count()).toBe(0);
   });
 
-  it("repeated clicks are all recorded but count once as unique", async () => {
+  it("repeated clicks are recorded once a minute per link but count once as unique", async () => {
     const { sequence, messages } = await sendAll();
     advance(60_000);
     const [first, second] = trackedLinks(messages[0].html).map(tokenOf);
     for (const token of [first, first, second]) expect((await get(click, token)).status).toBe(302);
-    expect(await db.trackingEvent.count({ where: { type: "click", machine: false } })).toBe(3);
+    advance(60_000);
+    expect((await get(click, first)).status).toBe(302);
+    const recorded = await db.trackingEvent.findMany({ where: { type: "click", machine: false }, orderBy: { id: "asc" } });
+    expect(recorded.map((e) => e.linkIndex)).toEqual([0, 1, 0]);
     expect(await stepNumbers(sequence.id)).toMatchObject({ clicked: 1 });
+  });
+
+  it("a flood of clicks and opens from one client writes a bounded number of rows, and every click still redirects", async () => {
+    const { sequence, messages, sends } = await sendAll();
+    advance(60_000);
+    const token = tokenOf(trackedLinks(messages[0].html)[0]);
+    const pixel = tokenOf(pixelUrl(messages[0].html)!);
+    const flood = <T,>(n: number, call: () => Promise<T>) => Promise.all(Array.from({ length: n }, call));
+    const clicks = await flood(40, () => get(click, token));
+    const bots = await flood(40, () => get(click, token, { userAgent: "python-requests/2.32" }));
+    const opens = await flood(40, () => get(open, pixel));
+    for (const response of [...clicks, ...bots]) {
+      expect(response.status).toBe(302);
+      expect(response.headers.get("location")).toBe("https://example.com/pricing?plan=pro&ref=mail");
+    }
+    for (const response of opens) expect(response.status).toBe(200);
+    const kept = await db.trackingEvent.findMany({ where: { sendId: sends[0].id }, orderBy: { id: "asc" } });
+    expect(kept.map((e) => [e.type, e.machineReason])).toEqual([
+      ["click", null],
+      ["click", "bot_user_agent"],
+      ["open", null],
+    ]);
+    // The machine counter counts the rows kept, not the requests.
+    expect(await stepNumbers(sequence.id)).toMatchObject({ clicked: 1, opened: 1, machine: 1 });
+    // The next minute the same link is recorded again.
+    advance(60_000);
+    expect((await get(click, token)).status).toBe(302);
+    expect(await db.trackingEvent.count({ where: { sendId: sends[0].id } })).toBe(4);
   });
 
   it("a scanner-like click within seconds of delivery, a HEAD request and a bot are machine traffic, not counted", async () => {
@@ -201,9 +232,12 @@ describe("open tracking", () => {
     const mpp = await get(open, token, { userAgent: "Mozilla/5.0" });
     expect(mpp.status).toBe(200);
     expect(mpp.headers.get("content-type")).toBe("image/gif");
+    // A minute apart: repeats within one minute are recorded once (the flood test).
+    advance(60_000);
     expect((await get(open, token, { ip: "17.58.1.9", userAgent: BROWSER })).status).toBe(200);
     advance(3_600_000);
     expect((await get(open, token)).status).toBe(200);
+    advance(60_000);
     expect((await get(open, token)).status).toBe(200);
     const recorded = await db.trackingEvent.findMany({ orderBy: { id: "asc" } });
     expect(recorded.map((e) => [e.type, e.sendId, e.machine, e.machineReason])).toEqual([

@@ -8,7 +8,6 @@
  */
 import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db/client";
-import { clientAddress } from "@/lib/security/client-address";
 import { classifyRequest } from "@/lib/tracking/classify";
 import { recordVisit } from "@/lib/tracking/record";
 import { invalidLinkPage, unavailablePage } from "@/lib/tracking/responses";
@@ -24,7 +23,8 @@ export async function GET(request: Request, { params }: Context): Promise<Respon
   const at = now();
   const userAgent = request.headers.get("user-agent");
   // What the request alone says; the recording statement adds the send-time rule (too_fast).
-  const classification = classifyRequest({ kind: "click", method: request.method, userAgent, ip: clientAddress(request.headers), sentAt: null, now: at });
+  // No address: only the open pixel's Apple check reads one.
+  const classification = classifyRequest({ kind: "click", method: request.method, userAgent, sentAt: null, now: at });
   let visit;
   try {
     visit = await recordVisit(getDb(), { type: "click", sendId: ref.sendId, linkIndex: ref.index, classification, userAgent, at });

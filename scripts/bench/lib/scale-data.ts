@@ -6,11 +6,13 @@
  * sequences of 3 steps; statuses mixed (40% active); sends for a prefix of
  * the steps; an "enrolled", a "step_sent"/"step_failed" per send and an
  * "exited" per ended enrollment, topped up with "step_skipped" events to
- * exactly 1,000,000. Triggers are off while generating, so what they keep
+ * exactly 1,000,000; and engagement tracking, 3,000,000 open and click
+ * events with their counters (tracking-data.ts). Triggers are off while generating, so what they keep
  * (currentStepIndex, nextStepId, SequenceCounter) is written directly.
  */
 import type pg from "pg";
 import { insertContacts, insertSequence } from "./data";
+import { buildTrackingData } from "./tracking-data";
 
 /**
  * A non-negative hash of a text, for picking by modulo. Widened first:
@@ -23,11 +25,11 @@ const HASH = (text: string) => `abs(hashtext(${text})::bigint)`;
 const SENT_STEPS = (status: string, id: string) =>
   `CASE WHEN ${status} = 'completed' THEN 3 WHEN ${status} IN ('active', 'paused') THEN ${HASH(id)} % 3 ELSE 1 + ${HASH(id)} % 2 END`;
 
-export type Scale = { name: string; contacts: number; sequences: number; enrollmentsPerContact: number; events: number; tags: number; steps: number };
+export type Scale = { name: string; contacts: number; sequences: number; enrollmentsPerContact: number; events: number; trackingEvents: number; tags: number; steps: number };
 
 const SCALES: Record<string, Scale> = {
-  "100k": { name: "100k", contacts: 100_000, sequences: 10, enrollmentsPerContact: 3, events: 1_000_000, tags: 30, steps: 3 },
-  "1m": { name: "1m", contacts: 1_000_000, sequences: 10, enrollmentsPerContact: 3, events: 10_000_000, tags: 30, steps: 3 },
+  "100k": { name: "100k", contacts: 100_000, sequences: 10, enrollmentsPerContact: 3, events: 1_000_000, trackingEvents: 3_000_000, tags: 30, steps: 3 },
+  "1m": { name: "1m", contacts: 1_000_000, sequences: 10, enrollmentsPerContact: 3, events: 10_000_000, trackingEvents: 30_000_000, tags: 30, steps: 3 },
 };
 
 /** `--scale=100k` (the default) or `--scale=1m`. */
@@ -45,9 +47,9 @@ export async function buildScaleData(pool: pg.Pool, scale: Scale, log: (line: st
     // user is its superuser). The benchmarks themselves run with both on.
     await client.query("SET synchronous_commit = off");
     await client.query("SET session_replication_role = replica");
-    const step = async (label: string, sql: string) => {
+    const step = async (label: string, sql: string, params: unknown[] = []) => {
       const started = Date.now();
-      await client.query(sql);
+      await client.query(sql, params);
       log(`[stats] data: ${label} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     };
     await insertContacts(client, scale.contacts, "scale");
@@ -130,6 +132,7 @@ export async function buildScaleData(pool: pg.Pool, scale: Scale, log: (line: st
       UNION ALL
       SELECT st."sequenceId", ss."status" || ':' || ss."stepId", count(*)::int
       FROM "StepSend" ss JOIN "SequenceStep" st ON st."id" = ss."stepId" WHERE ss."status" IN ('sent', 'failed') GROUP BY 1, 2`);
+    await buildTrackingData(client, scale.trackingEvents, step);
     await step("vacuum", "VACUUM ANALYZE");
   } finally {
     client.release();
