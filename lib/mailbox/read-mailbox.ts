@@ -18,10 +18,10 @@ import "server-only";
 import { now as currentTime } from "../clock";
 import type { Db } from "../db/prisma";
 import type { Mailbox } from "../generated/prisma/client";
-import { withImap } from "./imap-client";
-import { describeImapError } from "./imap-errors";
+import type { ImapSession as Session } from "./imap-client";
+import { withMailboxSession } from "./oauth-refresh";
 import { handleBatch } from "./handle-batch";
-import { DEFAULT_MAILBOX_ID, imapSettingsOf } from "./settings";
+import { DEFAULT_MAILBOX_ID } from "./settings";
 
 const LEASE_MS = 5 * 60_000;
 /** Messages per FETCH, per database look-up of their Message-IDs, per cursor update. */
@@ -67,16 +67,8 @@ export async function readMailbox(db: Db, options: { mailboxId?: string; idleMs?
   if (mailbox === null) return { outcome: "not_configured" };
   if (mailbox === "busy") return { outcome: "busy" };
 
-  const settings = imapSettingsOf(mailbox);
-  let result: ReadOutcome;
-  if (!settings.ok) result = { outcome: "failed", error: settings.error };
-  else {
-    try {
-      result = await withImap(settings.settings, (session) => readAndWait(db, mailbox, session, options.idleMs ?? 0));
-    } catch (error) {
-      result = { outcome: "failed", error: describeImapError(error, mailbox) };
-    }
-  }
+  const session = await withMailboxSession(db, mailbox, (imap) => readAndWait(db, mailbox, imap, options.idleMs ?? 0));
+  const result: ReadOutcome = session.ok ? session.value : { outcome: "failed", error: session.error };
   await db.mailbox.updateMany({
     where: { id },
     data: { leaseUntil: null, lastReadAt: currentTime(), lastError: result.outcome === "failed" ? result.error.slice(0, 1000) : null },
@@ -84,7 +76,6 @@ export async function readMailbox(db: Db, options: { mailboxId?: string; idleMs?
   return result;
 }
 
-type Session = Parameters<Parameters<typeof withImap>[1]>[0];
 type Read = Extract<ReadOutcome, { outcome: "read" }>;
 
 async function readAndWait(db: Db, mailbox: Mailbox, session: Session, idleMs: number): Promise<Read> {
