@@ -19,7 +19,10 @@ export type HeaderFacts = {
 };
 
 const WANTED = new Set(["in-reply-to", "references", "content-type", "to", "delivered-to", "x-original-to", "envelope-to"]);
-const ADDRESS = /[^\s<>,;:"()]+@[^\s<>,;:"()]+/g;
+/** The address-like words of a header value (split, not matched: linear on hostile input). */
+function addressesIn(value: string): string[] {
+  return value.split(/[\s<>,;:"()]+/).filter((word) => word.indexOf("@") > 0 && word.indexOf("@") === word.lastIndexOf("@") && !word.endsWith("@"));
+}
 
 /** The wanted fields (all occurrences), unfolded, from the header block (up to the first empty line). */
 function fields(source: Buffer): Map<string, string[]> {
@@ -42,6 +45,12 @@ function fields(source: Buffer): Map<string, string[]> {
   return found;
 }
 
+/** The header block with the empty line that ends it (the whole message when it has no body). */
+export function headerBlock(source: Buffer): Buffer {
+  const end = firstBlankLine(source);
+  return end === Infinity ? source : source.subarray(0, end + (source[end] === 13 ? 4 : 2));
+}
+
 /** Where the header block ends; Infinity for a message that is all header. */
 function firstBlankLine(source: Buffer): number {
   return Math.min(...[source.indexOf("\r\n\r\n"), source.indexOf("\n\n")].filter((i) => i >= 0));
@@ -50,7 +59,7 @@ function firstBlankLine(source: Buffer): number {
 export function scanHeaders(source: Buffer): HeaderFacts {
   const f = fields(source);
   const first = (name: string) => f.get(name)?.[0];
-  const delivered = ["to", "delivered-to", "x-original-to", "envelope-to"].flatMap((name) => (f.get(name) ?? []).flatMap((v) => v.match(ADDRESS) ?? []));
+  const delivered = ["to", "delivered-to", "x-original-to", "envelope-to"].flatMap((name) => (f.get(name) ?? []).flatMap(addressesIn));
   return {
     referencedIds: [...messageIdsIn(first("in-reply-to")), ...messageIdsIn(first("references")).reverse()],
     isReport: /^multipart\/report\b/i.test(first("content-type") ?? ""),

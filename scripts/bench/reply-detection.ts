@@ -29,7 +29,7 @@ const OLD = 9_000;
 const NEW = { replies: 100, autoReplies: 20, bounces: 20, other: 860 };
 const NEW_TOTAL = NEW.replies + NEW.autoReplies + NEW.bounces + NEW.other;
 const TARGET = 3;
-const RUNS = 3;
+const RUNS = Number(process.env.BENCH_REPLY_RUNS ?? 3);
 
 /** Raised when dovecot is not installed: the bench cannot run, and says so. */
 export class DovecotMissing extends Error {}
@@ -133,22 +133,28 @@ function other(i: number): string {
   ].join("\r\n");
 }
 
-/** Appends on one connection (APPEND, as a delivering server would). */
+/** APPENDs (as a delivering server would) over a few connections at once; the UIDs assigned, ascending. */
 async function appendAll(imap: Dovecot, messages: string[]): Promise<number[]> {
-  const client = new ImapFlow({ host: imap.host, port: imap.port, secure: false, auth: { user: imap.user, pass: imap.password }, logger: false });
-  client.on("error", () => {});
-  await client.connect();
+  const CONNECTIONS = 4;
   const uids: number[] = [];
-  try {
-    for (const raw of messages) {
-      const result = await client.append("INBOX", raw);
-      if (!result || !result.uid) throw new Error("APPEND returned no UID");
-      uids.push(result.uid);
-    }
-  } finally {
-    await client.logout();
-  }
-  return uids;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      const client = new ImapFlow({ host: imap.host, port: imap.port, secure: false, auth: { user: imap.user, pass: imap.password }, logger: false });
+      client.on("error", () => {});
+      await client.connect();
+      try {
+        while (next < messages.length) {
+          const result = await client.append("INBOX", messages[next++]);
+          if (!result || !result.uid) throw new Error("APPEND returned no UID");
+          uids.push(result.uid);
+        }
+      } finally {
+        await client.logout();
+      }
+    }),
+  );
+  return uids.sort((a, b) => a - b);
 }
 
 /** The raw baseline: connect, select, fetch these UIDs' sources (the same 256 KB cap the reader uses). */
@@ -228,6 +234,7 @@ export async function benchReplyDetection(cluster: BenchCluster, log: (line: str
       const uids = await appendAll(imap, newMail(sent));
       const first = uids[0];
       const last = uids.at(-1)!;
+      if (last - first + 1 !== NEW_TOTAL) throw new Error(`the new mail's UIDs are not one range: ${first}..${last}`);
       const db = await useAppDatabase(url);
       try {
         const status = await imapStatus(imap);
