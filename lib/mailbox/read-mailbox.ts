@@ -82,7 +82,8 @@ async function readAndWait(db: Db, mailbox: Mailbox, session: Session, idleMs: n
   // IDLE waits in real time, whatever the app's clock says.
   const until = Date.now() + idleMs;
   const total = await readNew(db, mailbox, session);
-  while (session.offersIdle() && Date.now() < until) {
+  // A backlog (a full run's worth read) is not waited on: the next run carries on at once.
+  while (session.offersIdle() && Date.now() < until && total.messages < MAX_PER_RUN) {
     // Visible on the settings page: the reader is up and waiting.
     await db.mailbox.update({ where: { id: mailbox.id }, data: { lastReadAt: currentTime(), lastError: null, leaseUntil: new Date(currentTime().getTime() + LEASE_MS) } });
     if (!(await session.waitForNewMail(until - Date.now()))) break;
