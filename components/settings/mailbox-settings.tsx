@@ -29,6 +29,10 @@ export function MailboxSettings({ mailbox }: { mailbox: MailboxView | null }) {
     authMethod: (mailbox?.authMethod ?? "password") as "password" | "oauth2",
     secret: "",
     folder: mailbox?.folder ?? "INBOX",
+    oauthTokenUrl: mailbox?.oauthTokenUrl ?? "",
+    oauthClientId: mailbox?.oauthClientId ?? "",
+    oauthClientSecret: "",
+    oauthRefreshToken: "",
   });
   const [errors, setErrors] = useState<Errors>({});
   const [message, setMessage] = useState<string | undefined>();
@@ -46,7 +50,13 @@ export function MailboxSettings({ mailbox }: { mailbox: MailboxView | null }) {
   function submit(event: React.FormEvent) {
     event.preventDefault();
     startTransition(async () => {
-      const result = await saveMailboxAction({ ...form, port: Number(form.port), secret: form.secret || undefined });
+      const result = await saveMailboxAction({
+        ...form,
+        port: Number(form.port),
+        secret: form.secret || undefined,
+        oauthClientSecret: form.oauthClientSecret || undefined,
+        oauthRefreshToken: form.oauthRefreshToken || undefined,
+      });
       if (!result.ok) {
         setErrors(result.fieldErrors ?? {});
         setMessage(result.message);
@@ -54,7 +64,7 @@ export function MailboxSettings({ mailbox }: { mailbox: MailboxView | null }) {
       }
       setErrors({});
       setMessage(undefined);
-      setForm({ ...form, secret: "" });
+      setForm({ ...form, secret: "", oauthClientSecret: "", oauthRefreshToken: "" });
       toast({ title: "Mailbox saved", variant: "success" });
       const tested = await testMailboxAction({});
       setTest(tested.ok ? tested.data : { ok: false, error: tested.message });
@@ -67,7 +77,15 @@ export function MailboxSettings({ mailbox }: { mailbox: MailboxView | null }) {
       {mailbox ? (
         <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-4" aria-label="Mailbox state">
           <dt className="text-muted-foreground">State</dt>
-          <dd>{mailbox.lastError ? <Badge variant="destructive">error</Badge> : <Badge variant="success">connected</Badge>}</dd>
+          <dd>
+            {mailbox.lastError ? (
+              <Badge variant="destructive">error</Badge>
+            ) : mailbox.lastReadAt ? (
+              <Badge variant="success">connected</Badge>
+            ) : (
+              <Badge variant="secondary">not read yet</Badge>
+            )}
+          </dd>
           <dt className="text-muted-foreground">Last read</dt>
           <dd>{mailbox.lastReadAt ? formatDateTime(mailbox.lastReadAt) : "Not yet"}</dd>
           <dt className="text-muted-foreground">Messages read</dt>
@@ -76,6 +94,14 @@ export function MailboxSettings({ mailbox }: { mailbox: MailboxView | null }) {
           <dd>
             {mailbox.repliesMatched} / {mailbox.bouncesMatched}
           </dd>
+          {mailbox.refreshes ? (
+            <>
+              <dt className="text-muted-foreground">Access token</dt>
+              <dd className="sm:col-span-3">
+                refreshed automatically{mailbox.accessTokenExpiresAt ? `; the current one expires ${formatDateTime(mailbox.accessTokenExpiresAt)}` : ""}
+              </dd>
+            </>
+          ) : null}
           {mailbox.lastError ? <dd className="col-span-full text-destructive">{mailbox.lastError}</dd> : null}
         </dl>
       ) : null}
@@ -104,6 +130,27 @@ export function MailboxSettings({ mailbox }: { mailbox: MailboxView | null }) {
         >
           <Input type="password" value={form.secret} onChange={set("secret")} maxLength={8192} autoComplete="new-password" />
         </Field>
+        {form.authMethod === "oauth2" ? (
+          <>
+            <Field
+              label="Token endpoint (for refresh)"
+              htmlFor="mailbox-oauth-url"
+              error={errors.oauthTokenUrl}
+              hint="Optional. e.g. https://oauth2.googleapis.com/token or https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token. Blank: the access token is used until it expires."
+            >
+              <Input value={form.oauthTokenUrl} onChange={set("oauthTokenUrl")} maxLength={2000} />
+            </Field>
+            <Field label="Client id" htmlFor="mailbox-oauth-client" error={errors.oauthClientId}>
+              <Input value={form.oauthClientId} onChange={set("oauthClientId")} maxLength={500} autoComplete="off" />
+            </Field>
+            <Field label="Client secret" htmlFor="mailbox-oauth-secret" error={errors.oauthClientSecret} hint={mailbox?.refreshes ? "Leave blank to keep the stored one." : "Stored encrypted."}>
+              <Input type="password" value={form.oauthClientSecret} onChange={set("oauthClientSecret")} maxLength={2000} autoComplete="new-password" />
+            </Field>
+            <Field label="Refresh token" htmlFor="mailbox-oauth-refresh" error={errors.oauthRefreshToken} hint={mailbox?.refreshes ? "Leave blank to keep the stored one." : "Stored encrypted."}>
+              <Input type="password" value={form.oauthRefreshToken} onChange={set("oauthRefreshToken")} maxLength={8192} autoComplete="new-password" />
+            </Field>
+          </>
+        ) : null}
         <Field label="Folder" htmlFor="mailbox-folder" error={errors.folder} hint="Where replies and bounces arrive">
           <Input value={form.folder} onChange={set("folder")} maxLength={200} />
         </Field>

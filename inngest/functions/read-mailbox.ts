@@ -1,13 +1,17 @@
 import { getDb } from "@/lib/db/client";
-import { readMailbox } from "@/lib/mailbox/read-mailbox";
+import { idleWindowMs, readMailbox } from "@/lib/mailbox/read-mailbox";
 import { inngest } from "../client";
 
 /**
  * Every minute: read the connected mailbox's new messages for replies and
- * bounces (docs/mailbox.md). One reader per mailbox: concurrency 1 here,
- * and a lease in the mailbox row for anything else that reads it.
+ * bounces (docs/mailbox.md), then, when the server offers IDLE, wait on the
+ * connection for new mail (read as it arrives) for up to
+ * MAILBOX_IDLE_SECONDS (45 s), so a run ends before the next is due and a
+ * reply is read within seconds. Without IDLE the cron is the poll. One
+ * reader per mailbox: concurrency 1 here, and a lease in the mailbox row
+ * for anything else that reads it.
  */
 export const readMailboxFn = inngest.createFunction(
   { id: "read-mailbox", name: "Read replies and bounces from the mailbox", triggers: [{ cron: "* * * * *" }], concurrency: { limit: 1 } },
-  async ({ step }) => step.run("read-new-messages", () => readMailbox(getDb())),
+  async ({ step }) => step.run("read-new-messages", () => readMailbox(getDb(), { idleMs: idleWindowMs() })),
 );

@@ -8,8 +8,10 @@ import "server-only";
 import { markBounced } from "../contacts/bounce";
 import { normalizeEmail } from "../contacts/email";
 import type { Db } from "../db/prisma";
+import { mailConfig } from "../email/config";
 import { recordInboundReply } from "../replies/record-reply";
 import type { ParsedMessage } from "./parse-message";
+import { messageIdOfReturnPath } from "./verp";
 
 export type Handled =
   | { kind: "reply"; exited: number }
@@ -27,10 +29,18 @@ async function ourSend(db: Db, ids: string[]) {
   });
 }
 
-export async function handleMessage(db: Db, message: ParsedMessage): Promise<Handled> {
-  if (message.dsn) return handleBounce(db, message);
+/**
+ * What the batch already knows from the headers: the addresses the message
+ * was delivered to (where a VERP return path shows), and whether it refers
+ * to one of our stored Message-IDs (handle-batch.ts looked them all up at once).
+ */
+export type Known = { deliveredTo: string[]; refersToOurs: boolean };
+
+/** Without `known`, one message alone: its Message-IDs are looked up here. */
+export async function handleMessage(db: Db, message: ParsedMessage, known?: Known): Promise<Handled> {
+  if (message.dsn) return handleBounce(db, message, known?.deliveredTo ?? []);
   if (!message.from) return { kind: "ignored", reason: "no_sender" };
-  if (!(await ourSend(db, message.referencedIds))) return { kind: "ignored", reason: "not_ours" };
+  if (!(known ? known.refersToOurs : await ourSend(db, message.referencedIds))) return { kind: "ignored", reason: "not_ours" };
   const result = await recordInboundReply(
     db,
     {
@@ -47,11 +57,15 @@ export async function handleMessage(db: Db, message: ParsedMessage): Promise<Han
 
 /**
  * A hard bounce (Action: failed, Status 5.x.x) of a message we sent to that
- * very address. The returned headers must carry our stored Message-ID:
- * anyone can mail the inbox a delivery report naming any address.
+ * very address. The report must name the send: by our stored Message-ID in
+ * its returned headers, or by arriving at the send's VERP return path
+ * (verp.ts) when it returns no headers. Both are unguessable: anyone can
+ * mail the inbox a delivery report naming any address.
  */
-async function handleBounce(db: Db, message: ParsedMessage): Promise<Handled> {
-  const send = await ourSend(db, message.returnedMessageIds);
+async function handleBounce(db: Db, message: ParsedMessage, deliveredTo: string[]): Promise<Handled> {
+  const domain = mailConfig().messageIdDomain;
+  const byReturnPath = deliveredTo.flatMap((address) => messageIdOfReturnPath(address, domain) ?? []);
+  const send = (await ourSend(db, message.returnedMessageIds)) ?? (await ourSend(db, byReturnPath));
   if (!send) return { kind: "ignored", reason: "bounce_not_ours" };
   const sentTo = normalizeEmail(send.enrollment.contact.email);
   const failed = (message.dsn ?? []).filter((r) => r.action === "failed" && /^5\./.test(r.status));

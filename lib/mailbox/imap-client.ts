@@ -55,6 +55,40 @@ export class ImapSession {
     return { uidValidity: BigInt(box.uidValidity), uidNext: box.uidNext, messages: box.exists };
   }
 
+  /** The server offers IDLE (RFC 2177): it can tell us when mail arrives. */
+  offersIdle(): boolean {
+    return this.client.capabilities.has("IDLE");
+  }
+
+  /**
+   * Waits in IDLE on the open folder until a message arrives (true) or `ms`
+   * pass or the connection ends (false). IDLE ends when the next command is
+   * sent (imapflow sends DONE first), so a NOOP ends it here.
+   */
+  async waitForNewMail(ms: number): Promise<boolean> {
+    if (ms <= 0 || !this.offersIdle()) return false;
+    let settle!: (arrived: boolean) => void;
+    const outcome = new Promise<boolean>((resolve) => (settle = resolve));
+    const onExists = (e: { count: number; prevCount: number }) => e.count > e.prevCount && settle(true);
+    const onClose = () => settle(false);
+    const timer = setTimeout(() => settle(false), ms);
+    this.client.on("exists", onExists);
+    this.client.once("close", onClose);
+    const idling = this.client.idle().then(
+      () => settle(false),
+      () => settle(false),
+    );
+    try {
+      return await outcome;
+    } finally {
+      clearTimeout(timer);
+      this.client.off("exists", onExists);
+      this.client.off("close", onClose);
+      if (this.client.usable) await this.client.noop().catch(() => {});
+      await idling;
+    }
+  }
+
   /** UIDs above `afterUid` in the open folder, ascending. */
   async uidsAfter(afterUid: number): Promise<number[]> {
     const found = await this.client.search({ uid: `${afterUid + 1}:*` }, { uid: true });
@@ -63,13 +97,13 @@ export class ImapSession {
   }
 
   /**
-   * These messages' first MAX_SOURCE bytes: headers, the reply's text and a
-   * bounce's delivery-status part come first; a large attachment is not
-   * worth downloading to decide whether a message is a reply.
+   * The messages with UIDs first..last, in one FETCH: their first MAX_SOURCE
+   * bytes. Headers, the reply's text and a bounce's delivery-status part come
+   * first; a large attachment is not worth downloading to decide whether a
+   * message is a reply.
    */
-  async fetch(uids: number[]): Promise<RawMessage[]> {
-    if (uids.length === 0) return [];
-    const messages = await this.client.fetchAll(uids.join(","), { uid: true, source: { maxLength: MAX_SOURCE } }, { uid: true });
+  async fetchRange(first: number, last: number): Promise<RawMessage[]> {
+    const messages = await this.client.fetchAll(`${first}:${last}`, { uid: true, source: { maxLength: MAX_SOURCE } }, { uid: true });
     return messages.filter((m) => m.source).map((m) => ({ uid: m.uid, source: m.source! })).sort((a, b) => a.uid - b.uid);
   }
 }

@@ -5,25 +5,27 @@ import "server-only";
  *
  * One reader at a time: a lease in the mailbox row, taken with a
  * conditional UPDATE (the Inngest function also has concurrency 1).
- * Exactly once, in effect: the cursor advances after each message, in the
- * same statement as its counters. A crash between handling a message and
- * advancing past it hands it over again next time, and both paths it feeds
- * are idempotent (a reply is stored once by its Message-ID, a bounced
- * contact stays bounced); a crash before handling loses nothing.
+ * Exactly once, in effect: the cursor advances after each batch of
+ * messages is handled, in the same statement as its counters. A crash
+ * between handling a message and advancing past its batch hands the batch
+ * over again next time, and both paths it feeds are idempotent (a reply is
+ * stored once by its Message-ID, a bounced contact stays bounced); a crash
+ * before handling loses nothing. (The counters may then count a message
+ * twice; they are a display, not a ledger.)
  * UIDVALIDITY changed: the folder was rebuilt and its UIDs mean nothing,
  * so the folder is read again from the start.
  */
 import { now as currentTime } from "../clock";
 import type { Db } from "../db/prisma";
 import type { Mailbox } from "../generated/prisma/client";
-import { withImap } from "./imap-client";
-import { describeImapError } from "./imap-errors";
-import { handleMessage, type Handled } from "./handle-message";
-import { parseMessage } from "./parse-message";
-import { DEFAULT_MAILBOX_ID, imapSettingsOf } from "./settings";
+import type { ImapSession as Session } from "./imap-client";
+import { withMailboxSession } from "./oauth-refresh";
+import { handleBatch } from "./handle-batch";
+import { DEFAULT_MAILBOX_ID } from "./settings";
 
 const LEASE_MS = 5 * 60_000;
-const BATCH = 50;
+/** Messages per FETCH, per database look-up of their Message-IDs, per cursor update. */
+const BATCH = 250;
 /** Per run; the next run (a minute later) carries on. */
 const MAX_PER_RUN = 2_000;
 
@@ -42,22 +44,31 @@ async function takeLease(db: Db, id: string): Promise<Mailbox | null | "busy"> {
   return (await db.mailbox.count({ where: { id } })) > 0 ? "busy" : null;
 }
 
-export async function readMailbox(db: Db, options: { mailboxId?: string } = {}): Promise<ReadOutcome> {
+/**
+ * How long a read waits in IDLE for new mail after reading (when the server
+ * offers IDLE): MAILBOX_IDLE_SECONDS, default 45. Under the one-minute cron,
+ * so a run ends before the next is due and mail that arrives meanwhile is
+ * read within seconds; 0 turns it off (polling only).
+ */
+export function idleWindowMs(env: Record<string, string | undefined> = process.env): number {
+  const seconds = Number(env.MAILBOX_IDLE_SECONDS ?? 45);
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 240) * 1000 : 0;
+}
+
+/**
+ * Reads the new messages; then, with `idleMs` and a server that offers IDLE,
+ * waits on the same connection for new mail and reads it as it arrives,
+ * until `idleMs` has passed. Without IDLE it returns after one read: the
+ * cron's next run is the next poll.
+ */
+export async function readMailbox(db: Db, options: { mailboxId?: string; idleMs?: number } = {}): Promise<ReadOutcome> {
   const id = options.mailboxId ?? DEFAULT_MAILBOX_ID;
   const mailbox = await takeLease(db, id);
   if (mailbox === null) return { outcome: "not_configured" };
   if (mailbox === "busy") return { outcome: "busy" };
 
-  const settings = imapSettingsOf(mailbox);
-  let result: ReadOutcome;
-  if (!settings.ok) result = { outcome: "failed", error: settings.error };
-  else {
-    try {
-      result = await withImap(settings.settings, (session) => readNew(db, mailbox, session));
-    } catch (error) {
-      result = { outcome: "failed", error: describeImapError(error, mailbox) };
-    }
-  }
+  const session = await withMailboxSession(db, mailbox, (imap) => readAndWait(db, mailbox, imap, options.idleMs ?? 0));
+  const result: ReadOutcome = session.ok ? session.value : { outcome: "failed", error: session.error };
   await db.mailbox.updateMany({
     where: { id },
     data: { leaseUntil: null, lastReadAt: currentTime(), lastError: result.outcome === "failed" ? result.error.slice(0, 1000) : null },
@@ -65,9 +76,26 @@ export async function readMailbox(db: Db, options: { mailboxId?: string } = {}):
   return result;
 }
 
-type Session = Parameters<Parameters<typeof withImap>[1]>[0];
+type Read = Extract<ReadOutcome, { outcome: "read" }>;
 
-async function readNew(db: Db, mailbox: Mailbox, session: Session): Promise<ReadOutcome> {
+async function readAndWait(db: Db, mailbox: Mailbox, session: Session, idleMs: number): Promise<Read> {
+  // IDLE waits in real time, whatever the app's clock says.
+  const until = Date.now() + idleMs;
+  const total = await readNew(db, mailbox, session);
+  // A backlog (a full run's worth read) is not waited on: the next run carries on at once.
+  while (session.offersIdle() && Date.now() < until && total.messages < MAX_PER_RUN) {
+    // Visible on the settings page: the reader is up and waiting.
+    await db.mailbox.update({ where: { id: mailbox.id }, data: { lastReadAt: currentTime(), lastError: null, leaseUntil: new Date(currentTime().getTime() + LEASE_MS) } });
+    if (!(await session.waitForNewMail(until - Date.now()))) break;
+    const next = await readNew(db, await db.mailbox.findUniqueOrThrow({ where: { id: mailbox.id } }), session);
+    total.messages += next.messages;
+    total.replies += next.replies;
+    total.bounces += next.bounces;
+  }
+  return total;
+}
+
+async function readNew(db: Db, mailbox: Mailbox, session: Session): Promise<Read> {
   const state = await session.open(mailbox.folder);
   const reset = mailbox.uidValidity === null || mailbox.uidValidity !== state.uidValidity;
   // A folder never read, or renumbered: read it all. What refers to none of
@@ -80,28 +108,27 @@ async function readNew(db: Db, mailbox: Mailbox, session: Session): Promise<Read
   const uids = (await session.uidsAfter(cursor)).slice(0, MAX_PER_RUN);
   const totals = { messages: 0, replies: 0, bounces: 0 };
   for (let i = 0; i < uids.length; i += BATCH) {
-    for (const raw of await session.fetch(uids.slice(i, i + BATCH))) {
-      const handled = await handleMessage(db, await parseMessage(raw.source));
-      const counts = countsOf(handled);
-      cursor = raw.uid;
-      totals.messages++;
-      totals.replies += counts.replies;
-      totals.bounces += counts.bounces;
-      await db.mailbox.update({
-        where: { id: mailbox.id },
-        data: {
-          lastSeenUid: cursor,
-          messagesRead: { increment: 1 },
-          repliesMatched: { increment: counts.replies },
-          bouncesMatched: { increment: counts.bounces },
-          leaseUntil: new Date(currentTime().getTime() + LEASE_MS),
-        },
-      });
-    }
+    const batch = uids.slice(i, i + BATCH);
+    // One FETCH of the UID range (gaps are expunged messages: none come back).
+    const messages = await session.fetchRange(batch[0], batch.at(-1)!);
+    const handled = await handleBatch(db, messages);
+    const counts = { messages: messages.length, replies: handled.filter((h) => h.kind === "reply").length, bounces: handled.filter((h) => h.kind === "bounce").length };
+    cursor = batch.at(-1)!;
+    totals.messages += counts.messages;
+    totals.replies += counts.replies;
+    totals.bounces += counts.bounces;
+    // Past the whole batch only once all of it is handled: a crash before
+    // this hands the batch over again, and handling is idempotent.
+    await db.mailbox.update({
+      where: { id: mailbox.id },
+      data: {
+        lastSeenUid: cursor,
+        messagesRead: { increment: counts.messages },
+        repliesMatched: { increment: counts.replies },
+        bouncesMatched: { increment: counts.bounces },
+        leaseUntil: new Date(currentTime().getTime() + LEASE_MS),
+      },
+    });
   }
   return { outcome: "read", ...totals, uidValidityReset: reset && mailbox.uidValidity !== null };
-}
-
-function countsOf(handled: Handled): { replies: number; bounces: number } {
-  return { replies: handled.kind === "reply" ? 1 : 0, bounces: handled.kind === "bounce" ? 1 : 0 };
 }

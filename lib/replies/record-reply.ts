@@ -32,25 +32,23 @@ export type RecordReplyResult = {
 type MatchedSend = { id: string; contactId: string; sequenceId: string };
 
 /**
- * The send a Message-ID belongs to: the one that stored exactly that id
- * (indexed). Ids are opaque (lib/email/message-id.ts), so nothing is parsed.
+ * The send the reply answers: In-Reply-To names the message answered;
+ * References (newest last) is the fallback for clients that leave
+ * In-Reply-To out. One indexed look-up of all of them (ids are opaque,
+ * lib/email/message-id.ts, so nothing is parsed), then the first in that order.
  */
-async function findSend(db: Db, messageId: string): Promise<MatchedSend | null> {
-  if (messageId.length > 255) return null;
-  const send = await db.stepSend.findFirst({
-    where: { messageId },
-    select: { id: true, enrollment: { select: { contactId: true, sequenceId: true } } },
-  });
-  return send ? { id: send.id, ...send.enrollment } : null;
-}
-
 async function matchSend(db: Db, reply: TInboundReply): Promise<MatchedSend | null> {
-  // In-Reply-To names the message answered; References (newest last) is the
-  // fallback for clients that leave In-Reply-To out.
-  const candidates = [...messageIdsIn(reply.inReplyTo), ...messageIdsIn(lowerCaseKeys(reply.headers ?? {})["references"]).reverse()];
-  for (const id of candidates.slice(0, 20)) {
-    const send = await findSend(db, id);
-    if (send) return send;
+  const candidates = [...messageIdsIn(reply.inReplyTo), ...messageIdsIn(lowerCaseKeys(reply.headers ?? {})["references"]).reverse()]
+    .slice(0, 20)
+    .filter((id) => id.length <= 255);
+  if (candidates.length === 0) return null;
+  const sends = await db.stepSend.findMany({
+    where: { messageId: { in: candidates } },
+    select: { id: true, messageId: true, enrollment: { select: { contactId: true, sequenceId: true } } },
+  });
+  for (const id of candidates) {
+    const send = sends.find((s) => s.messageId === id);
+    if (send) return { id: send.id, ...send.enrollment };
   }
   return null;
 }
@@ -59,8 +57,7 @@ async function matchSend(db: Db, reply: TInboundReply): Promise<MatchedSend | nu
 export async function recordInboundReply(db: Db, reply: TInboundReply, options: { provider: string }): Promise<RecordReplyResult> {
   const from = normalizeEmail(reply.from);
   const autoReply = isAutoReply(reply.headers, reply.subject);
-  const sender = await db.contact.findFirst({ where: { email: from, deletedAt: null }, select: { id: true } });
-  const send = await matchSend(db, reply);
+  const [sender, send] = await Promise.all([db.contact.findFirst({ where: { email: from, deletedAt: null }, select: { id: true } }), matchSend(db, reply)]);
 
   // The sender decides who replied. Only when the address is unknown (an
   // alias, a forwarding mailbox) does our own Message-ID in the headers
@@ -105,10 +102,12 @@ export async function recordInboundReply(db: Db, reply: TInboundReply, options: 
     // An out-of-office reply never exits; it may hold the next step (a duplicate does not hold again).
     if (autoReply && verified && contactId && count > 0) await holdOnAutoReply(tx, { contactId, sequenceId: answered?.sequenceId, at: currentTime() });
     // A duplicate still exits: an exit is idempotent, and ending what is live costs nothing.
-    return { duplicate: count === 0, exited: exit ? await endLiveEnrollments(tx, exit) : [] };
+    const ended = exit ? await endLiveEnrollments(tx, exit) : [];
+    // The step it answers gets the reply in its stats (once per message, whatever the retries),
+    // in the same commit: one disk flush per reply, not two.
+    if (answered && !autoReply && contactId) await attributeToSend(tx, { sendId: answered.id, contactId, kind: "replied", at: currentTime() });
+    return { duplicate: count === 0, exited: ended };
   });
-  // The step it answers gets the reply in its stats (once per message, whatever the retries).
-  if (answered && !autoReply && contactId) await attributeToSend(db, { sendId: answered.id, contactId, kind: "replied", at: currentTime() });
 
   if (!exit) return { matched: !!contactId, matchedSend: !!answered, autoReply, verified, duplicate, exited: 0 };
   await publishExitEvents(exit, exited);

@@ -12,6 +12,18 @@ export const ZMailboxSettings = z.object({
   /** Blank on an update keeps the stored password or token. */
   secret: z.string().max(8192, "At most 8192 characters").optional(),
   folder: z.string().trim().min(1, "Enter a folder, usually INBOX").max(200, "At most 200 characters").default("INBOX"),
+  /** OAuth2 refresh (optional): blank turns it off. */
+  oauthTokenUrl: z
+    .string()
+    .trim()
+    .max(2000, "At most 2000 characters")
+    .refine((v) => v === "" || /^https?:\/\/[^\s]+$/i.test(v), "A URL like https://oauth2.googleapis.com/token")
+    .optional(),
+  oauthClientId: z.string().trim().max(500, "At most 500 characters").optional(),
+  /** Blank on an update keeps the stored one. */
+  oauthClientSecret: z.string().max(2000, "At most 2000 characters").optional(),
+  /** Blank on an update keeps the stored one. */
+  oauthRefreshToken: z.string().max(8192, "At most 8192 characters").optional(),
 });
 export type TMailboxSettings = z.infer<typeof ZMailboxSettings>;
 export type TMailboxSettingsInput = z.input<typeof ZMailboxSettings>;

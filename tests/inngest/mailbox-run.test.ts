@@ -16,6 +16,9 @@ import { makeContact, makeSequence } from "../support/factories";
 import { startHarness, type Harness } from "../support/run-harness";
 import { startSmtpServer, type LoopbackSmtp } from "../support/smtp-server";
 
+// Polling only here: each cron run returns after its read (IDLE is tested in tests/integration/mailbox-reader.test.ts).
+process.env.MAILBOX_IDLE_SECONDS = "0";
+
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 

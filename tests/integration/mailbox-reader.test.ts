@@ -5,10 +5,10 @@
  * paths as the webhooks; everything else changes nothing.
  */
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setTransport } from "../../lib/email/transports";
 import { SmtpTransport } from "../../lib/email/transports/smtp";
-import { readMailbox } from "../../lib/mailbox/read-mailbox";
+import { idleWindowMs, readMailbox } from "../../lib/mailbox/read-mailbox";
 import { saveMailbox, testMailboxConnection } from "../../lib/mailbox/settings";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { sendStep } from "../../lib/sequences/run-step";
@@ -84,11 +84,11 @@ function reply(opts: { from: string; inReplyTo: string; extraHeaders?: string[];
   ].join("\r\n");
 }
 
-function dsn(opts: { recipient: string; returnedMessageId: string; status: string; action: string }): string {
+function dsn(opts: { recipient: string; returnedMessageId: string | null; status: string; action: string; to?: string }): string {
   const boundary = `b-${randomUUID()}`;
   return [
     "From: Mail Delivery System <MAILER-DAEMON@mx.example.test>",
-    "To: sender@example.test",
+    `To: ${opts.to ?? "sender@example.test"}`,
     "Subject: Undelivered Mail Returned to Sender",
     `Message-ID: <${randomUUID()}@mx.example.test>`,
     "Auto-Submitted: auto-replied",
@@ -111,14 +111,9 @@ function dsn(opts: { recipient: string; returnedMessageId: string; status: strin
     `Status: ${opts.status}`,
     "Diagnostic-Code: smtp; 550 5.1.1 User unknown",
     "",
-    `--${boundary}`,
-    "Content-Type: text/rfc822-headers",
-    "",
-    "From: Stepwise Demo <hello@stepwise.local>",
-    `To: ${opts.recipient}`,
-    "Subject: Step 1",
-    `Message-ID: ${opts.returnedMessageId}`,
-    "",
+    ...(opts.returnedMessageId === null
+      ? []
+      : [`--${boundary}`, "Content-Type: text/rfc822-headers", "", "From: Stepwise Demo <hello@stepwise.local>", `To: ${opts.recipient}`, "Subject: Step 1", `Message-ID: ${opts.returnedMessageId}`, ""]),
     `--${boundary}--`,
     "",
   ].join("\r\n");
@@ -195,6 +190,90 @@ describe("reading bounces (RFC 3464 delivery status notifications)", () => {
     await imap.append(dsn({ recipient: other.email, returnedMessageId: sent.messageId, status: "5.1.1", action: "failed" }));
     expect(await readMailbox(db)).toMatchObject({ messages: 2, bounces: 0 });
     expect(await db.contact.count({ where: { status: "bounced" } })).toBe(0);
+  });
+});
+
+describe("IDLE: waiting for new mail on the connection", () => {
+  it("a reply APPENDed while the reader waits in IDLE is read at once, not at the next poll", async () => {
+    const sent = await sentStepOne();
+    const window = 30_000;
+    const started = Date.now();
+    const reading = readMailbox(db, { idleMs: window });
+    // The first read is done and the reader is waiting when lastReadAt is set.
+    await until(async () => {
+      const row = await db.mailbox.findUniqueOrThrow({ where: { id: "default" } });
+      return row.leaseUntil !== null && row.lastReadAt! > new Date(started);
+    });
+    const appended = Date.now();
+    await imap.append(reply({ from: sent.contact.email, inReplyTo: sent.messageId }));
+    await until(async () => (await enrollmentOf(sent.enrollmentId)).status === "replied");
+    const seen = Date.now() - appended;
+    const result = await reading;
+    // Read while waiting, well before the window (the next poll) was over.
+    expect(seen).toBeLessThan(10_000);
+    expect(result).toMatchObject({ outcome: "read", messages: 1, replies: 1 });
+    expect(await db.mailbox.findUniqueOrThrow({ where: { id: "default" } })).toMatchObject({ repliesMatched: 1, leaseUntil: null });
+  }, 90_000);
+
+  it("the window ends the read when nothing arrives", async () => {
+    const started = Date.now();
+    expect(await readMailbox(db, { idleMs: 1_500 })).toMatchObject({ outcome: "read", messages: 0 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
+  });
+
+  it("the cron's window: MAILBOX_IDLE_SECONDS, 45 s by default, 0 for polling only", () => {
+    expect(idleWindowMs({})).toBe(45_000);
+    expect(idleWindowMs({ MAILBOX_IDLE_SECONDS: "10" })).toBe(10_000);
+    expect(idleWindowMs({ MAILBOX_IDLE_SECONDS: "0" })).toBe(0);
+    expect(idleWindowMs({ MAILBOX_IDLE_SECONDS: "junk" })).toBe(0);
+  });
+});
+
+/** Polls `check` every 100 ms for up to 60 s. */
+async function until(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("VERP return paths (BOUNCE_DOMAIN)", () => {
+  afterEach(() => {
+    delete process.env.BOUNCE_DOMAIN;
+  });
+
+  it("off by default: the envelope sender is the From address", async () => {
+    await sentStepOne();
+    expect(smtp.accepted.at(-1)!.from).toBe("hello@stepwise.local");
+  });
+
+  it("a hard bounce to the send's return path bounces the contact, though it returns no Message-ID", async () => {
+    process.env.BOUNCE_DOMAIN = "bounces.example.test";
+    const sent = await sentStepOne();
+    const returnPath = smtp.accepted.at(-1)!.from;
+    // Unguessable, and not the internal id: the Message-ID's HMAC.
+    expect(returnPath).toMatch(/^bounces\+[0-9a-f]{40}@bounces\.example\.test$/);
+    expect(returnPath).not.toContain(sent.enrollmentId);
+    expect(sent.messageId).toContain(returnPath.slice("bounces+".length, returnPath.indexOf("@")));
+
+    await imap.append(dsn({ recipient: sent.contact.email, returnedMessageId: null, status: "5.1.1", action: "failed", to: returnPath }));
+    expect(await readMailbox(db)).toMatchObject({ outcome: "read", messages: 1, bounces: 1 });
+    expect(await db.contact.findUniqueOrThrow({ where: { id: sent.contact.id } })).toMatchObject({ status: "bounced" });
+    expect(await enrollmentOf(sent.enrollmentId)).toEqual({ status: "bounced", exitReason: "bounced" });
+    expect(await db.mailbox.findUniqueOrThrow({ where: { id: "default" } })).toMatchObject({ bouncesMatched: 1 });
+  });
+
+  it("a report to a made-up return path, or naming another address, changes nothing", async () => {
+    process.env.BOUNCE_DOMAIN = "bounces.example.test";
+    const sent = await sentStepOne();
+    const other = await makeContact(db);
+    const returnPath = smtp.accepted.at(-1)!.from;
+    await imap.append(dsn({ recipient: sent.contact.email, returnedMessageId: null, status: "5.1.1", action: "failed", to: `bounces+${"ab".repeat(20)}@bounces.example.test` }));
+    await imap.append(dsn({ recipient: other.email, returnedMessageId: null, status: "5.1.1", action: "failed", to: returnPath }));
+    expect(await readMailbox(db)).toMatchObject({ messages: 2, bounces: 0 });
+    expect(await db.contact.count({ where: { status: "bounced" } })).toBe(0);
+    expect(await enrollmentOf(sent.enrollmentId)).toEqual({ status: "active", exitReason: null });
   });
 });
 

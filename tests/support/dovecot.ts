@@ -55,7 +55,12 @@ async function waitForPort(port: number, up: boolean, timeoutMs = 15_000): Promi
   }
 }
 
-export async function startDovecot(): Promise<Dovecot> {
+/**
+ * `oauth2IntrospectionUrl`: XOAUTH2 (and OAUTHBEARER) logins too, each
+ * token checked by POSTing it to that URL (RFC 7662 introspection: the
+ * answer must say active: true and name the user). Passwords still work.
+ */
+export async function startDovecot(options: { oauth2IntrospectionUrl?: string } = {}): Promise<Dovecot> {
   const binary = dovecotBinary();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stepwise-dovecot-"));
   // dovecot's auth process runs as user dovecot: mkdtemp's 0700 locks it out.
@@ -76,8 +81,11 @@ export async function startDovecot(): Promise<Dovecot> {
       "ssl = no",
       "disable_plaintext_auth = no",
       `log_path = ${dir}/dovecot.log`,
-      "auth_mechanisms = plain login",
-      `passdb {\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u ${dir}/users\n}`,
+      `auth_mechanisms = plain login${options.oauth2IntrospectionUrl ? " xoauth2 oauthbearer" : ""}`,
+      // Refused tokens are part of these tests: no growing delay after each (anvil's auth penalty skips trusted networks).
+      ...(options.oauth2IntrospectionUrl ? ["auth_failure_delay = 0", "login_trusted_networks = 127.0.0.0/8"] : []),
+      ...(options.oauth2IntrospectionUrl ? [`passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = ${dir}/oauth2.conf.ext\n}`] : []),
+      `passdb {\n  driver = passwd-file\n${options.oauth2IntrospectionUrl ? "  mechanisms = plain login\n" : ""}  args = scheme=PLAIN username_format=%u ${dir}/users\n}`,
       `userdb {\n  driver = static\n  args = uid=mail gid=mail home=${dir}/mail/%u\n}`,
       "mail_location = maildir:~/Maildir",
       "first_valid_uid = 1",
@@ -85,6 +93,13 @@ export async function startDovecot(): Promise<Dovecot> {
       "",
     ].join("\n"),
   );
+  if (options.oauth2IntrospectionUrl) {
+    fs.writeFileSync(
+      path.join(dir, "oauth2.conf.ext"),
+      [`introspection_url = ${options.oauth2IntrospectionUrl}`, "introspection_mode = post", "username_attribute = username", "active_attribute = active", "active_value = true", ""].join("\n"),
+      { mode: 0o644 },
+    );
+  }
   execFileSync("chown", ["-R", "mail:mail", path.join(dir, "mail")]);
 
   const start = async () => {

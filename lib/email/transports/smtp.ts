@@ -1,5 +1,6 @@
 import { parseConnectionUrl } from "nodemailer/lib/shared";
 import type SMTPConnection from "nodemailer/lib/smtp-connection";
+import { verpReturnPath } from "../../mailbox/verp";
 import { composeMessage } from "./compose";
 import { dkimKey, type DkimKey } from "./dkim";
 import { classifySmtpFailure, SMTP_DEFAULT_TIMEOUTS } from "./smtp-outcome";
@@ -41,7 +42,8 @@ export class SmtpTransport implements MailTransport {
     const raw = await composeMessage(message, this.dkim);
     const attempt: Attempt = { contentStarted: false };
     try {
-      await this.send({ from: envelopeAddress(message.from), to: message.to }, raw, attempt);
+      // With BOUNCE_DOMAIN a step email's bounces come back to an address naming the send (VERP).
+      await this.send({ from: verpReturnPath(message.messageId) ?? envelopeAddress(message.from), to: message.to }, raw, attempt);
       return { messageId: message.messageId };
     } catch (error) {
       const verdict = classifySmtpFailure(error, attempt);
