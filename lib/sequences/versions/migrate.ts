@@ -21,6 +21,7 @@
  *    as done (load.ts), so going back never re-sends or un-skips anything.
  */
 import { stepDue, type PlanClock, type ScheduleContext } from "./due";
+import { lazyDue } from "./lazy-due";
 import { inRunOrder, waitingStepOf, type EnrollmentState, type VersionStep } from "./plan";
 
 export type MigrationGroup = "unchanged" | "due_changed" | "moved_from_deleted" | "steps_added" | "backfilled";
@@ -66,26 +67,38 @@ export function migrate(
   if (policy.insertedBehind === "send" && inserted.length > 0) {
     // Back to the first inserted step (run order: newlyBehind lists them in it).
     const first = vNew.find((s) => s.id === inserted[0].stepId)!;
-    const { at: dueAt, due } = stepDue(state.anchor, first, state.zone, at(clock.after));
-    return {
-      group: "backfilled",
+    const due = lazyDue(state.anchor, first, state.zone, at(clock.after));
+    return due.mark({
+      group: "backfilled" as const,
       from,
-      to: { stepId: first.id, dueAt },
-      overdue: due.getTime() <= clock.now.getTime(),
+      to: due.to,
+      get overdue() {
+        return due.overdue();
+      },
       passed: newlyPassed.filter((p) => p.reason !== "inserted_behind"),
-    };
+    });
   }
   const passed = newlyPassed;
-  const after = afterStep && { step: afterStep, ...stepDue(state.anchor, afterStep, state.zone, at(clock.after)) };
-  const to = after && { stepId: after.step.id, dueAt: after.at };
-  // The delay alone has run out: sent at the next moment the schedule allows.
-  const overdue = after !== null && after.due.getTime() <= clock.now.getTime();
+  // Planned when first read (lazy-due.ts): a contact that stays on its step
+  // is planned here, to tell "unchanged" from "rescheduled"; one that moves
+  // on only when its time is shown or applied.
+  const due = afterStep && lazyDue(state.anchor, afterStep, state.zone, at(clock.after));
+  const to = due && due.to;
 
   let group: MigrationGroup;
   if (!from) group = to ? "steps_added" : "unchanged";
   else if (!to || to.stepId !== from.stepId) group = "moved_from_deleted";
   else group = to.dueAt.getTime() === from.dueAt.getTime() ? "unchanged" : "due_changed";
-  return { group, from, to, overdue, passed };
+  const migration: Migration = {
+    group,
+    from,
+    to,
+    get overdue() {
+      return due !== null && due.overdue();
+    },
+    passed,
+  };
+  return due ? due.mark(migration) : migration;
 }
 
 /** Live, unsent steps before the reference (null: the end) in run order. */

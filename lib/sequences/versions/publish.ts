@@ -13,6 +13,7 @@ import type { OutgoingEvent } from "../../events/publish";
 import type { ScheduleContext } from "./due";
 import { loadStates, loadSteps, type LiveEnrollment } from "./load";
 import { DEFAULT_POLICY, migrate, type Migration, type MigrationGroup, type MigrationPolicy } from "./migrate";
+import { settleOverdue } from "./lazy-due";
 import type { VersionStep } from "./plan";
 
 export const SEQUENCE_PUBLISHED = "stepwise/sequence.published";
@@ -47,12 +48,31 @@ export async function planPublish(
   const live = await loadStates(tx, { sequenceId: input.sequenceId });
   const at = now();
   const memo = new Map();
-  const moves = live.map((e) => ({
-    enrollmentId: e.id,
-    contactId: e.contactId,
+  // migrate() is pure: enrollments with the same progress, anchor, zone and
+  // rules (a sequence's contacts enrolled together, sent together) share one
+  // migration, computed once.
+  const shared = new Map<string, Migration>();
+  const objectIds = new Map<object, number>();
+  const idOf = (o: object) => {
+    let id = objectIds.get(o);
+    if (id === undefined) objectIds.set(o, (id = objectIds.size));
+    return id;
+  };
+  const moves = live.map((e) => {
     // The schedule as it was (a schedule edit passes it), else the same on both sides.
-    migration: migrate(e.state, input.before, after, input.policy ?? DEFAULT_POLICY, { now: at, before: input.rulesBefore ?? e.rules, after: e.rules, memo }),
-  }));
+    const clock = { now: at, before: input.rulesBefore ?? e.rules, after: e.rules, memo };
+    const { waitingStepId, done, anchor, zone, plannedDue } = e.state;
+    const key = `${waitingStepId}|${[...done].join(",")}|${anchor.getTime()}|${zone}|${plannedDue?.getTime()}|${idOf(clock.before)}|${idOf(clock.after)}`;
+    let migration = shared.get(key);
+    if (!migration) shared.set(key, (migration = migrate(e.state, input.before, after, input.policy ?? DEFAULT_POLICY, clock)));
+    return { enrollmentId: e.id, contactId: e.contactId, migration };
+  });
+  if (input.lock) {
+    // Publishing: every due time is about to be written; plan them now, under the locks this plan was made with.
+    for (const migration of shared.values()) void migration.to?.dueAt;
+  } else {
+    settleOverdue([...shared.values()]);
+  }
   const counts = { unchanged: 0, due_changed: 0, moved_from_deleted: 0, steps_added: 0, backfilled: 0, overdue: 0, passed: 0 };
   for (const { migration } of moves) {
     counts[migration.group]++;
