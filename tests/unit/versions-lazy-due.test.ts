@@ -49,7 +49,8 @@ describe("lazy due times in a preview", () => {
           expect(lazy.map((m) => m.to?.dueAt)).toEqual(eager.map((p) => p.at));
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
-  });
+    // Planning every contact of every run takes seconds on a loaded machine.
+  }, 60_000);
 });

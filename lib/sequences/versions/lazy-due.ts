@@ -19,43 +19,60 @@ import type { PlanResult } from "../../schedule/types";
 import { stepDue, type PlanClock } from "./due";
 import type { VersionStep } from "./plan";
 
-const PENDING = Symbol("pending due");
+/** One contact's plan for one step, made on first use (a class: one object per contact, no closures). */
+class Pending {
+  private result: PlanResult | undefined;
+  private settled: boolean | undefined;
+  constructor(
+    readonly anchor: Date,
+    readonly step: VersionStep,
+    readonly zone: string,
+    readonly clock: PlanClock,
+  ) {}
 
-type Pending = {
-  anchor: Date;
-  step: VersionStep;
-  zone: string;
-  clock: PlanClock;
-  plan: () => PlanResult;
-  planned: () => boolean;
-  settle: (overdue: boolean) => void;
-};
+  plan(): PlanResult {
+    return (this.result ??= stepDue(this.anchor, this.step, this.zone, this.clock));
+  }
 
-/** The `to` and `overdue` of a migration, planned when first read. */
+  /** Whether "overdue" is known without planning (planned already, or settled). */
+  known(): boolean {
+    return this.result !== undefined || this.settled !== undefined;
+  }
+
+  settle(overdue: boolean): void {
+    this.settled = overdue;
+  }
+
+  /** The delay alone has run out: sent at the next moment the schedule allows. */
+  overdue(): boolean {
+    return (this.settled ??= this.plan().due.getTime() <= this.clock.now.getTime());
+  }
+}
+
+/** Each lazily planned migration's plan, out of sight of equality checks and JSON. */
+const pendingByMigration = new WeakMap<object, Pending>();
+
+/** A lazy plan for `step`; `to` reads its time when first asked; `mark` registers the migration holding it. */
 export function lazyDue(anchor: Date, step: VersionStep, zone: string, clock: PlanClock) {
-  let result: PlanResult | undefined;
-  let overdue: boolean | undefined;
-  const plan = () => (result ??= stepDue(anchor, step, zone, clock));
-  const pending: Pending = { anchor, step, zone, clock, plan, planned: () => result !== undefined || overdue !== undefined, settle: (v) => (overdue = v) };
+  const pending = new Pending(anchor, step, zone, clock);
   return {
+    pending,
     to: {
       stepId: step.id,
       get dueAt(): Date {
-        return plan().at;
+        return pending.plan().at;
       },
-    },
-    /** The delay alone has run out: sent at the next moment the schedule allows. */
-    overdue: () => (overdue ??= plan().due.getTime() <= clock.now.getTime()),
-    /** Attaches what settleOverdue and earliestDue need, out of sight of equality and JSON. */
-    mark<T extends object>(migration: T): T {
-      Object.defineProperty(migration, PENDING, { value: pending, enumerable: false });
-      return migration;
     },
   };
 }
 
+export function markLazy<T extends object>(migration: T, pending: Pending): T {
+  pendingByMigration.set(migration, pending);
+  return migration;
+}
+
 function pendingOf(migration: object): Pending | undefined {
-  return (migration as { [PENDING]?: Pending })[PENDING];
+  return pendingByMigration.get(migration);
 }
 
 /** Groups of pending plans that differ only by anchor (same step, zone, rules and clock). */
@@ -82,12 +99,12 @@ function bucketsOf<T extends object>(items: readonly T[], pick: (item: T) => obj
 /** Decides every pending migration's "overdue" with a few plans per bucket instead of one per contact. */
 export function settleOverdue(migrations: readonly object[]): void {
   for (const bucket of bucketsOf(migrations, (m) => m).values()) {
-    const open = bucket.filter(({ pending }) => !pending.planned() && pending.step.delayUnit !== "business_days");
+    const open = bucket.filter(({ pending }) => !pending.known() && pending.step.delayUnit !== "business_days");
     if (open.length < 2) continue;
     open.sort((a, b) => a.pending.anchor.getTime() - b.pending.anchor.getTime());
     const isOverdue = (i: number) => {
-      const { plan, clock } = open[i].pending;
-      return plan().due.getTime() <= clock.now.getTime();
+      const { pending } = open[i];
+      return pending.plan().due.getTime() <= pending.clock.now.getTime();
     };
     // The first index that is not overdue (open.length when all are).
     let lo = 0;
