@@ -53,32 +53,30 @@ type StateRow = Omit<LiveEnrollment, "state" | "rules" | "zone"> & {
   contactZone: string | null;
   waitingStepId: string | null;
   enrolledAt: number;
-  sends: { stepId: string; claimedAt: number; retry: boolean }[];
-  passed: string[];
+  /** Steps with a send record that is not a retryable failure (null: none). */
+  done: string[] | null;
+  /** The latest of those records' claim times (epoch ms), or null. */
+  lastClaimedAt: number | null;
+  passed: string[] | null;
 };
+
+const STATE_COLUMNS = Prisma.sql`
+  e."id", e."contactId", e."sequenceId", e."status"::text AS "status", e."sequenceVersion", e."waitingStepId",
+  (extract(epoch FROM e."nextStepDueAt") * 1000)::float8 AS "nextStepDueAt",
+  (extract(epoch FROM e."heldUntil") * 1000)::float8 AS "heldUntil",
+  s."status"::text AS "sequenceStatus", s."version" AS "currentVersion", s."schedule", s."timezone" AS "sequenceZone",
+  c."timezone" AS "contactZone",
+  (extract(epoch FROM e."enrolledAt") * 1000)::float8 AS "enrolledAt"`;
+
+/**
+ * A send failed before the transport took it (retryable) is not done: the
+ * step is tried again. Its claim time is not an anchor either.
+ */
+const DONE_SEND = Prisma.sql`(ss."status" = 'failed' AND ss."retryable") IS NOT TRUE`;
 
 /** The progress of the given enrollments (or every live one of the sequence). */
 export async function loadStates(db: Db | Tx, where: { enrollmentId: string } | { sequenceId: string }): Promise<LiveEnrollment[]> {
-  // Two plain filters rather than one OR: each keeps its index.
-  const filter =
-    "enrollmentId" in where
-      ? Prisma.sql`e."id" = ${where.enrollmentId}`
-      : Prisma.sql`e."sequenceId" = ${where.sequenceId} AND e."status" IN ('active', 'paused')`;
-  const rows = await db.$queryRaw<StateRow[]>`
-    SELECT e."id", e."contactId", e."sequenceId", e."status"::text AS "status", e."sequenceVersion", e."waitingStepId",
-           (extract(epoch FROM e."nextStepDueAt") * 1000)::float8 AS "nextStepDueAt",
-           (extract(epoch FROM e."heldUntil") * 1000)::float8 AS "heldUntil",
-           s."status"::text AS "sequenceStatus", s."version" AS "currentVersion", s."schedule", s."timezone" AS "sequenceZone",
-           (SELECT c."timezone" FROM "Contact" c WHERE c."id" = e."contactId") AS "contactZone",
-           (extract(epoch FROM e."enrolledAt") * 1000)::float8 AS "enrolledAt",
-           coalesce((SELECT json_agg(json_build_object('stepId', ss."stepId", 'claimedAt', (extract(epoch FROM ss."claimedAt") * 1000)::float8,
-                                                       'retry', ss."status" = 'failed' AND ss."retryable") ORDER BY ss."claimedAt", ss."id")
-                     FROM "StepSend" ss WHERE ss."enrollmentId" = e."id"), '[]'::json) AS "sends",
-           -- Passed by an edit: never sent later (by the contact's key: the event log's index).
-           coalesce((SELECT json_agg(ev."stepId") FROM "EnrollmentEvent" ev
-                     WHERE ev."contactId" = e."contactId" AND ev."enrollmentId" = e."id" AND ev."type" = 'step_passed'), '[]'::json) AS "passed"
-    FROM "Enrollment" e JOIN "Sequence" s ON s."id" = e."sequenceId"
-    WHERE ${filter}`;
+  const rows = "enrollmentId" in where ? await loadOne(db, where.enrollmentId) : await loadSequence(db, where.sequenceId);
   // One rules object per distinct schedule (a whole sequence's rows share it): its holiday calendar is built once.
   const rulesByKey = new Map<string, ScheduleContext>();
   const rulesFor = (schedule: unknown, timezone: string) => {
@@ -87,25 +85,52 @@ export async function loadStates(db: Db | Tx, where: { enrollmentId: string } | 
     if (!rules) rulesByKey.set(key, (rules = rulesOf({ schedule, timezone })));
     return rules;
   };
-  return rows.map(({ waitingStepId, enrolledAt, sends, passed, schedule, sequenceZone, contactZone, ...row }) => {
+  return rows.map(({ waitingStepId, enrolledAt, done, lastClaimedAt, passed, schedule, sequenceZone, contactZone, ...row }) => {
     const zone = resolveZone(contactZone, sequenceZone);
-    const state = toState({ waitingStepId, enrolledAt, sends, passed }, zone.zone);
-    return { ...row, rules: rulesFor(schedule, sequenceZone), zone, state: { ...state, plannedDue: row.nextStepDueAt === null ? null : new Date(row.nextStepDueAt) } };
+    const state: EnrollmentState = {
+      waitingStepId,
+      // A step recorded as passed is as good as done: no later plan picks it (migrate.ts, "send" policy).
+      done: new Set([...(done ?? []), ...(passed ?? [])]),
+      // Delays count from the latest send that is not a retryable failure, else from enrollment.
+      anchor: new Date(lastClaimedAt ?? enrolledAt),
+      zone: zone.zone,
+      plannedDue: row.nextStepDueAt === null ? null : new Date(row.nextStepDueAt),
+    };
+    return { ...row, rules: rulesFor(schedule, sequenceZone), zone, state };
   });
 }
 
+/** One enrollment (a run's plan): its few sends and passed steps by index lookups. */
+function loadOne(db: Db | Tx, enrollmentId: string): Promise<StateRow[]> {
+  return db.$queryRaw<StateRow[]>`
+    SELECT ${STATE_COLUMNS}, d."done", d."lastClaimedAt",
+           -- Passed by an edit: never sent later (by the contact's key: the event log's index).
+           ARRAY(SELECT ev."stepId" FROM "EnrollmentEvent" ev
+                 WHERE ev."contactId" = e."contactId" AND ev."enrollmentId" = e."id" AND ev."type" = 'step_passed') AS "passed"
+    FROM "Enrollment" e JOIN "Sequence" s ON s."id" = e."sequenceId" JOIN "Contact" c ON c."id" = e."contactId"
+    LEFT JOIN LATERAL (
+      SELECT array_agg(ss."stepId") AS "done", (extract(epoch FROM max(ss."claimedAt")) * 1000)::float8 AS "lastClaimedAt"
+      FROM "StepSend" ss WHERE ss."enrollmentId" = e."id" AND ${DONE_SEND}) d ON true
+    WHERE e."id" = ${enrollmentId}`;
+}
+
 /**
- * A send failed before the transport took it (retryable) is not done: the
- * step is tried again. Its claim time is not an anchor either.
+ * Every live enrollment of a sequence (a publish and its preview): the sends
+ * and passed steps aggregated per enrollment in one pass each and joined,
+ * rather than a subquery per row (4x less database time at 10,000 rows).
  */
-function toState(row: Pick<StateRow, "waitingStepId" | "enrolledAt" | "sends" | "passed">, zone: string): EnrollmentState {
-  const done = row.sends.filter((s) => !s.retry);
-  const last = done.at(-1);
-  return {
-    waitingStepId: row.waitingStepId,
-    // A step recorded as passed is as good as done: no later plan picks it (migrate.ts, "send" policy).
-    done: new Set([...done.map((s) => s.stepId), ...row.passed]),
-    anchor: new Date(last ? last.claimedAt : row.enrolledAt),
-    zone,
-  };
+function loadSequence(db: Db | Tx, sequenceId: string): Promise<StateRow[]> {
+  return db.$queryRaw<StateRow[]>`
+    SELECT ${STATE_COLUMNS}, d."done", d."lastClaimedAt", p."passed"
+    FROM "Enrollment" e JOIN "Sequence" s ON s."id" = e."sequenceId" JOIN "Contact" c ON c."id" = e."contactId"
+    LEFT JOIN (
+      SELECT ss."enrollmentId", array_agg(ss."stepId") AS "done", (extract(epoch FROM max(ss."claimedAt")) * 1000)::float8 AS "lastClaimedAt"
+      FROM "StepSend" ss JOIN "Enrollment" le ON le."id" = ss."enrollmentId"
+      WHERE le."sequenceId" = ${sequenceId} AND le."status" IN ('active', 'paused') AND ${DONE_SEND}
+      GROUP BY ss."enrollmentId") d ON d."enrollmentId" = e."id"
+    LEFT JOIN (
+      SELECT ev."enrollmentId", array_agg(ev."stepId") AS "passed"
+      FROM "EnrollmentEvent" ev WHERE ev."sequenceId" = ${sequenceId} AND ev."type" = 'step_passed'
+      GROUP BY ev."enrollmentId") p ON p."enrollmentId" = e."id"
+    WHERE e."sequenceId" = ${sequenceId} AND e."status" IN ('active', 'paused')`;
 }

@@ -21,6 +21,7 @@
  *    as done (load.ts), so going back never re-sends or un-skips anything.
  */
 import { stepDue, type PlanClock, type ScheduleContext } from "./due";
+import { lazyDue, markLazy } from "./lazy-due";
 import { inRunOrder, waitingStepOf, type EnrollmentState, type VersionStep } from "./plan";
 
 export type MigrationGroup = "unchanged" | "due_changed" | "moved_from_deleted" | "steps_added" | "backfilled";
@@ -47,7 +48,7 @@ export function migrate(
   policy: MigrationPolicy,
   clock: { now: Date; before: ScheduleContext; after: ScheduleContext; memo?: PlanClock["memo"] },
 ): Migration {
-  const at = (rules: ScheduleContext): PlanClock => ({ now: clock.now, rules, memo: clock.memo });
+  const after: PlanClock = { now: clock.now, rules: clock.after, memo: clock.memo };
   const beforeStep = waitingStepOf(state, vOld);
   // Identity: under the new version the reference is the step waited on before.
   // Its due time is planned only once the step is known to be the answer: a
@@ -59,33 +60,50 @@ export function migrate(
   const movesOn = beforeStep !== null && afterStep?.id !== beforeStep.id;
   const from = beforeStep && {
     stepId: beforeStep.id,
-    dueAt: movesOn && state.plannedDue ? state.plannedDue : stepDue(state.anchor, beforeStep, state.zone, at(clock.before)).at,
+    dueAt: movesOn && state.plannedDue ? state.plannedDue : stepDue(state.anchor, beforeStep, state.zone, { now: clock.now, rules: clock.before, memo: clock.memo }).at,
   };
   const newlyPassed = newlyBehind(state, vOld, beforeStep?.id ?? null, vNew, afterStep?.id ?? null);
   const inserted = newlyPassed.filter((p) => p.reason === "inserted_behind");
   if (policy.insertedBehind === "send" && inserted.length > 0) {
     // Back to the first inserted step (run order: newlyBehind lists them in it).
     const first = vNew.find((s) => s.id === inserted[0].stepId)!;
-    const { at: dueAt, due } = stepDue(state.anchor, first, state.zone, at(clock.after));
-    return {
-      group: "backfilled",
-      from,
-      to: { stepId: first.id, dueAt },
-      overdue: due.getTime() <= clock.now.getTime(),
-      passed: newlyPassed.filter((p) => p.reason !== "inserted_behind"),
-    };
+    const due = lazyDue(state.anchor, first, state.zone, after);
+    const pending = due.pending;
+    return markLazy(
+      {
+        group: "backfilled",
+        from,
+        to: due.to,
+        get overdue() {
+          return pending.overdue();
+        },
+        passed: newlyPassed.filter((p) => p.reason !== "inserted_behind"),
+      },
+      pending,
+    );
   }
   const passed = newlyPassed;
-  const after = afterStep && { step: afterStep, ...stepDue(state.anchor, afterStep, state.zone, at(clock.after)) };
-  const to = after && { stepId: after.step.id, dueAt: after.at };
-  // The delay alone has run out: sent at the next moment the schedule allows.
-  const overdue = after !== null && after.due.getTime() <= clock.now.getTime();
+  // Planned when first read (lazy-due.ts): a contact that stays on its step
+  // is planned here, to tell "unchanged" from "rescheduled"; one that moves
+  // on only when its time is shown or applied.
+  const due = afterStep && lazyDue(state.anchor, afterStep, state.zone, after);
+  const to = due && due.to;
+  const pending = due && due.pending;
 
   let group: MigrationGroup;
   if (!from) group = to ? "steps_added" : "unchanged";
   else if (!to || to.stepId !== from.stepId) group = "moved_from_deleted";
   else group = to.dueAt.getTime() === from.dueAt.getTime() ? "unchanged" : "due_changed";
-  return { group, from, to, overdue, passed };
+  const migration: Migration = {
+    group,
+    from,
+    to,
+    get overdue() {
+      return pending !== null && pending.overdue();
+    },
+    passed,
+  };
+  return pending ? markLazy(migration, pending) : migration;
 }
 
 /** Live, unsent steps before the reference (null: the end) in run order. */

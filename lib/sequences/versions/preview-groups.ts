@@ -5,7 +5,8 @@
  * its example is the earliest due time. Pure.
  */
 import type { DraftStep } from "./draft";
-import type { MigrationGroup } from "./migrate";
+import { earliestDue } from "./lazy-due";
+import type { Migration, MigrationGroup } from "./migrate";
 import type { PlannedMove } from "./publish";
 
 export type StepLabel = { number: number; subject: string } | null;
@@ -35,6 +36,7 @@ export function groupMoves(moves: readonly PlannedMove[], live: readonly DraftSt
   const before = labeller(live);
   const after = labeller(draft);
   const groups = new Map<string, MoveGroup>();
+  const members = new Map<MoveGroup, Migration[]>();
   for (const { migration: m } of moves) {
     // Unchanged contacts are one group whatever step they wait on.
     const key = m.group === "unchanged" ? "unchanged" : `${m.group}|${m.from?.stepId ?? ""}|${m.to?.stepId ?? ""}`;
@@ -42,12 +44,15 @@ export function groupMoves(moves: readonly PlannedMove[], live: readonly DraftSt
     if (!group) {
       group = { kind: m.group, count: 0, overdue: 0, passing: 0, from: m.group === "unchanged" ? null : before(m.from?.stepId), to: m.group === "unchanged" ? null : after(m.to?.stepId), firstDue: null };
       groups.set(key, group);
+      members.set(group, []);
     }
     group.count++;
     if (m.overdue && m.group !== "unchanged") group.overdue++;
     if (m.passed.length > 0) group.passing++;
-    if (m.group !== "unchanged" && m.to && (!group.firstDue || m.to.dueAt < group.firstDue)) group.firstDue = m.to.dueAt;
+    if (m.group !== "unchanged") members.get(group)!.push(m);
   }
+  // Planning one contact per step and zone, not each (lazy-due.ts).
+  for (const [group, list] of members) group.firstDue = earliestDue(list);
   return [...groups.values()].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind) || b.count - a.count);
 }
 

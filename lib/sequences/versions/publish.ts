@@ -13,6 +13,7 @@ import type { OutgoingEvent } from "../../events/publish";
 import type { ScheduleContext } from "./due";
 import { loadStates, loadSteps, type LiveEnrollment } from "./load";
 import { DEFAULT_POLICY, migrate, type Migration, type MigrationGroup, type MigrationPolicy } from "./migrate";
+import { settleOverdue } from "./lazy-due";
 import type { VersionStep } from "./plan";
 
 export const SEQUENCE_PUBLISHED = "stepwise/sequence.published";
@@ -47,12 +48,31 @@ export async function planPublish(
   const live = await loadStates(tx, { sequenceId: input.sequenceId });
   const at = now();
   const memo = new Map();
-  const moves = live.map((e) => ({
-    enrollmentId: e.id,
-    contactId: e.contactId,
+  // migrate() is pure: enrollments with the same progress, anchor, zone and
+  // rules (a sequence's contacts enrolled together, sent together) share one
+  // migration, computed once.
+  const shared = new Map<string, Migration>();
+  const objectIds = new Map<object, number>();
+  const idOf = (o: object) => {
+    let id = objectIds.get(o);
+    if (id === undefined) objectIds.set(o, (id = objectIds.size));
+    return id;
+  };
+  const moves = live.map((e) => {
     // The schedule as it was (a schedule edit passes it), else the same on both sides.
-    migration: migrate(e.state, input.before, after, input.policy ?? DEFAULT_POLICY, { now: at, before: input.rulesBefore ?? e.rules, after: e.rules, memo }),
-  }));
+    const clock = { now: at, before: input.rulesBefore ?? e.rules, after: e.rules, memo };
+    const { waitingStepId, done, anchor, zone, plannedDue } = e.state;
+    const key = `${waitingStepId}|${[...done].join(",")}|${anchor.getTime()}|${zone}|${plannedDue?.getTime()}|${idOf(clock.before)}|${idOf(clock.after)}`;
+    let migration = shared.get(key);
+    if (!migration) shared.set(key, (migration = migrate(e.state, input.before, after, input.policy ?? DEFAULT_POLICY, clock)));
+    return { enrollmentId: e.id, contactId: e.contactId, migration };
+  });
+  if (input.lock) {
+    // Publishing: every due time is about to be written; plan them now, under the locks this plan was made with.
+    for (const migration of shared.values()) void migration.to?.dueAt;
+  } else {
+    settleOverdue([...shared.values()]);
+  }
   const counts = { unchanged: 0, due_changed: 0, moved_from_deleted: 0, steps_added: 0, backfilled: 0, overdue: 0, passed: 0 };
   for (const { migration } of moves) {
     counts[migration.group]++;
@@ -85,7 +105,7 @@ export async function publishVersion(
   if (plan.live.length === 0) return null;
   const [{ version }] = await tx.$queryRaw<{ version: number }[]>`
     UPDATE "Sequence" SET "version" = "version" + 1 WHERE "id" = ${input.sequenceId} RETURNING "version"`;
-  await applyMoves(tx, input.sequenceId, version, plan.moves);
+  await applyMoves(tx, input.sequenceId, version, plan.moves, new Map(plan.live.map((e) => [e.id, e.state.waitingStepId])));
   await tx.sequenceVersion.create({
     data: {
       sequenceId: input.sequenceId,
@@ -100,45 +120,73 @@ export async function publishVersion(
   return { version, counts: plan.counts };
 }
 
-/** Every enrollment's new place in one statement, its timeline lines in one more. */
-async function applyMoves(tx: Tx, sequenceId: string, version: number, moves: PlannedMove[]): Promise<void> {
+/**
+ * Every enrollment's new place in one statement, its timeline lines in one
+ * more (arrays unnested, not a statement per row).
+ */
+async function applyMoves(tx: Tx, sequenceId: string, version: number, moves: PlannedMove[], waitingBefore: ReadonlyMap<string, string | null>): Promise<void> {
   const ids: string[] = [];
   const waiting: (string | null)[] = [];
   const due: (string | null)[] = [];
-  const events: { type: string; contactId: string; enrollmentId: string; stepId: string; reason: string; data: unknown }[] = [];
+  const changed: string[] = [];
+  const events = { type: [] as string[], contactId: [] as string[], enrollmentId: [] as string[], stepId: [] as string[], reason: [] as string[], data: [] as string[] };
+  const log = (type: string, contactId: string, enrollmentId: string, stepId: string, reason: string, data: unknown) => {
+    events.type.push(type);
+    events.contactId.push(contactId);
+    events.enrollmentId.push(enrollmentId);
+    events.stepId.push(stepId);
+    events.reason.push(reason);
+    events.data.push(JSON.stringify(data));
+  };
   for (const { enrollmentId, contactId, migration: m } of moves) {
     ids.push(enrollmentId);
     // No step left: keep pointing at the deleted one; the run plans "complete".
-    waiting.push(m.to?.stepId ?? m.from?.stepId ?? null);
+    const waitingStep = m.to?.stepId ?? m.from?.stepId ?? null;
+    waiting.push(waitingStep);
+    if (waitingBefore.get(enrollmentId) !== waitingStep) changed.push(enrollmentId);
     due.push(m.to ? m.to.dueAt.toISOString() : null);
     if (m.group === "moved_from_deleted" && m.from) {
       const stepId = m.to?.stepId ?? m.from.stepId;
-      events.push({ type: "step_moved", contactId, enrollmentId, stepId, reason: "step_deleted", data: { version, fromStepId: m.from.stepId, dueAt: m.to?.dueAt ?? null } });
+      log("step_moved", contactId, enrollmentId, stepId, "step_deleted", { version, fromStepId: m.from.stepId, dueAt: m.to?.dueAt ?? null });
     } else if (m.group === "backfilled" && m.to) {
-      events.push({ type: "step_moved", contactId, enrollmentId, stepId: m.to.stepId, reason: "backfilled", data: { version, fromStepId: m.from?.stepId ?? null, dueAt: m.to.dueAt } });
+      log("step_moved", contactId, enrollmentId, m.to.stepId, "backfilled", { version, fromStepId: m.from?.stepId ?? null, dueAt: m.to.dueAt });
     } else if (m.group === "due_changed" && m.from && m.to) {
-      events.push({ type: "step_moved", contactId, enrollmentId, stepId: m.to.stepId, reason: "delay_changed", data: { version, fromDueAt: m.from.dueAt, dueAt: m.to.dueAt } });
+      log("step_moved", contactId, enrollmentId, m.to.stepId, "delay_changed", { version, fromDueAt: m.from.dueAt, dueAt: m.to.dueAt });
     }
-    for (const p of m.passed) events.push({ type: "step_passed", contactId, enrollmentId, stepId: p.stepId, reason: p.reason, data: { version } });
+    for (const p of m.passed) log("step_passed", contactId, enrollmentId, p.stepId, p.reason, { version });
   }
   const at = now();
+  // The stats' cache (nextStepId, enrollment_next_step's one definition) is
+  // kept by triggers when steps or sends change; here only the waiting step
+  // moves, so only the rows whose waiting step changed need it again. When
+  // that step is live and has no send record, it is by definition the next
+  // step: set here, without calling the function.
   await tx.$executeRaw`
     UPDATE "Enrollment" e
     SET "waitingStepId" = v."waiting",
-        "nextStepDueAt" = coalesce(v."due"::timestamp(3), e."nextStepDueAt"), "sequenceVersion" = ${version}::int, "updatedAt" = ${at}
+        "nextStepDueAt" = coalesce(v."due"::timestamp(3), e."nextStepDueAt"), "sequenceVersion" = ${version}::int, "updatedAt" = ${at},
+        "nextStepId" = CASE
+          WHEN v."waiting" IS NOT DISTINCT FROM e."waitingStepId" THEN e."nextStepId"
+          WHEN st."deletedAt" IS NULL AND NOT EXISTS (SELECT 1 FROM "StepSend" ss WHERE ss."enrollmentId" = e."id" AND ss."stepId" = v."waiting") THEN v."waiting"
+          ELSE e."nextStepId" END
     FROM unnest(${ids}::text[], ${waiting}::text[], ${due}::text[]) AS v("id", "waiting", "due")
+    LEFT JOIN "SequenceStep" st ON st."id" = v."waiting"
     WHERE e."id" = v."id" AND e."status" IN ('active', 'paused')`;
-  // The stats' cache follows its one definition, now that the waiting steps moved.
-  await tx.$executeRaw`
-    UPDATE "Enrollment" e SET "nextStepId" = enrollment_next_step(e."id", e."sequenceId")
-    WHERE e."id" = ANY(${ids}::text[]) AND e."status" IN ('active', 'paused')
-      AND e."nextStepId" IS DISTINCT FROM enrollment_next_step(e."id", e."sequenceId")`;
-  if (events.length === 0) return;
+  if (changed.length > 0) {
+    // The others whose waiting step moved: the function itself.
+    await tx.$executeRaw`
+      UPDATE "Enrollment" e SET "nextStepId" = n."next"
+      FROM (SELECT x."id", enrollment_next_step(x."id", x."sequenceId") AS "next" FROM "Enrollment" x
+            WHERE x."id" = ANY(${changed}::text[]) AND x."status" IN ('active', 'paused')
+              AND x."nextStepId" IS DISTINCT FROM x."waitingStepId") n
+      WHERE e."id" = n."id" AND e."nextStepId" IS DISTINCT FROM n."next"`;
+  }
+  if (events.type.length === 0) return;
   await tx.$executeRaw`
     INSERT INTO "EnrollmentEvent" ("type", "contactId", "sequenceId", "enrollmentId", "stepId", "reason", "data", "createdAt")
-    SELECT v."type"::"EnrollmentEventType", v."contactId", ${sequenceId}, v."enrollmentId", v."stepId", v."reason", v."data", ${at}
-    FROM jsonb_to_recordset(${JSON.stringify(events)}::jsonb)
-      AS v("type" text, "contactId" text, "enrollmentId" text, "stepId" text, "reason" text, "data" jsonb)`;
+    SELECT v."type"::"EnrollmentEventType", v."contactId", ${sequenceId}, v."enrollmentId", v."stepId", v."reason", v."data"::jsonb, ${at}
+    FROM unnest(${events.type}::text[], ${events.contactId}::text[], ${events.enrollmentId}::text[], ${events.stepId}::text[],
+                ${events.reason}::text[], ${events.data}::text[]) AS v("type", "contactId", "enrollmentId", "stepId", "reason", "data")`;
 }
 
 /** Wakes the sequence's sleeping runs (send after the commit). */
