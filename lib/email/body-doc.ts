@@ -130,7 +130,7 @@ export function parseStoredDoc(stored: string): BodyDoc | null {
  * blank lines separate paragraphs, a single newline is a line break. Merge
  * tags and bare URLs stay text: the renderer reads `{{...}}` in any text as
  * a tag and links an author's bare URLs, as it did for plain text. The
- * migration 20261206120000_rich_step_bodies does the same in SQL.
+ * migration 20261206115412_rich_step_bodies does the same in SQL.
  */
 export function plainTextToDoc(text: string): BodyDoc {
   const paragraphs = text.replace(/\r\n?/g, "\n").split(/\n{2,}/);
