@@ -88,16 +88,15 @@ function blockHtml(block: Block, contact: MergeContact): string {
   }
 }
 
-function listText(items: readonly ListItem[], ordered: boolean, start: number, contact: MergeContact, indent: string): string {
-  return items
-    .map((item, i) => {
-      const bullet = ordered ? `${start + i}. ` : "- ";
-      const lines = item.content.map((child) =>
-        child.type === "paragraph" ? inlineText(child.content, contact) : listText(child.content, child.type === "orderedList", (child.type === "orderedList" && child.attrs?.start) || 1, contact, `${indent}  `),
-      );
-      return `${indent}${bullet}${lines.join(`\n${indent}  `)}`;
-    })
-    .join("\n");
+/** A list in the text part: "- " or "3. " before each item, its further lines (and nested lists) indented under it. */
+function listLines(items: readonly ListItem[], ordered: boolean, start: number, contact: MergeContact): string[] {
+  return items.flatMap((item, i) => {
+    const bullet = ordered ? `${start + i}. ` : "- ";
+    const lines = item.content.flatMap((child) =>
+      child.type === "paragraph" ? inlineText(child.content, contact).split("\n") : listLines(child.content, child.type === "orderedList", (child.type === "orderedList" && child.attrs?.start) || 1, contact),
+    );
+    return lines.map((line, n) => (n === 0 ? bullet : "  ") + line);
+  });
 }
 
 function blockText(block: Block, contact: MergeContact): string | null {
@@ -106,9 +105,9 @@ function blockText(block: Block, contact: MergeContact): string | null {
     case "heading":
       return inlineText(block.content, contact);
     case "bulletList":
-      return listText(block.content, false, 1, contact, "");
+      return listLines(block.content, false, 1, contact).join("\n");
     case "orderedList":
-      return listText(block.content, true, block.attrs?.start ?? 1, contact, "");
+      return listLines(block.content, true, block.attrs?.start ?? 1, contact).join("\n");
     case "button":
       return withAddress(applyMergeTags(block.attrs.label, contact), block.attrs.href);
     case "image":
