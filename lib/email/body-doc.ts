@@ -243,3 +243,13 @@ function tokenizeBlocks<T extends Block | ListItem>(blocks: readonly T[]): T[] {
 export function tokenizeMergeTags(doc: BodyDoc): BodyDoc {
   return { type: "doc", content: tokenizeBlocks(doc.content) };
 }
+
+/**
+ * Whether two stored bodies say the same: the same document once read and
+ * tokenized, whatever the JSON's spacing or key order (the migration wrote
+ * PostgreSQL's), or plain text against its document. A draft that leaves a
+ * body as it was must not list it as edited.
+ */
+export function sameBody(a: string, b: string): boolean {
+  return a === b || JSON.stringify(tokenizeMergeTags(readBody(a))) === JSON.stringify(tokenizeMergeTags(readBody(b)));
+}
