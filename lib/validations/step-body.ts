@@ -6,6 +6,7 @@
  * turned into merge-tag nodes. That string is what gets stored.
  */
 import { z } from "zod";
+import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from "./text";
 import { BODY_JSON_MAX, BODY_TEXT_MAX, docIsEmpty, docTemplateText, plainTextToDoc, tokenizeMergeTags, ZBodyDoc, type BodyDoc } from "../email/body-doc";
 
 function toDoc(value: string, ctx: z.RefinementCtx): BodyDoc | null {
@@ -33,6 +34,11 @@ function stepBody(required: boolean) {
       const doc = toDoc(value, ctx);
       if (!doc) return z.NEVER;
       const clean = tokenizeMergeTags(doc);
+      // Re-serialized, a NUL or a lone surrogate would be stored escaped and come back on reading: refuse it as text fields do.
+      if (findUnstorableText(clean) !== null) {
+        ctx.addIssue({ code: "custom", message: UNSTORABLE_TEXT_MESSAGE });
+        return z.NEVER;
+      }
       if (required && docIsEmpty(clean)) {
         ctx.addIssue({ code: "custom", message: "Write the message" });
         return z.NEVER;

@@ -40,6 +40,12 @@ describe("saving a body (ZStepBody)", () => {
     expect(JSON.parse(parsed).content[0].content[0].marks).toEqual([{ type: "link", attrs: { href: "https://x.example" } }]);
   });
 
+  it("refuses a NUL or a lone surrogate, typed or escaped in the JSON, which would otherwise be stored escaped", () => {
+    for (const body of ["a\u0000b", doc(p({ type: "text", text: "a\u0000b" })), doc(p({ type: "text", text: "a\uD800" })), '{"type":"doc","content":[{"type":"paragraph","content":[{"type":"text","text":"a\\u0000"}]}]}']) {
+      expect(ZStepBody.safeParse(body).error?.issues[0].message, body).toMatch(/not allowed/);
+    }
+  });
+
   it("refuses merge tags in addresses, where they would be sent as typed", () => {
     expect(ZStepBody.safeParse(doc(p(link("https://x.example/?u={{email}}")))).error?.issues[0].message).toMatch(/Merge tags cannot go in a link/);
   });
