@@ -5,6 +5,7 @@ const toast = (page: Page, text: string | RegExp) => page.locator("[data-toast]"
 
 test.describe("authoring a step", () => {
   useRole("marketer");
+  test.setTimeout(180_000); // many page actions, three renders and two sends on a shared, loaded machine
 
   test("a link, a button and a merge tag from the picker in the editor, previewed as a chosen contact, sent as a test and read on the Sent mail page", async ({ page }) => {
     const n = Date.now();
