@@ -7,6 +7,7 @@ import { cn } from "@/lib/utils/cn";
 
 export const NAV_ITEMS = [
   { href: "/sequences", label: "Sequences" },
+  { href: "/templates", label: "Templates" },
   { href: "/contacts", label: "Contacts" },
   { href: "/mail", label: "Sent mail" },
   { href: "/activity", label: "Activity" },

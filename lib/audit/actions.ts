@@ -18,6 +18,12 @@ export const AUDIT_ACTIONS = {
   "step.edit": "Edited a step",
   "step.delete": "Deleted a step",
   "step.reorder": "Reordered steps",
+  "template.save": "Saved a step template",
+  "template.rename": "Renamed a step template",
+  "template.delete": "Deleted a step template",
+  "snippet.create": "Created a snippet",
+  "snippet.rename": "Renamed a snippet",
+  "snippet.delete": "Deleted a snippet",
   "trigger.add": "Added an entry trigger",
   "trigger.remove": "Removed an entry trigger",
   "contact.enroll": "Enrolled a contact by hand",
@@ -48,11 +54,13 @@ export type AuditAction = keyof typeof AUDIT_ACTIONS;
 
 export const AUDIT_ACTION_CODES = Object.keys(AUDIT_ACTIONS) as AuditAction[];
 
-export const AUDIT_OBJECT_TYPES = ["sequence", "contact", "api_key", "mailbox", "sender", "user", "export"] as const;
+export const AUDIT_OBJECT_TYPES = ["sequence", "template", "snippet", "contact", "api_key", "mailbox", "sender", "user", "export"] as const;
 export type AuditObjectType = (typeof AUDIT_OBJECT_TYPES)[number];
 
 export const AUDIT_OBJECT_WORDINGS: Record<AuditObjectType, string> = {
   sequence: "Sequence",
+  template: "Step template",
+  snippet: "Snippet",
   contact: "Contact",
   api_key: "API key",
   mailbox: "Mailbox",

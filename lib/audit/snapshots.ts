@@ -49,6 +49,16 @@ export async function snapshotOf(tx: Tx, object: AuditObject): Promise<Snapshot>
       const user = await tx.user.findUnique({ where: { id: object.id }, select: { email: true, name: true, role: true, deactivatedAt: true } });
       return user && { label: user.email, state: json(user) };
     }
+    case "template": {
+      if (!object.id) return null;
+      const template = await tx.stepTemplate.findUnique({ where: { id: object.id }, select: { name: true, subject: true, body: true } });
+      return template && { label: template.name, state: json(template) };
+    }
+    case "snippet": {
+      if (!object.id) return null;
+      const snippet = await tx.snippet.findUnique({ where: { id: object.id }, select: { name: true, body: true } });
+      return snippet && { label: snippet.name, state: json(snippet) };
+    }
     case "export":
       return null;
   }

@@ -16,6 +16,11 @@ body { margin: 0; padding: 0; background-color: #f4f4f5; }
 .content p { margin: 0 0 16px 0; }
 .content a { color: #2563eb; }
 .content img { max-width: 100%; height: auto; }
+.content h1 { margin: 0 0 16px 0; font-size: 24px; line-height: 1.3; }
+.content h2 { margin: 0 0 12px 0; font-size: 20px; line-height: 1.3; }
+.content h3 { margin: 0 0 12px 0; font-size: 17px; line-height: 1.3; }
+.content ul, .content ol { margin: 0 0 16px 0; padding: 0 0 0 24px; }
+.content a.button { display: inline-block; padding: 12px 20px; background-color: #2563eb; color: #ffffff; font-weight: bold; text-decoration: none; border-radius: 6px; }
 .footer { padding: 16px 32px 24px 32px; font-family: Arial, Helvetica, sans-serif; font-size: 12px; line-height: 1.5; color: #71717a; border-top: 1px solid #e4e4e7; }
 .footer a { color: #71717a; }
 @media only screen and (max-width: 620px) {

@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "../db/prisma";
 import { AppError, type FieldErrors } from "../errors";
 import { listAttributeKeys } from "./attribute-keys";
+import { bodyTemplateText } from "./body-doc";
 import { mergeTagProblems } from "./merge-tags";
 
 /**
@@ -13,7 +14,8 @@ export async function assertMergeTagsKnown(db: Db, step: { subject: string; body
   const keys = (await listAttributeKeys(db)).map((k) => k.key);
   const fieldErrors: FieldErrors = {};
   for (const field of ["subject", "body"] as const) {
-    const problems = mergeTagProblems(step[field], keys);
+    // The body's tags as written in its text and merge-tag nodes: one syntax, one check.
+    const problems = mergeTagProblems(field === "body" ? bodyTemplateText(step.body) : step.subject, keys);
     if (problems.length) fieldErrors[field] = problems.map((p) => p.message);
   }
   if (Object.keys(fieldErrors).length) throw new AppError("validation", "A merge tag is not known. Pick tags from the list.", fieldErrors);

@@ -8,10 +8,10 @@
  * sends all call it, so what is previewed is what is sent. Its output stays
  * a plain {subject, text, html, headers} for later steps (link tracking).
  */
+import { renderBody } from "./body-render";
 import { footerText, emailDocument } from "./layout";
 import { applyMergeTags, type MergeContact } from "./merge-tags";
 import { sanitizeEmailHtml } from "./sanitize";
-import { textBodyToHtml } from "./text-body";
 
 export { applyMergeTags, type MergeContact } from "./merge-tags";
 export { escapeHtml } from "./text-body";
@@ -42,12 +42,12 @@ export type RenderInput = {
 export function renderStepMessage(input: RenderInput): RenderedMessage {
   const footer = { senderName: input.senderName, unsubscribeUrl: input.unsubscribeUrl, postalAddress: input.postalAddress };
   const subject = singleLine(applyMergeTags(input.subject, input.contact));
-  const bodyText = applyMergeTags(input.body, input.contact).replace(/\r\n?/g, "\n");
-  const bodyHtml = sanitizeEmailHtml(textBodyToHtml(input.body, input.contact));
+  // The body is the editor's document (or an older plain-text body, read as one); both parts come from it.
+  const body = renderBody(input.body, input.contact);
   return {
     subject,
-    text: `${bodyText}\n\n${footerText(footer)}\n`,
-    html: emailDocument(bodyHtml, footer),
+    text: `${body.text}\n\n${footerText(footer)}\n`,
+    html: emailDocument(sanitizeEmailHtml(body.html), footer),
     headers: {
       // RFC 8058: mailbox providers POST "List-Unsubscribe=One-Click" to the https URL.
       "List-Unsubscribe": `<${input.oneClickUrl}>`,

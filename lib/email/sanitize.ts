@@ -17,6 +17,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
   allowedAttributes: {
     a: ["href", "title", "target", "rel", "style", "class"],
     img: ["src", "alt", "width", "height", "style"],
+    ol: ["start"],
     td: ["align", "valign", "width", "style", "class"],
     th: ["align", "valign", "width", "style"],
     table: ["role", "width", "cellpadding", "cellspacing", "border", "align", "style", "class"],

@@ -1,8 +1,8 @@
 /**
- * A plain-text step body as HTML blocks: blank-line paragraphs, line
- * breaks, and the author's bare URLs as links. Values merged from a contact
- * are escaped and can never become links (a contact named
- * "http://evil.example" stays text).
+ * Text of a step body as HTML: merge tags applied, the author's bare URLs as
+ * links (outside links of their own). Values merged from a contact are
+ * escaped and can never become links (a contact named "http://evil.example"
+ * stays text).
  */
 import { applyMergeTags, type MergeContact } from "./merge-tags";
 
@@ -36,7 +36,8 @@ function unlinkable(escapedValue: string): string {
 }
 
 /** Escapes raw text, turning the author's bare URLs into links. */
-function escapeAndLinkify(raw: string): string {
+function escapeAndLinkify(raw: string, linkify: boolean): string {
+  if (!linkify) return escapeHtml(raw);
   let html = "";
   let last = 0;
   for (const match of raw.matchAll(BARE_URL)) {
@@ -49,21 +50,22 @@ function escapeAndLinkify(raw: string): string {
 }
 
 /** The author's text escaped and linkified; merged values escaped and unlinkable. Newlines kept. */
-function inlineHtml(marked: string): string {
+function inlineHtml(marked: string, linkify: boolean): string {
   let html = "";
   let last = 0;
   for (const match of marked.matchAll(MARKED)) {
-    html += escapeAndLinkify(marked.slice(last, match.index)) + unlinkable(escapeHtml(match[1]));
+    html += escapeAndLinkify(marked.slice(last, match.index), linkify) + unlinkable(escapeHtml(match[1]));
     last = match.index + match[0].length;
   }
-  return html + escapeAndLinkify(marked.slice(last));
+  return html + escapeAndLinkify(marked.slice(last), linkify);
 }
 
-/** The merged body as HTML paragraphs (no tag the renderer writes contains a newline). */
-export function textBodyToHtml(template: string, contact: MergeContact): string {
+/**
+ * One run of body text as HTML: tags merged (values escaped, unlinkable),
+ * author text escaped; `linkify` links the author's bare URLs (not inside
+ * a link of the author's own). Newlines are kept.
+ */
+export function mergedInlineHtml(template: string, contact: MergeContact, linkify: boolean): string {
   const marked = applyMergeTags(template.replace(MARKERS, ""), contact, (value) => `${OPEN}${value.replace(MARKERS, "")}${CLOSE}`);
-  return inlineHtml(marked.replace(/\r\n?/g, "\n"))
-    .split(/\n{2,}/)
-    .map((p) => `<p>${p.replace(/\n/g, "<br>")}</p>`)
-    .join("\n");
+  return inlineHtml(marked.replace(/\r\n?/g, "\n"), linkify);
 }

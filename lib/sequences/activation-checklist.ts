@@ -3,13 +3,15 @@
  * shows live (the same rules activateSequence enforces in
  * status-transitions.ts). Pure: imported by client components.
  */
+import { bodyIsEmpty } from "../email/body-doc";
+
 export type ActivationCheck = { id: "steps" | "content" | "entry"; label: string; done: boolean; detail?: string };
 
 type Draft = { steps: { subject: string; body: string }[]; hasTriggers: boolean; manualOnly: boolean };
 
 export function activationChecklist({ steps, hasTriggers, manualOnly }: Draft): ActivationCheck[] {
   const incomplete = steps.flatMap((step, index) => {
-    const lacks = [!step.subject.trim() && "a subject", !step.body.trim() && "a body"].filter(Boolean);
+    const lacks = [!step.subject.trim() && "a subject", bodyIsEmpty(step.body) && "a body"].filter(Boolean);
     return lacks.length ? [`Step ${index + 1} needs ${lacks.join(" and ")}.`] : [];
   });
   return [

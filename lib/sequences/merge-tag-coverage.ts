@@ -7,6 +7,7 @@ import "server-only";
  * hand or through the API).
  */
 import type { Tx } from "../db/prisma";
+import { bodyTemplateText } from "../email/body-doc";
 import { keyIdentity, keysWithoutFallback } from "../email/merge-tags";
 
 export type MissingValue = { step: number; key: string; missing: number; total: number };
@@ -40,7 +41,7 @@ export async function missingMergeValues(tx: Tx, sequenceId: string): Promise<Mi
   const counts = new Map<string, number>();
   const missing: MissingValue[] = [];
   for (const [index, step] of steps.entries()) {
-    for (const key of keysWithoutFallback(`${step.subject}\n${step.body}`)) {
+    for (const key of keysWithoutFallback(`${step.subject}\n${bodyTemplateText(step.body)}`)) {
       const id = keyIdentity(key);
       if (!counts.has(id)) counts.set(id, await countMissing(tx, key));
       const n = counts.get(id)!;

@@ -14,6 +14,7 @@ import { ZActivateSequence, ZSequenceRef, type TSequenceRef } from "../validatio
 import { describeMissingValue, missingMergeValues } from "./merge-tag-coverage";
 import { enrollmentStartedEvent } from "./run-events";
 import { lockSequence } from "./sequence-lock";
+import { bodyIsEmpty } from "../email/body-doc";
 
 /** How many restarted runs go to Inngest per request when resuming. */
 export const RESUME_CHUNK_SIZE = 500;
@@ -139,7 +140,7 @@ async function missingSteps(tx: Tx, sequenceId: string): Promise<string[]> {
   });
   if (steps.length === 0) return ["Add at least one step."];
   return steps.flatMap((step, index) => {
-    const lacks = [!step.subject.trim() && "a subject", !step.body.trim() && "a body"].filter(Boolean);
+    const lacks = [!step.subject.trim() && "a subject", bodyIsEmpty(step.body) && "a body"].filter(Boolean);
     return lacks.length ? [`Step ${index + 1} needs ${lacks.join(" and ")}.`] : [];
   });
 }

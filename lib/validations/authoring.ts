@@ -1,11 +1,12 @@
 /** Input of the step editor's preview, test send and merge-tag picker. */
 import { z } from "zod";
 import { ZId } from "./enrollment";
+import { ZDraftStepBody, ZStepBody } from "./step-body";
 
 /** A step's subject and body as being edited (not yet saved: no minimum length). */
 const draftStep = {
   subject: z.string().max(200, "At most 200 characters"),
-  body: z.string().max(20_000, "At most 20,000 characters"),
+  body: ZDraftStepBody,
   /** Whom to render for; none: a sample contact. */
   contactId: ZId.optional(),
   /** The sequence whose sender it is from; none: the default sender. */
@@ -18,7 +19,7 @@ export type TPreviewStep = z.infer<typeof ZPreviewStep>;
 export const ZSendTestStep = z.object({
   ...draftStep,
   subject: draftStep.subject.trim().min(1, "Write a subject"),
-  body: draftStep.body.min(1, "Write the message"),
+  body: ZStepBody,
 });
 export type TSendTestStep = z.infer<typeof ZSendTestStep>;
 

@@ -9,6 +9,7 @@ import { TAG_NAME_MAX } from "./contact";
 import { ZId } from "./enrollment";
 import { ZTimeZone } from "./contact-profile";
 import { ZLocalDateTime } from "./schedule";
+import { ZStepBody } from "./step-body";
 
 export type TDelayUnit = (typeof DelayUnit)[keyof typeof DelayUnit];
 export type TReentryPolicyValue = (typeof ReentryPolicy)[keyof typeof ReentryPolicy];
@@ -57,7 +58,8 @@ const ZDelayAmount = z
 
 const stepFields = {
   subject: z.string().trim().min(1, "Write a subject").max(200, "At most 200 characters"),
-  body: z.string().min(1, "Write the message").max(20_000, "At most 20,000 characters"),
+  /** The editor's document (or plain text), sanitized: see step-body.ts. */
+  body: ZStepBody,
   delayAmount: ZDelayAmount,
   delayUnit: z.enum(DELAY_UNITS as [TDelayUnit, ...TDelayUnit[]], { message: "Pick minutes, hours, days or business days" }),
   /** Set: wait until this local date-time (each contact's zone) instead of the delay. */

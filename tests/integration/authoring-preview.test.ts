@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
+import { parseStoredDoc } from "../../lib/email/body-doc";
 import { TEST_UNSUBSCRIBE_TOKEN } from "../../lib/email/compose";
 import { previewStep } from "../../lib/email/step-preview";
 import { TEST_SEND_LIMIT } from "../../lib/email/test-send";
@@ -40,12 +41,35 @@ const piece = fc.oneof(
 );
 const template = fc.array(piece, { minLength: 1, maxLength: 8 }).map((parts) => parts.join(""));
 
+/** Editor documents (lib/email/body-doc.ts): every block type, marks, links, tokens with and without fallbacks. */
+const nonEmpty = text.filter((t) => t.length > 0);
+const url = fc.constantFrom("https://acme.example/a?b=1&c=2", "http://acme.example/x", "mailto:help@acme.example");
+const mark = fc.constantFrom({ type: "bold" }, { type: "italic" });
+const inline = fc.oneof(
+  fc.record({ type: fc.constant("text"), text: nonEmpty, marks: fc.array(mark, { maxLength: 2 }) }),
+  url.chain((href) => fc.record({ type: fc.constant("text"), text: nonEmpty, marks: fc.constant([{ type: "link", attrs: { href } }]) })),
+  fc.record({ type: fc.constant("mergeTag"), attrs: fc.record({ key: fc.constantFrom("firstName", "LASTNAME", "email", ...KEYS), fallback: fc.option(fc.constantFrom("there", "a & b", "<friend>"), { nil: null }) }) }),
+  fc.constant({ type: "hardBreak" }),
+);
+const inlines = fc.array(inline, { maxLength: 5 });
+const listItem = inlines.map((content) => ({ type: "listItem", content: [{ type: "paragraph", content }] }));
+const block = fc.oneof(
+  inlines.map((content) => ({ type: "paragraph", content })),
+  fc.record({ type: fc.constant("heading"), attrs: fc.record({ level: fc.constantFrom(1, 2, 3) }), content: inlines }),
+  fc.record({ type: fc.constantFrom("bulletList", "orderedList"), content: fc.array(listItem, { minLength: 1, maxLength: 3 }) }),
+  fc.record({ type: fc.constant("button"), attrs: fc.record({ href: url.filter((u) => !u.startsWith("mailto")), label: fc.constantFrom("Book a call", "Hi {{firstName|there}}", "<b>Go</b> & see") }) }),
+  fc.record({ type: fc.constant("image"), attrs: fc.record({ src: fc.constant("https://acme.example/i.png"), alt: fc.constantFrom("", "Logo", "a \"quoted\" <alt>") }) }),
+);
+const editorBody = fc.array(block, { minLength: 1, maxLength: 5 }).map((content) => JSON.stringify({ type: "doc", content }));
+
 describe("preview as a contact", () => {
-  it("is, for random contacts and templates, exactly the message delivered to that contact (but for the unsubscribe token)", async () => {
+  it("is, for random contacts and templates (plain text and editor documents), exactly the message delivered to that contact (but for the unsubscribe token)", async () => {
     let n = 0;
     await fc.assert(
-      fc.asyncProperty(contactArb, template, template, async (c, subject, body) => {
+      fc.asyncProperty(contactArb, template, fc.oneof(template, editorBody), async (c, subject, body) => {
         n++;
+        // An editor document must be read as one, not fall back to plain text.
+        if (body.startsWith('{"type":"doc"')) expect(parseStoredDoc(body)).not.toBeNull();
         const contact = await makeContact(db, { email: `p${n}-${Date.now()}@example.com`, ...c });
         const sequence = await makeSequence(db, { steps: [{ subject, body, delayAmount: 0, delayUnit: "minutes" }] });
         // Tracking rewrites the delivered links and adds the pixel after composing (tests/integration/tracking.test.ts);
@@ -64,9 +88,9 @@ describe("preview as a contact", () => {
         expect(message.text).toBe(inert(sent.text));
         expect(message.html).toBe(inert(sent.html));
       }),
-      { numRuns: 25 },
+      { numRuns: 30 },
     );
-  });
+  }, 120_000);
 
   it("renders for a sample contact when none is chosen and no contact has a name, and refuses a deleted contact", async () => {
     const preview = await previewStep(db, { subject: "Hi {{firstName}}", body: "At {{company}}" });

@@ -43,6 +43,8 @@ export async function makeActionFixtures(db: Db) {
   await updateStep(db, { sequenceId: live.id, stepId: live.steps[1].id, subject: "Edited in a draft", body: "Draft body", delayAmount: 2, delayUnit: "days" });
   const { token: previewToken } = await getDraftPreview(db, { sequenceId: live.id, backfill: false });
   const apiKey = await createApiKey(db, { name: `Key ${suffix}` });
+  const stepTemplate = await db.stepTemplate.create({ data: { name: `Welcome ${suffix}`, subject: "Welcome", body: "Hello {{firstName|there}}" } });
+  const snippet = await db.snippet.create({ data: { name: `Signature ${suffix}`, body: "Ada, Acme" } });
   const tracked = await sentMessageWithLink(db, active.steps[0].id);
   const member = await db.user.create({ data: { email: `member-${suffix}@example.com`, name: "Member", role: "marketer", passwordHash: "x" } });
   const sender = await db.sender.create({ data: { fromName: `Sales ${suffix}`, fromAddress: `sales-${suffix}@example.com` } });
@@ -78,6 +80,8 @@ export async function makeActionFixtures(db: Db) {
     paused: { id: paused.id },
     live: { id: live.id, previewToken },
     apiKey: { id: apiKey.apiKey.id, key: apiKey.key },
+    stepTemplate: { id: stepTemplate.id },
+    snippet: { id: snippet.id },
     token: () => createUnsubscribeToken({ contactId: contact.id }),
     /** Tokens of a sent message's tracked link 0 and open pixel (app/r, app/o). */
     clickToken: createClickToken({ sendId: tracked.sendId, index: 0 }),
@@ -177,6 +181,15 @@ export const ACTION_CATALOG: CatalogEntry[] = [
   { file: "lib/actions/authoring/send-test-step-action.ts", exportName: "sendTestStepAction", access: role("marketer"), input: (fx) => ({ subject: "Hi {{firstName}}", body: "Hello", contactId: fx.contact.id }) },
   { file: "lib/actions/authoring/find-preview-contacts-action.ts", exportName: "findPreviewContactsAction", access: role("marketer"), input: (fx) => ({ query: fx.suffix }) },
   { file: "lib/actions/authoring/list-merge-tags-action.ts", exportName: "listMergeTagsAction", access: role("marketer"), input: () => ({}) },
+
+  { file: "lib/actions/templates/save-template-action.ts", exportName: "saveTemplateAction", access: role("marketer"), input: () => ({ name: `Saved ${randomUUID()}`, subject: "Hi {{firstName}}", body: "Hello {{firstName|there}}" }) },
+  { file: "lib/actions/templates/rename-template-action.ts", exportName: "renameTemplateAction", access: role("marketer"), input: (fx) => ({ id: fx.stepTemplate.id, name: `Renamed ${randomUUID()}` }) },
+  { file: "lib/actions/templates/delete-template-action.ts", exportName: "deleteTemplateAction", access: role("marketer"), input: (fx) => ({ id: fx.stepTemplate.id }) },
+  { file: "lib/actions/templates/list-templates-action.ts", exportName: "listTemplatesAction", access: role("marketer"), input: (fx) => ({ query: fx.suffix }) },
+  { file: "lib/actions/templates/create-snippet-action.ts", exportName: "createSnippetAction", access: role("marketer"), input: () => ({ name: `Footer ${randomUUID()}`, body: "See you, {{firstName|friend}}" }) },
+  { file: "lib/actions/templates/rename-snippet-action.ts", exportName: "renameSnippetAction", access: role("marketer"), input: (fx) => ({ id: fx.snippet.id, name: `Renamed ${randomUUID()}` }) },
+  { file: "lib/actions/templates/delete-snippet-action.ts", exportName: "deleteSnippetAction", access: role("marketer"), input: (fx) => ({ id: fx.snippet.id }) },
+  { file: "lib/actions/templates/list-snippets-action.ts", exportName: "listSnippetsAction", access: role("marketer"), input: (fx) => ({ query: fx.suffix }) },
 
   { file: "lib/actions/sequences/activate-sequence-action.ts", exportName: "activateSequenceAction", access: role("marketer"), input: (fx) => ({ sequenceId: fx.draft.id, manualOnly: false }) },
   {

@@ -56,6 +56,17 @@ describe("a draft's differences", () => {
     expect(summarizeDiff(diff)).toBe("Deleted step 1 · Edited step 1 (body, delay) · Moved step 3 to 1");
     expect(summarizeDiff([])).toBe("Published without step changes");
   });
+
+  it("a body saved again unchanged is not an edit: the migration's JSON, plain text and the editor's tokens say the same", () => {
+    // As the migration wrote it (PostgreSQL's jsonb spacing and key order), and as the step form saves it back.
+    const migrated = '{"type": "doc", "content": [{"type": "paragraph", "content": [{"text": "Hi {{firstName}}", "type": "text"}]}]}';
+    const saved = JSON.stringify({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "Hi " }, { type: "mergeTag", attrs: { key: "firstName", fallback: null } }] }] });
+    const before = [step("a", 0, { body: migrated }), step("b", 1, { body: "Plain {{company}}" })];
+    const resaved = draftUpdate(draftUpdate(before, "a", { ...fields, subject: "A", body: saved, delayAmount: 1, delayUnit: "days" }), "b", { ...fields, subject: "B", body: JSON.stringify({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "Plain " }, { type: "mergeTag", attrs: { key: "company", fallback: null } }] }] }), delayAmount: 1, delayUnit: "days" });
+    expect(diffSteps(before, resaved)).toEqual([]);
+    const edited = draftUpdate(before, "a", { ...fields, subject: "A", body: saved.replace("Hi ", "Hello "), delayAmount: 1, delayUnit: "days" });
+    expect(diffSteps(before, edited)).toEqual([{ kind: "changed", stepId: "a", subject: "A", number: 1, fields: ["body"] }]);
+  });
 });
 
 describe("the preview's sentences", () => {

@@ -14,7 +14,7 @@ const BUILT_INS = [
  * key contacts have (from the server, canonical spelling). Clicking one
  * inserts it where the cursor was in the subject or body.
  */
-export function MergeTagPicker({ id, onInsert }: { id: string; onInsert: (tag: string) => void }) {
+export function MergeTagPicker({ id, onInsert }: { id: string; onInsert: (key: string) => void }) {
   const [attributes, setAttributes] = useState<{ key: string; contacts: number }[] | null>(null);
   const [failed, setFailed] = useState(false);
 
@@ -37,7 +37,9 @@ export function MergeTagPicker({ id, onInsert }: { id: string; onInsert: (tag: s
       className="rounded border bg-muted px-1.5 py-0.5 font-mono text-xs hover:bg-accent"
       title={title}
       data-merge-tag={key}
-      onClick={() => onInsert(`{{${key}}}`)}
+      // Keeps the editor's selection: the tag goes where the cursor was.
+      onMouseDown={(e) => e.preventDefault()}
+      onClick={() => onInsert(key)}
     >
       {`{{${key}}}`}
     </button>
@@ -45,7 +47,7 @@ export function MergeTagPicker({ id, onInsert }: { id: string; onInsert: (tag: s
 
   return (
     <div id={id} className="grid gap-1 text-xs text-muted-foreground" aria-label="Merge tags" role="group">
-      <p className="font-medium">Merge tags: click to insert. Add a fallback after a bar: {"{{firstName|there}}"}. Case does not matter.</p>
+      <p className="font-medium">Merge tags: click to insert at the cursor of the subject or body. In the subject, add a fallback after a bar: {"{{firstName|there}}"}. Case does not matter.</p>
       <div className="flex flex-wrap gap-1">
         {BUILT_INS.map((b) => button(b.key, b.label))}
         {(attributes ?? []).map((a) => button(a.key, `${a.contacts.toLocaleString("en")} contacts have it`))}

@@ -1,17 +1,19 @@
 "use client";
 
-import { useId, useRef, useState, useTransition } from "react";
+import type { Editor } from "@tiptap/react";
+import { useCallback, useId, useRef, useState, useTransition } from "react";
+import { BodyEditor } from "@/components/editor/body-editor";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/select";
-import { Textarea } from "@/components/ui/textarea";
 import { useUnsavedChangesGuard } from "@/components/ui/use-unsaved-changes-guard";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import type { FieldErrors } from "@/lib/errors";
 import { DELAY_UNIT_LABEL, DELAY_UNITS, MAX_DELAY, ZStepInput, type TDelayUnit, type TStepInput } from "@/lib/validations/sequence";
 import { toastResult, validateInput } from "./action-feedback";
 import { MergeTagPicker } from "./merge-tag-picker";
+import { SaveAsTemplate, StartFromTemplate } from "./step-templates";
 import { StepPreview, type PreviewContext } from "./step-preview";
 import { WaitUntilField } from "./wait-until-field";
 
@@ -24,10 +26,12 @@ type Props = {
   onSave: (step: TStepInput) => Promise<ActionResult<unknown>>;
   onDone: () => void;
   successMessage: string;
+  /** A new step: offer "Start from template". */
+  isNew?: boolean;
 };
 
 /** Delay, subject and body of one step, with merge-tag help and a live preview. */
-export function StepForm({ initial, isFirst, preview, onSave, onDone, successMessage }: Props) {
+export function StepForm({ initial, isFirst, preview, onSave, onDone, successMessage, isNew = false }: Props) {
   const id = useId();
   const [subject, setSubject] = useState(initial.subject);
   const [body, setBody] = useState(initial.body);
@@ -37,22 +41,38 @@ export function StepForm({ initial, isFirst, preview, onSave, onDone, successMes
   const [errors, setErrors] = useState<FieldErrors>({});
   const [pending, startTransition] = useTransition();
   const subjectRef = useRef<HTMLInputElement>(null);
-  const bodyRef = useRef<HTMLTextAreaElement>(null);
+  const editorRef = useRef<Editor | null>(null);
+  const onEditorReady = useCallback((editor: Editor) => void (editorRef.current = editor), []);
   /** Where a picked merge tag goes: the field last focused (the body until then). */
   const [tagTarget, setTagTarget] = useState<"subject" | "body">("body");
+  /** The body as the editor opened it; changed by "Start from template", which reopens the editor. */
+  const [bodySource, setBodySource] = useState({ body: initial.body, version: 0 });
+  const [bodyEdited, setBodyEdited] = useState(false);
 
-  function insertTag(tag: string) {
-    const field = tagTarget === "subject" ? subjectRef.current : bodyRef.current;
-    const [value, setValue] = tagTarget === "subject" ? [subject, setSubject] : [body, setBody];
-    const start = field?.selectionStart ?? value.length;
-    const end = field?.selectionEnd ?? value.length;
-    setValue(value.slice(0, start) + tag + value.slice(end));
+  function insertTag(key: string) {
+    if (tagTarget === "body" && editorRef.current) {
+      // An inline token in the body: one node, deleted and moved as one.
+      editorRef.current.chain().focus().insertContent({ type: "mergeTag", attrs: { key, fallback: null } }).run();
+      return;
+    }
+    const tag = `{{${key}}}`;
+    const field = subjectRef.current;
+    const start = field?.selectionStart ?? subject.length;
+    const end = field?.selectionEnd ?? subject.length;
+    setSubject(subject.slice(0, start) + tag + subject.slice(end));
     requestAnimationFrame(() => {
       field?.focus();
       field?.setSelectionRange(start + tag.length, start + tag.length);
     });
   }
-  useUnsavedChangesGuard(subject !== initial.subject || body !== initial.body || delay !== String(initial.delayAmount) || unit !== initial.delayUnit || waitUntil !== (initial.waitUntil ?? null));
+
+  function startFrom(template: { subject: string; body: string }) {
+    setSubject(template.subject);
+    setBody(template.body);
+    setBodySource((s) => ({ body: template.body, version: s.version + 1 }));
+    setBodyEdited(true);
+  }
+  useUnsavedChangesGuard(subject !== initial.subject || bodyEdited || delay !== String(initial.delayAmount) || unit !== initial.delayUnit || waitUntil !== (initial.waitUntil ?? null));
 
   function submit(event: React.FormEvent) {
     event.preventDefault();
@@ -69,6 +89,7 @@ export function StepForm({ initial, isFirst, preview, onSave, onDone, successMes
   return (
     <form onSubmit={submit} noValidate className="grid gap-4 lg:grid-cols-2">
       <div className="grid content-start gap-4">
+        {isNew ? <StartFromTemplate onPick={startFrom} /> : null}
         <div className="grid grid-cols-2 gap-3">
           <Field
             label="Delay"
@@ -92,17 +113,28 @@ export function StepForm({ initial, isFirst, preview, onSave, onDone, successMes
         <Field label="Subject" htmlFor={`${id}-subject`} error={errors.subject}>
           <Input ref={subjectRef} value={subject} onChange={(e) => setSubject(e.target.value)} onFocus={() => setTagTarget("subject")} maxLength={200} />
         </Field>
-        <Field label="Body" htmlFor={`${id}-body`} error={errors.body}>
-          <Textarea ref={bodyRef} value={body} onChange={(e) => setBody(e.target.value)} onFocus={() => setTagTarget("body")} rows={8} aria-describedby={`${id}-merge-help`} />
-        </Field>
+        <BodyEditor
+          key={bodySource.version}
+          label="Body"
+          initial={bodySource.body}
+          onChange={(json) => {
+            setBody(json);
+            setBodyEdited(true);
+          }}
+          error={errors.body}
+          describedBy={`${id}-merge-help`}
+          onReady={onEditorReady}
+          onFocus={() => setTagTarget("body")}
+        />
         <MergeTagPicker id={`${id}-merge-help`} onInsert={insertTag} />
-        <div className="flex gap-2">
+        <div className="flex flex-wrap gap-2">
           <Button type="submit" pending={pending}>
             Save step
           </Button>
           <Button type="button" variant="outline" onClick={onDone} disabled={pending}>
             Cancel
           </Button>
+          <SaveAsTemplate subject={subject} body={body} />
         </div>
       </div>
       <StepPreview subject={subject} body={body} sequenceId={preview.sequenceId} />

@@ -9,6 +9,7 @@ import { addStepAction } from "@/lib/actions/sequences/add-step-action";
 import { deleteStepAction } from "@/lib/actions/sequences/delete-step-action";
 import { reorderStepsAction } from "@/lib/actions/sequences/reorder-steps-action";
 import { updateStepAction } from "@/lib/actions/sequences/update-step-action";
+import { bodyTemplateText } from "@/lib/email/body-doc";
 import { describeDelay } from "@/lib/sequences/schedule";
 import { cn } from "@/lib/utils/cn";
 import type { TStepInput } from "@/lib/validations/sequence";
@@ -163,7 +164,7 @@ export function StepsEditor({ sequenceId, steps, preview }: Props) {
                       Step {number}: {step.subject}
                     </h3>
                     <p className="text-muted-foreground">{delayText(step, index === 0)}</p>
-                    <p className="line-clamp-2 text-muted-foreground">{step.body}</p>
+                    <p className="line-clamp-2 text-muted-foreground">{bodyTemplateText(step.body).trim()}</p>
                   </div>
                   {preview ? (
                     <div className="flex shrink-0 flex-wrap gap-1">
@@ -219,6 +220,7 @@ export function StepsEditor({ sequenceId, steps, preview }: Props) {
               isFirst={visible.length === 0}
               preview={preview}
               successMessage="Step added"
+              isNew
               onSave={(values) => addStepAction({ ...values, sequenceId })}
               onDone={finishEditing}
             />

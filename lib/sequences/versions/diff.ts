@@ -4,6 +4,7 @@
  * version's one-line summary. Pure.
  */
 import { liveDraftSteps, type DraftStep } from "./draft";
+import { sameBody } from "../../email/body-doc";
 
 export type DiffEntry =
   | { kind: "added"; stepId: string; subject: string; number: number }
@@ -32,7 +33,7 @@ export function diffSteps(live: readonly DraftStep[], draft: readonly DraftStep[
     }
     const fields: ("subject" | "body" | "delay")[] = [];
     if (old.step.subject !== s.subject) fields.push("subject");
-    if (old.step.body !== s.body) fields.push("body");
+    if (!sameBody(old.step.body, s.body)) fields.push("body");
     if (old.step.delayAmount !== s.delayAmount || old.step.delayUnit !== s.delayUnit || (old.step.waitUntil ?? null) !== (s.waitUntil ?? null)) fields.push("delay");
     if (fields.length > 0) entries.push({ kind: "changed", stepId: s.id, subject: s.subject, number: i + 1, fields });
     // A step whose number stays the same reads as not moved, even if its neighbours swapped around it.
