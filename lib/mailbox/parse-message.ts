@@ -26,7 +26,7 @@ export type ParsedMessage = {
 export async function parseMessage(source: Buffer): Promise<ParsedMessage> {
   // Everything mailparser is asked for is in the header block (the report's
   // parts are split below): parsing the bodies too (HTML, quoted text,
-  // attachments) cost most of a reader's time and was thrown away.
+  // attachments) was CPU work whose result was thrown away.
   const mail = await simpleParser(headerBlock(source), { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, skipTextLinks: true });
   const headers: Record<string, string> = {};
   for (const { key, line } of mail.headerLines) {
