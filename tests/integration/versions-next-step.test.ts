@@ -1,8 +1,8 @@
 /**
  * The stats' cache (Enrollment.nextStepId) after a publish moves waiting
- * steps: the publish sets it directly only where the definition allows it
- * (the new waiting step is live and has no send record) and asks
- * enrollment_next_step for the rest. Either way it must equal the function.
+ * steps: the publish sets it directly where the definition allows it (the
+ * new waiting step is live and has no send record), then checks every moved
+ * row against enrollment_next_step. Either way it must equal the function.
  */
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { enrollContact } from "../../lib/sequences/enroll-contact";

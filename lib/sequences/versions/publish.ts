@@ -105,7 +105,7 @@ export async function publishVersion(
   if (plan.live.length === 0) return null;
   const [{ version }] = await tx.$queryRaw<{ version: number }[]>`
     UPDATE "Sequence" SET "version" = "version" + 1 WHERE "id" = ${input.sequenceId} RETURNING "version"`;
-  await applyMoves(tx, input.sequenceId, version, plan.moves, new Map(plan.live.map((e) => [e.id, e.state.waitingStepId])));
+  await applyMoves(tx, input.sequenceId, version, plan.moves);
   await tx.sequenceVersion.create({
     data: {
       sequenceId: input.sequenceId,
@@ -124,11 +124,10 @@ export async function publishVersion(
  * Every enrollment's new place in one statement, its timeline lines in one
  * more (arrays unnested, not a statement per row).
  */
-async function applyMoves(tx: Tx, sequenceId: string, version: number, moves: PlannedMove[], waitingBefore: ReadonlyMap<string, string | null>): Promise<void> {
+async function applyMoves(tx: Tx, sequenceId: string, version: number, moves: PlannedMove[]): Promise<void> {
   const ids: string[] = [];
   const waiting: (string | null)[] = [];
   const due: (string | null)[] = [];
-  const changed: string[] = [];
   const events = { type: [] as string[], contactId: [] as string[], enrollmentId: [] as string[], stepId: [] as string[], reason: [] as string[], data: [] as string[] };
   const log = (type: string, contactId: string, enrollmentId: string, stepId: string, reason: string, data: unknown) => {
     events.type.push(type);
@@ -143,7 +142,6 @@ async function applyMoves(tx: Tx, sequenceId: string, version: number, moves: Pl
     // No step left: keep pointing at the deleted one; the run plans "complete".
     const waitingStep = m.to?.stepId ?? m.from?.stepId ?? null;
     waiting.push(waitingStep);
-    if (waitingBefore.get(enrollmentId) !== waitingStep) changed.push(enrollmentId);
     due.push(m.to ? m.to.dueAt.toISOString() : null);
     if (m.group === "moved_from_deleted" && m.from) {
       const stepId = m.to?.stepId ?? m.from.stepId;
@@ -156,11 +154,10 @@ async function applyMoves(tx: Tx, sequenceId: string, version: number, moves: Pl
     for (const p of m.passed) log("step_passed", contactId, enrollmentId, p.stepId, p.reason, { version });
   }
   const at = now();
-  // The stats' cache (nextStepId, enrollment_next_step's one definition) is
-  // kept by triggers when steps or sends change; here only the waiting step
-  // moves, so only the rows whose waiting step changed need it again. When
-  // that step is live and has no send record, it is by definition the next
-  // step: set here, without calling the function.
+  // The stats' cache (nextStepId, enrollment_next_step's one definition)
+  // follows the waiting step. When that step is live and has no send record
+  // it is by definition the next step: set in the same statement, so most
+  // rows are written once, not twice.
   await tx.$executeRaw`
     UPDATE "Enrollment" e
     SET "waitingStepId" = v."waiting",
@@ -172,15 +169,13 @@ async function applyMoves(tx: Tx, sequenceId: string, version: number, moves: Pl
     FROM unnest(${ids}::text[], ${waiting}::text[], ${due}::text[]) AS v("id", "waiting", "due")
     LEFT JOIN "SequenceStep" st ON st."id" = v."waiting"
     WHERE e."id" = v."id" AND e."status" IN ('active', 'paused')`;
-  if (changed.length > 0) {
-    // The others whose waiting step moved: the function itself.
-    await tx.$executeRaw`
-      UPDATE "Enrollment" e SET "nextStepId" = n."next"
-      FROM (SELECT x."id", enrollment_next_step(x."id", x."sequenceId") AS "next" FROM "Enrollment" x
-            WHERE x."id" = ANY(${changed}::text[]) AND x."status" IN ('active', 'paused')
-              AND x."nextStepId" IS DISTINCT FROM x."waitingStepId") n
-      WHERE e."id" = n."id" AND e."nextStepId" IS DISTINCT FROM n."next"`;
-  }
+  // Then the function for every moved row (the definition is the truth: a
+  // cache made stale elsewhere is repaired here too), called once per row.
+  await tx.$executeRaw`
+    UPDATE "Enrollment" e SET "nextStepId" = n."next"
+    FROM (SELECT x."id", enrollment_next_step(x."id", x."sequenceId") AS "next" FROM "Enrollment" x
+          WHERE x."id" = ANY(${ids}::text[]) AND x."status" IN ('active', 'paused')) n
+    WHERE e."id" = n."id" AND e."nextStepId" IS DISTINCT FROM n."next"`;
   if (events.type.length === 0) return;
   await tx.$executeRaw`
     INSERT INTO "EnrollmentEvent" ("type", "contactId", "sequenceId", "enrollmentId", "stepId", "reason", "data", "createdAt")
