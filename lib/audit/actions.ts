@@ -38,13 +38,22 @@ export const AUDIT_ACTIONS = {
   "user.reactivate": "Reactivated a user",
   "user.password": "Changed their password",
   "user.password_reset": "Reset their password by email link",
+  "webhook.create": "Added a webhook endpoint",
+  "webhook.edit": "Edited a webhook endpoint",
+  "webhook.enable": "Enabled a webhook endpoint",
+  "webhook.disable": "Disabled a webhook endpoint",
+  "webhook.auto_disable": "Disabled a webhook endpoint that failed for a day",
+  "webhook.delete": "Deleted a webhook endpoint",
+  "webhook.reveal_secret": "Revealed a webhook endpoint's signing secret",
+  "webhook.rotate_secret": "Rotated a webhook endpoint's signing secret",
+  "webhook.replay": "Replayed a webhook delivery",
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 
 export const AUDIT_ACTION_CODES = Object.keys(AUDIT_ACTIONS) as AuditAction[];
 
-export const AUDIT_OBJECT_TYPES = ["sequence", "contact", "api_key", "mailbox", "user", "export"] as const;
+export const AUDIT_OBJECT_TYPES = ["sequence", "contact", "api_key", "mailbox", "user", "export", "webhook"] as const;
 export type AuditObjectType = (typeof AUDIT_OBJECT_TYPES)[number];
 
 export const AUDIT_OBJECT_WORDINGS: Record<AuditObjectType, string> = {
@@ -54,6 +63,7 @@ export const AUDIT_OBJECT_WORDINGS: Record<AuditObjectType, string> = {
   mailbox: "Mailbox",
   user: "User",
   export: "Export",
+  webhook: "Webhook endpoint",
 };
 
 export function auditActionWording(action: string): string {

@@ -4,6 +4,7 @@ import "server-only";
  * before and after it: the before/after of an audit row. Secrets (hashes,
  * the mailbox password) are never part of a snapshot.
  */
+import { createHash } from "node:crypto";
 import type { Tx } from "../db/prisma";
 import type { Prisma } from "../generated/prisma/client";
 import type { AuditObjectType } from "./actions";
@@ -39,6 +40,14 @@ export async function snapshotOf(tx: Tx, object: AuditObject): Promise<Snapshot>
       if (!object.id) return null;
       const user = await tx.user.findUnique({ where: { id: object.id }, select: { email: true, name: true, role: true, deactivatedAt: true } });
       return user && { label: user.email, state: json(user) };
+    }
+    case "webhook": {
+      if (!object.id) return null;
+      const endpoint = await tx.webhookEndpoint.findUnique({ where: { id: object.id }, select: { url: true, description: true, events: true, disabledAt: true, disabledReason: true, secret: true } });
+      if (!endpoint) return null;
+      // Whether the secret changed is worth knowing; the secret itself is not.
+      const { secret, ...fields } = endpoint;
+      return { label: endpoint.url, state: json({ ...fields, secretFingerprint: createHash("sha256").update(secret).digest("hex").slice(0, 8) }) };
     }
     case "export":
       return null;
