@@ -57,6 +57,13 @@ const AUDITED: Record<string, { code: string; object: string; before: boolean; a
   revokeApiKeyAction: { code: "api_key.revoke", object: "api_key", before: true, after: true },
   saveMailboxAction: { code: "mailbox.save", object: "mailbox", before: false, after: true },
   removeMailboxAction: { code: "mailbox.remove", object: "mailbox", before: true, after: false },
+  createWebhookEndpointAction: { code: "webhook.create", object: "webhook", before: false, after: true },
+  updateWebhookEndpointAction: { code: "webhook.edit", object: "webhook", before: true, after: true },
+  setWebhookEndpointEnabledAction: { code: "webhook.disable", object: "webhook", before: true, after: true },
+  deleteWebhookEndpointAction: { code: "webhook.delete", object: "webhook", before: true, after: false },
+  rotateWebhookSecretAction: { code: "webhook.rotate_secret", object: "webhook", before: true, after: true },
+  revealWebhookSecretAction: { code: "webhook.reveal_secret", object: "webhook", before: false, after: false },
+  replayWebhookDeliveryAction: { code: "webhook.replay", object: "webhook", before: false, after: false },
 };
 
 const entries = ACTION_CATALOG.filter((e) => e.exportName in AUDITED);
@@ -90,7 +97,7 @@ describe("each audited action writes exactly one audit row", () => {
     expect(row.after !== null).toBe(expected.after);
     if (expected.before && expected.after) expect(row.after).not.toEqual(row.before);
     // Secrets never reach the log.
-    expect(JSON.stringify({ ...row, id: String(row.id) })).not.toMatch(/app-password|"hash"|secretEncrypted/);
+    expect(JSON.stringify({ ...row, id: String(row.id) })).not.toMatch(/app-password|"hash"|secretEncrypted|whsec_/);
   });
 });
 
