@@ -86,8 +86,14 @@ async function contactSnapshot(tx: Tx, id: string, sequenceId?: string): Promise
     where: { id },
     select: {
       email: true,
+      firstName: true,
+      lastName: true,
+      timezone: true,
+      leadScore: true,
+      attributes: true,
       status: true,
       deletedAt: true,
+      tags: { orderBy: { tag: { name: "asc" } }, select: { tag: { select: { name: true } } } },
       enrollments: {
         where: { status: { in: ["active", "paused"] }, ...(sequenceId ? { sequenceId } : {}) },
         orderBy: { enrolledAt: "asc" },
