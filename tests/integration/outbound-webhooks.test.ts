@@ -82,7 +82,7 @@ function verifyStandardWebhook(secret: string, request: Received, nowSeconds: nu
   });
 }
 
-async function enrolled(sequenceSteps = [{ delayAmount: 0, delayUnit: "minutes" as const }]) {
+async function enrolled(sequenceSteps: { delayAmount: number; delayUnit: "minutes" | "days" }[] = [{ delayAmount: 0, delayUnit: "minutes" }]) {
   const contact = await makeContact(db, { email: "ada@example.com" });
   const sequence = await makeSequence(db, { name: "Onboarding", steps: sequenceSteps });
   const result = await enrollContact(db, { contactId: contact.id, sequenceId: sequence.id, source: "manual" });
