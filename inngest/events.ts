@@ -50,3 +50,6 @@ export const contactRemoved = eventType("contact.removed", {
 });
 
 export type EnrollmentStartedData = z.infer<typeof enrollmentStarted.schema>;
+
+/** Something was queued for outbound webhooks (a replay): deliver now rather than at the next minute. */
+export const webhooksWake = eventType("stepwise/webhooks.wake", { schema: z.object({}) });

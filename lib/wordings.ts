@@ -24,6 +24,7 @@ import type {
   TrackingEventType,
   TriggerType,
   UserTokenKind,
+  WebhookDeliveryStatus,
 } from "./generated/prisma/enums";
 import { ROLE_LABELS } from "./auth/roles";
 import { ENROLL_REFUSALS } from "./sequences/enroll-refusals";
@@ -95,7 +96,14 @@ export const ROLE_WORDINGS: Table<typeof Role> = ROLE_LABELS;
 
 export const DELAY_UNIT_WORDINGS: Table<typeof DelayUnit> = { minutes: "minutes", hours: "hours", days: "days", business_days: "business days" };
 
-export const AUDIT_ACTOR_TYPE_WORDINGS: Table<typeof AuditActorType> = { user: "User", api_key: "API key" };
+export const AUDIT_ACTOR_TYPE_WORDINGS: Table<typeof AuditActorType> = { user: "User", api_key: "API key", system: "Stepwise" };
+
+export const WEBHOOK_DELIVERY_STATUS_WORDINGS: Table<typeof WebhookDeliveryStatus> = {
+  pending: "Waiting to retry",
+  delivering: "Sending",
+  succeeded: "Delivered",
+  failed: "Failed",
+};
 
 export const USER_TOKEN_KIND_WORDINGS: Table<typeof UserTokenKind> = { invite: "Invitation", password_reset: "Password reset" };
 

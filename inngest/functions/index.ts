@@ -1,5 +1,6 @@
+import { deliverWebhooks } from "./deliver-webhooks";
 import { healOverdue } from "./heal-overdue-enrollments";
 import { readMailboxFn } from "./read-mailbox";
 import { runEnrollment } from "./run-enrollment";
 
-export const functions = [runEnrollment, healOverdue, readMailboxFn];
+export const functions = [runEnrollment, healOverdue, readMailboxFn, deliverWebhooks];

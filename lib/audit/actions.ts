@@ -29,6 +29,12 @@ export const AUDIT_ACTIONS = {
   "contact.enroll": "Enrolled a contact by hand",
   "contact.remove": "Removed a contact from a sequence",
   "contact.mark_replied": "Marked a contact as replied",
+  "contact.create": "Created a contact",
+  "contact.edit": "Edited a contact",
+  "contact.score": "Changed a contact's lead score",
+  "contact.tag": "Tagged contacts",
+  "contact.untag": "Removed a tag from contacts",
+  "contact.bulk_enroll": "Enrolled selected contacts in a sequence",
   "contact.delete": "Deleted a contact",
   "contact.import": "Imported contacts",
   "contact.export": "Exported contacts",
@@ -48,13 +54,22 @@ export const AUDIT_ACTIONS = {
   "user.reactivate": "Reactivated a user",
   "user.password": "Changed their password",
   "user.password_reset": "Reset their password by email link",
+  "webhook.create": "Added a webhook endpoint",
+  "webhook.edit": "Edited a webhook endpoint",
+  "webhook.enable": "Enabled a webhook endpoint",
+  "webhook.disable": "Disabled a webhook endpoint",
+  "webhook.auto_disable": "Disabled a webhook endpoint that failed for a day",
+  "webhook.delete": "Deleted a webhook endpoint",
+  "webhook.reveal_secret": "Revealed a webhook endpoint's signing secret",
+  "webhook.rotate_secret": "Rotated a webhook endpoint's signing secret",
+  "webhook.replay": "Replayed a webhook delivery",
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 
 export const AUDIT_ACTION_CODES = Object.keys(AUDIT_ACTIONS) as AuditAction[];
 
-export const AUDIT_OBJECT_TYPES = ["sequence", "template", "snippet", "contact", "api_key", "mailbox", "sender", "user", "export"] as const;
+export const AUDIT_OBJECT_TYPES = ["sequence", "template", "snippet", "contact", "api_key", "mailbox", "sender", "user", "export", "webhook"] as const;
 export type AuditObjectType = (typeof AUDIT_OBJECT_TYPES)[number];
 
 export const AUDIT_OBJECT_WORDINGS: Record<AuditObjectType, string> = {
@@ -67,6 +82,7 @@ export const AUDIT_OBJECT_WORDINGS: Record<AuditObjectType, string> = {
   sender: "Sender",
   user: "User",
   export: "Export",
+  webhook: "Webhook endpoint",
 };
 
 export function auditActionWording(action: string): string {

@@ -94,6 +94,22 @@ export async function beginAudit(db: Db, actor: AuditActor, action: AuditAction,
   return { done: () => db.$transaction(async (tx) => void (await writeIfChanged(tx, actor, action, object, before))) };
 }
 
+/** For an object created by a change that owns its transactions: the row (no before) right after it. */
+export async function recordCreated(db: Db, actor: AuditActor, action: AuditAction, object: AuditObject): Promise<void> {
+  await db.$transaction(async (tx) => void (await writeIfChanged(tx, actor, action, object, null)));
+}
+
+/**
+ * One row for a bulk change of many contacts (tagging, bulk enroll), written
+ * right after it: those run as several transactions of their own (and fire
+ * triggers), so there is no one transaction to join. `after` says what was
+ * done to which contacts; nothing done writes nothing.
+ */
+export async function recordBulk(db: Db, actor: AuditActor, action: AuditAction, change: { changed: number; detail: string; after: Record<string, unknown> }): Promise<void> {
+  if (change.changed === 0) return;
+  await recordAudit(db, actor, { action, objectType: "contact", after: JSON.parse(JSON.stringify(change.after)), detail: change.detail });
+}
+
 /**
  * One row per imported chunk, written after it: an import writes its rows
  * in several transactions (contacts, then tags and triggered enrollments:

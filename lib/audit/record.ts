@@ -5,7 +5,7 @@ import type { AuditAction, AuditObjectType } from "./actions";
 
 /** Who acted, and from where. API-key actions name the key. */
 export type AuditActor = {
-  type: "user" | "api_key";
+  type: "user" | "api_key" | "system";
   id: string;
   /** The user's email or the key's name, kept as it was at the time. */
   label: string;

@@ -4,6 +4,7 @@ import "server-only";
  * before and after it: the before/after of an audit row. Secrets (hashes,
  * the mailbox password) are never part of a snapshot.
  */
+import { createHash } from "node:crypto";
 import type { Tx } from "../db/prisma";
 import type { Prisma } from "../generated/prisma/client";
 import type { AuditObjectType } from "./actions";
@@ -59,6 +60,14 @@ export async function snapshotOf(tx: Tx, object: AuditObject): Promise<Snapshot>
       const snippet = await tx.snippet.findUnique({ where: { id: object.id }, select: { name: true, body: true } });
       return snippet && { label: snippet.name, state: json(snippet) };
     }
+    case "webhook": {
+      if (!object.id) return null;
+      const endpoint = await tx.webhookEndpoint.findUnique({ where: { id: object.id }, select: { url: true, description: true, events: true, disabledAt: true, disabledReason: true, secret: true } });
+      if (!endpoint) return null;
+      // Whether the secret changed is worth knowing; the secret itself is not.
+      const { secret, ...fields } = endpoint;
+      return { label: endpoint.url, state: json({ ...fields, secretFingerprint: createHash("sha256").update(secret).digest("hex").slice(0, 8) }) };
+    }
     case "export":
       return null;
   }
@@ -97,8 +106,14 @@ async function contactSnapshot(tx: Tx, id: string, sequenceId?: string): Promise
     where: { id },
     select: {
       email: true,
+      firstName: true,
+      lastName: true,
+      timezone: true,
+      leadScore: true,
+      attributes: true,
       status: true,
       deletedAt: true,
+      tags: { orderBy: { tag: { name: "asc" } }, select: { tag: { select: { name: true } } } },
       enrollments: {
         where: { status: { in: ["active", "paused"] }, ...(sequenceId ? { sequenceId } : {}) },
         orderBy: { enrolledAt: "asc" },

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { now as currentTime } from "../clock";
 import type { Db } from "../db/prisma";
+import { recordOutboundEvent } from "../outbound-webhooks/record";
 import { endLiveEnrollments, publishExitEvents, type ExitedEnrollment } from "../sequences/exit-contact";
 import { attributeToSend, latestSendOf } from "../tracking/attribution";
 import { parsedOf as parsed, type Parsed } from "../validations/parse";
@@ -42,6 +43,7 @@ export async function markBounced(db: Db, input: { email: string; kind: BounceKi
     const sendId = input.sendId ?? (await latestSendOf(tx, contact.id));
     if (sendId) await attributeToSend(tx, { sendId, contactId: contact.id, kind: "bounced", at });
     const exited = await endLiveEnrollments(tx, { contactId: contact.id, reason: "bounced", detail: input.kind === "hard" ? "hard bounce" : "spam complaint" });
+    await recordOutboundEvent(tx, "contact.bounced", { contactId: contact.id, kind: input.kind === "hard" ? "hard" : "complaint", detail }, at);
     return { outcome: "bounced", contactId: contact.id, exited };
   });
   if (result.outcome === "bounced") await publishExitEvents({ contactId: result.contactId, reason: "bounced" }, result.exited);

@@ -7,6 +7,7 @@ import { now as currentTime } from "../clock";
 import type { Db, Tx } from "../db/prisma";
 import { verifyUnsubscribeToken } from "../email/unsubscribe-token";
 import { AppError } from "../errors";
+import { recordOutboundEvent } from "../outbound-webhooks/record";
 import { endLiveEnrollments, publishExitEvents, type ExitedEnrollment } from "../sequences/exit-contact";
 import { attributeToSend } from "../tracking/attribution";
 
@@ -68,6 +69,7 @@ export async function unsubscribeContact(db: Db, input: ConsentContext & { messa
     // The message whose link or one-click header was used gets the unsubscribe in its step's stats.
     if (input.messageRef) await attributeToSend(tx, { sendId: input.messageRef, contactId: contact.id, kind: "unsubscribed", at });
     const exited = await endLiveEnrollments(tx, { contactId: contact.id, reason: "opted_out", detail: `unsubscribed (${attribution(input).source})` });
+    await recordOutboundEvent(tx, "contact.opted_out", { contactId: contact.id, source: attribution(input).source }, at);
     return { outcome: "unsubscribed", exited };
   });
   await publishExitEvents({ contactId: input.contactId, reason: "opted_out" }, result.exited);

@@ -9,6 +9,7 @@
 import { now as currentTime } from "../clock";
 import { normalizeEmail } from "../contacts/email";
 import type { Db } from "../db/prisma";
+import { recordOutboundEvent } from "../outbound-webhooks/record";
 import { endLiveEnrollments, publishExitEvents } from "../sequences/exit-contact";
 import { ZExitContactInput } from "../validations/enrollment";
 import { parseOrThrow } from "../validations/parse";
@@ -100,6 +101,7 @@ export async function recordInboundReply(db: Db, reply: TInboundReply, options: 
       skipDuplicates: true,
     });
     // An out-of-office reply never exits; it may hold the next step (a duplicate does not hold again).
+    if (exit && count > 0) await recordOutboundEvent(tx, "contact.replied", { contactId: exit.contactId, sequenceId: answered?.sequenceId, subject: (reply.subject ?? "").slice(0, 200) });
     if (autoReply && verified && contactId && count > 0) await holdOnAutoReply(tx, { contactId, sequenceId: answered?.sequenceId, at: currentTime() });
     // A duplicate still exits: an exit is idempotent, and ending what is live costs nothing.
     const ended = exit ? await endLiveEnrollments(tx, exit) : [];

@@ -68,6 +68,18 @@ const AUDITED: Record<string, { code: string; object: string; before: boolean; a
   deleteSenderAction: { code: "sender.delete", object: "sender", before: true, after: false },
   // The object is the choice of default (environment -> this sender), which exists before and after.
   setDefaultSenderAction: { code: "sender.default", object: "sender", before: true, after: true },
+  updateContactProfileAction: { code: "contact.edit", object: "contact", before: true, after: true },
+  setLeadScoreAction: { code: "contact.score", object: "contact", before: true, after: true },
+  bulkAddTagAction: { code: "contact.tag", object: "contact", before: false, after: true },
+  bulkRemoveTagAction: { code: "contact.untag", object: "contact", before: false, after: true },
+  bulkEnrollAction: { code: "contact.bulk_enroll", object: "contact", before: false, after: true },
+  createWebhookEndpointAction: { code: "webhook.create", object: "webhook", before: false, after: true },
+  updateWebhookEndpointAction: { code: "webhook.edit", object: "webhook", before: true, after: true },
+  setWebhookEndpointEnabledAction: { code: "webhook.disable", object: "webhook", before: true, after: true },
+  deleteWebhookEndpointAction: { code: "webhook.delete", object: "webhook", before: true, after: false },
+  rotateWebhookSecretAction: { code: "webhook.rotate_secret", object: "webhook", before: true, after: true },
+  revealWebhookSecretAction: { code: "webhook.reveal_secret", object: "webhook", before: false, after: false },
+  replayWebhookDeliveryAction: { code: "webhook.replay", object: "webhook", before: false, after: false },
 };
 
 const entries = ACTION_CATALOG.filter((e) => e.exportName in AUDITED);
@@ -101,7 +113,7 @@ describe("each audited action writes exactly one audit row", () => {
     expect(row.after !== null).toBe(expected.after);
     if (expected.before && expected.after) expect(row.after).not.toEqual(row.before);
     // Secrets never reach the log.
-    expect(JSON.stringify({ ...row, id: String(row.id) })).not.toMatch(/app-password|"hash"|secretEncrypted/);
+    expect(JSON.stringify({ ...row, id: String(row.id) })).not.toMatch(/app-password|"hash"|secretEncrypted|whsec_/);
   });
 });
 
@@ -145,6 +157,36 @@ describe("API-key actions record the key", () => {
       ["contact.enroll", "api_key", fx.apiKey.id, "203.0.113.44"],
       ["contact.remove", "api_key", fx.apiKey.id, "203.0.113.44"],
     ]);
+  });
+});
+
+describe("the /api/v1 contact routes record the key, like their UI equivalents", () => {
+  it("create, update, PATCH, score, tag and untag each write one row naming the key, with before and after", async () => {
+    const fx = await makeActionFixtures(db);
+    const email = `api-${fx.suffix}@example.com`;
+    const call = async (path: string, method: string, body: unknown, params: Record<string, string> = {}) => {
+      const route = path.endsWith("/score") ? await import("../../app/api/v1/contacts/[id]/score/route") : path.endsWith("/tags") ? await import("../../app/api/v1/contacts/[id]/tags/route") : params.id ? await import("../../app/api/v1/contacts/[id]/route") : await import("../../app/api/v1/contacts/route");
+      const handler = (route as unknown as Record<string, (r: Request, c: { params: Promise<Record<string, string>> }) => Promise<Response>>)[method];
+      const request = new Request(`http://localhost:3000${path}`, { method, headers: { authorization: `Bearer ${fx.apiKey.key}`, "content-type": "application/json", "x-forwarded-for": "203.0.113.45" }, body: JSON.stringify(body) });
+      return (await handler(request, { params: Promise.resolve(params) })).status;
+    };
+    actAs(null, "203.0.113.45");
+    const since = (await db.auditEvent.aggregate({ _max: { id: true } }))._max.id ?? 0n;
+    expect(await call("/api/v1/contacts", "POST", { email, firstName: "Api" })).toBe(201);
+    const { id } = await db.contact.findFirstOrThrow({ where: { email }, select: { id: true } });
+    expect(await call("/api/v1/contacts", "POST", { email, firstName: "Api2" })).toBe(200);
+    expect(await call(`/api/v1/contacts/${id}`, "PATCH", { lastName: "Patched" }, { id })).toBe(200);
+    expect(await call(`/api/v1/contacts/${id}/score`, "PUT", { score: 7 }, { id })).toBe(200);
+    expect(await call(`/api/v1/contacts/${id}/tags`, "POST", { tags: ["api-tag"] }, { id })).toBe(200);
+    expect(await call(`/api/v1/contacts/${id}/tags`, "DELETE", { tags: ["api-tag"] }, { id })).toBe(200);
+    const rows = await db.auditEvent.findMany({ where: { id: { gt: since } }, orderBy: { id: "asc" } });
+    expect(rows.map((r) => [r.action, r.actorType, r.actorId, r.objectId, r.ip])).toEqual(
+      ["contact.create", "contact.edit", "contact.edit", "contact.score", "contact.tag", "contact.untag"].map((code) => [code, "api_key", fx.apiKey.id, id, "203.0.113.45"]),
+    );
+    expect(rows[0].before).toBeNull();
+    expect(rows[2].after).toMatchObject({ lastName: "Patched" });
+    expect(rows[3].after).toMatchObject({ leadScore: 7 });
+    expect(rows[4].after).toMatchObject({ tags: [{ tag: { name: "api-tag" } }] });
   });
 });
 

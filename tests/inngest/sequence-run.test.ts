@@ -252,7 +252,7 @@ describe("registered function config", () => {
     const fns = h.executor.functions();
     const run = fns.find((f) => f.id === "stepwise-run-enrollment");
     const heal = fns.find((f) => f.id === "stepwise-heal-overdue-enrollments");
-    expect(fns.map((f) => f.id).sort()).toEqual(["stepwise-heal-overdue-enrollments", "stepwise-read-mailbox", "stepwise-run-enrollment"]);
+    expect(fns.map((f) => f.id).sort()).toEqual(["stepwise-deliver-webhooks", "stepwise-heal-overdue-enrollments", "stepwise-read-mailbox", "stepwise-run-enrollment"]);
     expect(run?.triggers).toEqual([{ event: "stepwise/enrollment.started" }]);
     expect(run?.idempotency).toBe("event.data.runKey");
     expect(run?.cancel).toEqual([
@@ -268,5 +268,6 @@ describe("registered function config", () => {
     ]);
     expect(Object.values(run?.steps ?? {})[0]?.retries).toEqual({ attempts: 5 });
     expect(heal?.triggers).toEqual([{ cron: "*/5 * * * *" }]);
+    expect(fns.find((f) => f.id === "stepwise-deliver-webhooks")?.triggers).toEqual([{ cron: "* * * * *" }, { event: "stepwise/webhooks.wake" }]);
   });
 });

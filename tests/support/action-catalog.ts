@@ -49,6 +49,7 @@ export async function makeActionFixtures(db: Db) {
   const member = await db.user.create({ data: { email: `member-${suffix}@example.com`, name: "Member", role: "marketer", passwordHash: "x" } });
   const sender = await db.sender.create({ data: { fromName: `Sales ${suffix}`, fromAddress: `sales-${suffix}@example.com` } });
   const inactive = await db.user.create({ data: { email: `inactive-${suffix}@example.com`, name: "Inactive", role: "viewer", passwordHash: "x", deactivatedAt: new Date() } });
+  const webhook = await webhookWithFailedDelivery(db, suffix);
   /** A fresh invitation (or reset link) per call, and its signed token. */
   const userToken = async (kind: "invite" | "password_reset") => {
     const email = `${kind === "invite" ? "invitee" : "resetter"}-${randomUUID().slice(0, 8)}@example.com`;
@@ -82,11 +83,20 @@ export async function makeActionFixtures(db: Db) {
     apiKey: { id: apiKey.apiKey.id, key: apiKey.key },
     stepTemplate: { id: stepTemplate.id },
     snippet: { id: snippet.id },
+    webhook,
     token: () => createUnsubscribeToken({ contactId: contact.id }),
     /** Tokens of a sent message's tracked link 0 and open pixel (app/r, app/o). */
     clickToken: createClickToken({ sendId: tracked.sendId, index: 0 }),
     openToken: createOpenToken(tracked.sendId),
   };
+}
+
+/** A webhook endpoint (on a documentation address: no DNS, never reached) with one failed delivery to replay. */
+async function webhookWithFailedDelivery(db: Db, suffix: string) {
+  const endpoint = await db.webhookEndpoint.create({ data: { url: `https://203.0.113.10/hooks/${suffix}`, events: ["contact.enrolled"], secret: "whsec_dGVzdC1zZWNyZXQtMDEyMzQ1Njc4OWFiY2RlZg==" } });
+  const event = await db.webhookEvent.create({ data: { id: `msg_${randomUUID().replace(/-/g, "")}`, type: "contact.enrolled", payload: { type: "contact.enrolled", data: {} } } });
+  const delivery = await db.webhookDelivery.create({ data: { eventId: event.id, endpointId: endpoint.id, status: "failed", attempts: 8 } });
+  return { id: endpoint.id, deliveryId: delivery.id };
 }
 
 /** A contact who completed `stepId`'s sequence and was sent it, with one stored link. */
@@ -268,6 +278,24 @@ export const ACTION_CATALOG: CatalogEntry[] = [
   },
   { file: "lib/actions/settings/delete-sender-action.ts", exportName: "deleteSenderAction", access: role("admin"), input: (fx) => ({ senderId: fx.sender.id }) },
   { file: "lib/actions/settings/set-default-sender-action.ts", exportName: "setDefaultSenderAction", access: role("admin"), input: (fx) => ({ senderId: fx.sender.id }) },
+  // Webhook URLs on a documentation address (203.0.113.0/24): public, so allowed, and checked without DNS.
+  {
+    file: "lib/actions/settings/create-webhook-endpoint-action.ts",
+    exportName: "createWebhookEndpointAction",
+    access: role("admin"),
+    input: (fx) => ({ url: `https://203.0.113.10/new/${fx.suffix}`, description: "CRM", events: ["contact.enrolled", "contact.exited"] }),
+  },
+  {
+    file: "lib/actions/settings/update-webhook-endpoint-action.ts",
+    exportName: "updateWebhookEndpointAction",
+    access: role("admin"),
+    input: (fx) => ({ id: fx.webhook.id, url: `https://203.0.113.11/edited/${fx.suffix}`, description: "Edited", events: ["step.sent"] }),
+  },
+  { file: "lib/actions/settings/set-webhook-endpoint-enabled-action.ts", exportName: "setWebhookEndpointEnabledAction", access: role("admin"), input: (fx) => ({ id: fx.webhook.id, enabled: false }) },
+  { file: "lib/actions/settings/delete-webhook-endpoint-action.ts", exportName: "deleteWebhookEndpointAction", access: role("admin"), input: (fx) => ({ id: fx.webhook.id }) },
+  { file: "lib/actions/settings/reveal-webhook-secret-action.ts", exportName: "revealWebhookSecretAction", access: role("admin"), input: (fx) => ({ id: fx.webhook.id }) },
+  { file: "lib/actions/settings/rotate-webhook-secret-action.ts", exportName: "rotateWebhookSecretAction", access: role("admin"), input: (fx) => ({ id: fx.webhook.id }) },
+  { file: "lib/actions/settings/replay-webhook-delivery-action.ts", exportName: "replayWebhookDeliveryAction", access: role("admin"), input: (fx) => ({ deliveryId: fx.webhook.deliveryId }) },
 ];
 
 function filesUnder(dir: string): string[] {

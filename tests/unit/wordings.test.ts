@@ -28,6 +28,7 @@ import {
   statusWording,
   TRACKING_EVENT_TYPE_WORDINGS,
   TRIGGER_TYPE_WORDINGS,
+  WEBHOOK_DELIVERY_STATUS_WORDINGS,
 } from "../../lib/wordings";
 
 /** Every enum of prisma/schema.prisma, with the table that words it. A new enum must be added here. */
@@ -47,6 +48,7 @@ const TABLE_FOR_ENUM: Record<string, Record<string, string>> = {
   TrackingEventType: TRACKING_EVENT_TYPE_WORDINGS,
   AuditActorType: AUDIT_ACTOR_TYPE_WORDINGS,
   UserTokenKind: USER_TOKEN_KIND_WORDINGS,
+  WebhookDeliveryStatus: WEBHOOK_DELIVERY_STATUS_WORDINGS,
 };
 
 const RAW_CODE = /[a-z]+_[a-z_]+|trigger:\S|\(\w+_\w+\)/;

@@ -14,6 +14,7 @@ import { getDb } from "@/lib/db/client";
 import { listTeam } from "@/lib/team/members";
 import { replyDetectionConfigured } from "@/lib/replies/detection";
 import { getMailboxView } from "@/lib/mailbox/settings";
+import { autoDisabledEndpoints } from "@/lib/outbound-webhooks/notices";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -22,6 +23,7 @@ export default async function SettingsPage() {
   const team = hasRole(user.role, "admin") ? await listTeam(getDb()) : null;
   const apiKeys = hasRole(user.role, "admin") ? await listApiKeysForAdmin() : null;
   const mailbox = hasRole(user.role, "admin") ? { current: await getMailboxView(getDb()) } : null;
+  const disabledWebhooks = hasRole(user.role, "admin") ? await autoDisabledEndpoints(getDb()) : [];
   return (
     <>
       <PageHeader title="Settings" />
@@ -67,6 +69,33 @@ export default async function SettingsPage() {
                 The names and addresses sequence emails are from, and the default. <Link href="/settings/senders" className="text-primary hover:underline">Manage senders</Link>
               </CardDescription>
             </CardHeader>
+          </Card>
+        ) : null}
+        {team ? (
+          <Card>
+            <CardHeader>
+              <CardTitle>Webhooks</CardTitle>
+              <CardDescription>
+                Send enrollments, sends, exits, opt-outs, replies and bounces to your other systems as they happen.{" "}
+                <Link href="/settings/webhooks" className="text-primary hover:underline">
+                  Manage webhooks
+                </Link>
+              </CardDescription>
+            </CardHeader>
+            {disabledWebhooks.length > 0 ? (
+              <CardContent>
+                <div role="alert" className="rounded-md border border-destructive p-3 text-sm">
+                  {disabledWebhooks.map((e) => (
+                    <p key={e.id}>
+                      <Link href={`/settings/webhooks/${e.id}`} className="font-medium hover:underline">
+                        {e.url}
+                      </Link>{" "}
+                      was disabled: {e.disabledReason}. Fix the receiver, then enable it again.
+                    </p>
+                  ))}
+                </div>
+              </CardContent>
+            ) : null}
           </Card>
         ) : null}
         {apiKeys ? (

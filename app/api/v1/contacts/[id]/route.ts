@@ -1,6 +1,8 @@
 import { requireLiveContact } from "@/lib/api/contacts";
 import { contactView } from "@/lib/api/contact-view";
 import { apiError, apiHandler, apiJson, readBody } from "@/lib/api/handler";
+import { apiKeyActor } from "@/lib/audit/actor";
+import { audited } from "@/lib/audit/audited";
 import { updateContactDetails } from "@/lib/contacts/upsert";
 import { ZContactPatch } from "@/lib/validations/contact";
 
@@ -10,9 +12,9 @@ export const GET = apiHandler<{ id: string }>(async ({ db, params }) => {
 });
 
 /** Updates name, time zone and attributes (merged; null removes a key). */
-export const PATCH = apiHandler<{ id: string }>(async ({ request, db, params }) => {
+export const PATCH = apiHandler<{ id: string }>(async ({ request, db, params, principal }) => {
   const patch = await readBody(request, ZContactPatch);
   const contactId = await requireLiveContact(db, params.id);
-  await updateContactDetails(db, { contactId, patch });
+  await updateContactDetails(audited(db, apiKeyActor(principal, request), "contact.edit", { type: "contact", id: contactId }), { contactId, patch });
   return apiJson({ contact: await contactView(db, contactId) });
 });
