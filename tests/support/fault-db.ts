@@ -98,7 +98,7 @@ const FINGERPRINTED_TABLES = [
   "Contact", "Tag", "ContactTag", "Sequence", "SequenceStep", "SequenceTrigger", "Enrollment", "EnrollmentEvent",
   "StepSend", "CaughtMessage", "ConsentEvent", "InboundReply", "User", "ApiKey", "Mailbox", "Sender", "PendingSignup", "SequenceDaySends", "SendPace",
   "SequenceVersion", "TrackedLink", "TrackingEvent", "SendEngagement", "EngagementCounter", "AuditEvent", "UserToken",
-  "WebhookEndpoint", "WebhookEvent", "WebhookDelivery", "WebhookAttempt",
+  "WebhookEndpoint", "WebhookEvent", "WebhookDelivery", "WebhookAttempt", "StepTemplate", "Snippet",
   // RateLimit is left out on purpose: counting attempts, refused ones included, is its job.
   // So is WebhookReplay: it remembers every verified signature, whatever the body turns out to be.
 ];
