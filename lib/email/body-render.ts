@@ -58,7 +58,8 @@ function withAddress(text: string, href: string): string {
 function inlineText(nodes: readonly InlineNode[] | undefined, contact: MergeContact): string {
   return runs(nodes ?? [])
     .map(({ href, nodes: group }) => {
-      const text = applyMergeTags(group.map(nodeTemplate).join(""), contact);
+      // A merged value's CR LF (or lone CR) is one line break, as it is in the HTML part.
+      const text = applyMergeTags(group.map(nodeTemplate).join(""), contact).replace(/\r\n?/g, "\n");
       return href === null ? text : withAddress(text, href);
     })
     .join("");
