@@ -203,9 +203,12 @@ export async function benchAdminQueries(cluster: BenchCluster, log: (line: strin
     log(`[stats] the list's page 2 shows ${page.items.length} of ${page.total} matches; a timeline has ${timeline.total} events`);
     if (page.items.length !== 25 || timeline.items.length === 0) throw new Error("the admin queries' inputs match nothing");
     const analytics = await getSequenceAnalytics(db, input.sequenceIds[0]);
-    const engagement = await contactEngagement(db, input.contactIds[0]);
-    log(`[stats] a sequence's analytics: ${analytics.total.sent} sent, ${analytics.total.opened} opened, ${analytics.total.clicked} clicked; a contact has ${engagement.length} opens and clicks`);
-    if (analytics.total.sent === 0 || analytics.total.clicked === 0 || engagement.length === 0) throw new Error("the engagement reads' inputs match nothing");
+    // Contacts are sampled at random and about a third of messages are engaged, so one contact may
+    // have none: what must hold is that the sampled contacts, together, give the read rows to show.
+    const engagements = await Promise.all(input.contactIds.map((id) => contactEngagement(db, id)));
+    const engaged = engagements.filter((rows) => rows.length > 0).length;
+    log(`[stats] a sequence's analytics: ${analytics.total.sent} sent, ${analytics.total.opened} opened, ${analytics.total.clicked} clicked; ${engaged} of ${input.contactIds.length} sampled contacts have opens or clicks`);
+    if (analytics.total.sent === 0 || analytics.total.clicked === 0 || engaged === 0) throw new Error("the engagement reads' inputs match nothing");
 
     const results: BenchResult[] = [];
     for (const query of queries(db, input)) {
