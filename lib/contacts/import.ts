@@ -6,7 +6,7 @@ import { duplicateLines, duplicateReason, importRowEmail } from "./import-plan";
 import { importRowChecker } from "./import-check";
 import { applyImportEffects } from "./import-effects";
 import { describeAppError, truncate } from "./import-reasons";
-import { saveImportBatch, type ImportCandidate, type SaveOutcome } from "./import-save";
+import { saveImportBatch, type ImportCandidate, type SavedRow, type SaveOutcome } from "./import-save";
 import { upsertContact } from "./upsert";
 import { canonicalKeyMap } from "../email/attribute-keys";
 import { keyIdentity } from "../email/merge-tags";
@@ -42,6 +42,7 @@ export async function importContacts(
   db: Db,
   input: TImportContactsInput,
   onProgress?: (progress: ImportProgress) => void,
+  { batchSize = IMPORT_BATCH_SIZE }: { batchSize?: number } = {},
 ): Promise<ImportResult> {
   const parsed = parseOrThrow(ZImportContactsInput, input);
   const { rows, fireTriggers, tagNames = [], onlyFillEmpty = false } = parsed;
@@ -52,27 +53,43 @@ export async function importContacts(
   const duplicates = duplicateLines(rows, mapping);
   const check = importRowChecker();
 
-  for (let start = 0; start < rows.length; start += IMPORT_BATCH_SIZE) {
-    const batch = rows.slice(start, start + IMPORT_BATCH_SIZE);
-    const candidates: ImportCandidate[] = [];
-    for (const row of batch) {
-      const firstLine = duplicates.get(row.line);
-      if (firstLine !== undefined) {
-        result.failed.push({ line: row.line, reason: duplicateReason(importRowEmail(row, mapping), firstLine) });
-        continue;
+  // Two stages: while one batch's tags and triggers run (a second
+  // connection), the next batch is checked and its contacts written. The
+  // batches hold different contacts (the file's repeated emails were set
+  // aside above), so the stages never wait on each other's rows; the effects
+  // run one batch at a time, in file order, and progress follows them.
+  let effects: Promise<void> = Promise.resolve();
+  try {
+    for (let start = 0; start < rows.length; start += batchSize) {
+      const batch = rows.slice(start, start + batchSize);
+      const candidates: ImportCandidate[] = [];
+      for (const row of batch) {
+        const firstLine = duplicates.get(row.line);
+        if (firstLine !== undefined) {
+          result.failed.push({ line: row.line, reason: duplicateReason(importRowEmail(row, mapping), firstLine) });
+          continue;
+        }
+        const checked = checkRow(row, mapping, tagNames, check);
+        if ("reason" in checked) result.failed.push({ line: row.line, reason: checked.reason });
+        else candidates.push(checked);
       }
-      const checked = checkRow(row, mapping, tagNames, check);
-      if ("reason" in checked) result.failed.push({ line: row.line, reason: checked.reason });
-      else candidates.push(checked);
+      const { outcome, effectsToApply } = await saveBatch(db, candidates, { fireTriggers, onlyFillEmpty });
+      for (const row of outcome.saved) {
+        if (row.created) result.imported++;
+        else result.updated++;
+      }
+      result.failed.push(...outcome.failed);
+      await effects;
+      const done = start + batch.length;
+      effects = applyImportEffects(db, effectsToApply, { fireTriggers }).then(() => onProgress?.({ done, total: rows.length }));
+      // Its failure is awaited (and thrown) above or below; until then it must not count as unhandled.
+      effects.catch(() => {});
     }
-    const outcome = await saveBatch(db, candidates, { fireTriggers, onlyFillEmpty });
-    for (const row of outcome.saved) {
-      if (row.created) result.imported++;
-      else result.updated++;
-    }
-    result.failed.push(...outcome.failed);
-    onProgress?.({ done: start + batch.length, total: rows.length });
+  } finally {
+    // Whatever happened to the batches, no effects are left running when this returns or throws.
+    await effects.catch(() => {});
   }
+  await effects;
   result.failed.sort((a, b) => a.line - b.line);
   return result;
 }
@@ -87,20 +104,20 @@ function checkRow(row: TImportRow, mapping: TImportMapping, tagNames: string[], 
 }
 
 /**
- * The batch set-based, then its tags and triggers. Should the set-based
- * write fail unexpectedly (text PostgreSQL cannot store, say), the batch is
- * saved row by row instead, so only the rows at fault fail, as before.
+ * The batch set-based; its tags and triggers are left to the caller
+ * (`effectsToApply`). Should the set-based write fail unexpectedly (text
+ * PostgreSQL cannot store, say), the batch is saved row by row instead
+ * (upsertContact applies each row's tags and triggers itself), so only the
+ * rows at fault fail, as before.
  */
-async function saveBatch(db: Db, candidates: ImportCandidate[], options: Options): Promise<SaveOutcome> {
-  let outcome: SaveOutcome;
+async function saveBatch(db: Db, candidates: ImportCandidate[], options: Options): Promise<{ outcome: SaveOutcome; effectsToApply: SavedRow[] }> {
   try {
-    outcome = await saveImportBatch(db, candidates, { source: "import", onlyFillEmpty: options.onlyFillEmpty });
+    const outcome = await saveImportBatch(db, candidates, { source: "import", onlyFillEmpty: options.onlyFillEmpty });
+    return { outcome, effectsToApply: outcome.saved };
   } catch (error) {
     console.error(`[import] a batch of ${candidates.length} rows could not be saved at once; saving them one by one`, error);
-    return saveRowByRow(db, candidates, options);
+    return { outcome: await saveRowByRow(db, candidates, options), effectsToApply: [] };
   }
-  await applyImportEffects(db, outcome.saved, { fireTriggers: options.fireTriggers });
-  return outcome;
 }
 
 async function saveRowByRow(db: Db, candidates: ImportCandidate[], options: Options): Promise<SaveOutcome> {

@@ -52,7 +52,10 @@ export async function enrollForNewLinks(
   const resultsBySequence = new Map<string, EnrollResult[]>();
   for (const pair of pairs) {
     const result = results.get(pairKey(pair));
-    if (result) resultsBySequence.set(pair.sequenceId, [...(resultsBySequence.get(pair.sequenceId) ?? []), result]);
+    if (!result) continue;
+    const list = resultsBySequence.get(pair.sequenceId);
+    if (list) list.push(result);
+    else resultsBySequence.set(pair.sequenceId, [result]);
   }
   const bySequence = [...resultsBySequence].map(([sequenceId, list]) => ({ sequenceId, ...summarizeResults(list) }));
   return { summary: summarizeResults([...results.values()]), bySequence, started };
@@ -61,7 +64,10 @@ export async function enrollForNewLinks(
 function triggeredByLinks(links: { contactId: string; tagId: string }[], triggers: TagTrigger[]): TriggeredPair[] {
   const triggersByTag = new Map<string, TagTrigger[]>();
   for (const trigger of triggers) {
-    if (trigger.tagId) triggersByTag.set(trigger.tagId, [...(triggersByTag.get(trigger.tagId) ?? []), trigger]);
+    if (!trigger.tagId) continue;
+    const list = triggersByTag.get(trigger.tagId);
+    if (list) list.push(trigger);
+    else triggersByTag.set(trigger.tagId, [trigger]);
   }
   const pairs: TriggeredPair[] = [];
   for (const { contactId, tagId } of links) {

@@ -22,14 +22,24 @@ import { insertSequence } from "./lib/data";
 import type { BenchResult } from "./lib/report";
 import { median, timed } from "./lib/stats";
 
-const ROWS = 100_000;
-const EXISTING = 10_000;
-const REPETITIONS = 3;
-const TIME_LIMIT_MS = 60_000;
+/** IMPORT_BENCH_ROWS / IMPORT_BENCH_RUNS: a smaller file or fewer runs while iterating (the targets are for the defaults). */
+const ROWS = positiveEnv("IMPORT_BENCH_ROWS") ?? 100_000;
+const EXISTING = ROWS / 10;
+const REPETITIONS = positiveEnv("IMPORT_BENCH_RUNS") ?? 3;
+/** 60 s for 100,000 rows; a smaller file gets the same rate. */
+const TIME_LIMIT_MS = (60_000 * ROWS) / 100_000;
 const RATIO_LIMIT = 5;
 const TEMPLATE = "import_template";
 const HEADER = ["email", "first_name", "last_name", "score", "timezone", "Company", "plan", "tags"];
 const ZONES = ["UTC", "Europe/Paris", "America/New_York", "Asia/Tokyo"];
+
+function positiveEnv(name: string): number | null {
+  const value = process.env[name];
+  if (!value) return null;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0 || (name === "IMPORT_BENCH_ROWS" && n % 10 !== 0)) throw new Error(`${name}: a positive whole number${name === "IMPORT_BENCH_ROWS" ? ", a multiple of 10" : ""}`);
+  return n;
+}
 
 type Row = { email: string; firstName: string; lastName: string; score: string; timezone: string; company: string; plan: string; tags: string };
 
