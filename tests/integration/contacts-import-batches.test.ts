@@ -127,3 +127,37 @@ describe("importContacts in batches", () => {
     expect(whole.stored.find((c) => c.email === "a8@example.com")?.tags).toEqual(["newsletter", "trial"]);
   });
 });
+
+describe("importContacts when a batch's tags cannot be written", () => {
+  it("fails with that error, after the batches before it, and leaves nothing running", async () => {
+    // A fault on one contact's tag link, injected in the database for this test only.
+    await db.$executeRawUnsafe(`
+      CREATE FUNCTION test_import_tag_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM "Contact" c WHERE c."id" = NEW."contactId" AND c."email" = 'boom@example.com') THEN
+          RAISE EXCEPTION 'injected tag fault';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await db.$executeRawUnsafe(`CREATE TRIGGER test_import_tag_fault BEFORE INSERT ON "ContactTag" FOR EACH ROW EXECUTE FUNCTION test_import_tag_fault()`);
+    try {
+      const csv = ["email,tags", "b1@example.com,vip", "b2@example.com,vip", "boom@example.com,vip", "b4@example.com,vip", "b5@example.com,vip", "b6@example.com,vip", "b7@example.com,vip"].join("\n");
+      const progress: ImportProgress[] = [];
+
+      await expect(importContacts(db, { ...file(csv), fireTriggers: false }, (p) => progress.push(p), { batchSize: 2 })).rejects.toThrow(/injected tag fault/);
+
+      // The first batch was done; the failing one's links rolled back; nothing after it was tagged.
+      expect(progress).toEqual([{ done: 2, total: 7 }]);
+      const tagged = async () => (await db.contactTag.findMany({ include: { contact: true } })).map((t) => t.contact.email).sort();
+      expect(await tagged()).toEqual(["b1@example.com", "b2@example.com"]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await tagged()).toEqual(["b1@example.com", "b2@example.com"]);
+      // The batch after the failing one was written while its tags ran (two stages); no later one.
+      const emails = (await db.contact.findMany({ orderBy: { email: "asc" } })).map((c) => c.email);
+      expect(emails).toEqual(["b1@example.com", "b2@example.com", "b4@example.com", "b5@example.com", "b6@example.com", "boom@example.com"]);
+    } finally {
+      await db.$executeRawUnsafe(`DROP TRIGGER test_import_tag_fault ON "ContactTag"`);
+      await db.$executeRawUnsafe(`DROP FUNCTION test_import_tag_fault()`);
+    }
+  });
+});
