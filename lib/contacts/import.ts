@@ -44,6 +44,7 @@ export async function importContacts(
   onProgress?: (progress: ImportProgress) => void,
   { batchSize = IMPORT_BATCH_SIZE }: { batchSize?: number } = {},
 ): Promise<ImportResult> {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize: a whole number of rows, at least 1 (got ${batchSize})`);
   const parsed = parseOrThrow(ZImportContactsInput, input);
   const { rows, fireTriggers, tagNames = [], onlyFillEmpty = false } = parsed;
   // The stored keys are read (a pass over the contacts' attributes) only when the file has attribute columns.

@@ -22,7 +22,7 @@ import { insertSequence } from "./lib/data";
 import type { BenchResult } from "./lib/report";
 import { median, timed } from "./lib/stats";
 
-/** IMPORT_BENCH_ROWS / IMPORT_BENCH_RUNS: a smaller file or fewer runs while iterating (the targets are for the defaults). */
+/** IMPORT_BENCH_ROWS / IMPORT_BENCH_RUNS: a smaller file or fewer runs while iterating (the targets are for the defaults). */
 const ROWS = positiveEnv("IMPORT_BENCH_ROWS") ?? 100_000;
 const EXISTING = ROWS / 10;
 const REPETITIONS = positiveEnv("IMPORT_BENCH_RUNS") ?? 3;
