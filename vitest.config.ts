@@ -1,5 +1,8 @@
+import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+
+const cores = os.availableParallelism();
 
 const root = fileURLToPath(new URL("./", import.meta.url));
 const resolve = {
@@ -13,7 +16,11 @@ export default defineConfig({
   resolve,
   test: {
     projects: [
-      { resolve, test: { name: "unit", include: ["tests/unit/**/*.test.ts", "packages/*/test/**/*.test.ts"], environment: "node" } },
+      {
+        resolve,
+        // First and alone (timing assertions such as redos.test.ts's); vitest's default would leave one of two cores idle.
+        test: { name: "unit", include: ["tests/unit/**/*.test.ts", "packages/*/test/**/*.test.ts"], environment: "node", maxWorkers: Math.max(2, cores - 1) },
+      },
       {
         resolve,
         test: {
@@ -21,10 +28,17 @@ export default defineConfig({
           include: ["tests/integration/**/*.test.ts", "tests/inngest/**/*.test.ts", "tests/conformance/**/*.test.ts"],
           environment: "node",
           globalSetup: ["tests/support/global-setup.ts"],
-          // One database for the project: files run one at a time so that
-          // resetting tables in one file never races another.
-          fileParallelism: false,
-          testTimeout: 30_000,
+          // Files run in parallel, each worker on its own copy of the migrated
+          // database (worker-database.ts), so resetting tables in one file
+          // never races another. Serially most of the project's time was spent
+          // waiting (on IMAP, SMTP, HTTP, timers): one worker per core, at most
+          // 3; STEPWISE_TEST_WORKERS=1 runs the files one at a time as before.
+          setupFiles: ["tests/support/worker-database.ts"],
+          maxWorkers: Number(process.env.STEPWISE_TEST_WORKERS) || Math.min(3, Math.max(2, cores)),
+          sequence: { groupOrder: 1 },
+          // Files share the cores now: CPU-bound runs (error-details, pacing-run) took
+          // 30-35 s beside another worker on a loaded 2-core machine. A limit, not a check.
+          testTimeout: 60_000,
           hookTimeout: 60_000,
         },
       },
@@ -34,10 +48,10 @@ export default defineConfig({
           name: "fault",
           include: ["tests/fault/**/*.test.ts"],
           environment: "node",
-          // Its own throwaway database (the global setup runs per project),
+          // Its own database (global-setup.ts copies the migrated one per project),
           // and after the other projects: the race tests need the CPU.
           globalSetup: ["tests/support/global-setup.ts"],
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -55,7 +69,7 @@ export default defineConfig({
           environment: "node",
           globalSetup: ["tests/support/global-setup.ts"],
           // Last: it is CPU-heavy and the fault suite's races need the CPU.
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
           fileParallelism: false,
           testTimeout: 600_000,
           hookTimeout: 120_000,

@@ -2,10 +2,18 @@
  * Starts a throwaway embedded PostgreSQL (or uses TEST_DATABASE_URL, which
  * must point at this machine) and applies the committed migrations, exactly
  * as the app does on start.
+ *
+ * One cluster, migrated once, serves every project of the run: each project
+ * gets its own database, a copy of the migrated one (CREATE DATABASE ...
+ * TEMPLATE), so no project sees another's rows. Starting and migrating a
+ * cluster per project cost about half a minute each. With TEST_DATABASE_URL
+ * every project uses that database, as before; the parallel projects'
+ * workers copy it (worker-database.ts), so its user needs CREATEDB.
  */
 import type { TestProject } from "vitest/node";
 import { migrateDeploy } from "../../lib/db/migrate";
 import { throwawayDatabase, type ScriptDatabase } from "../../scripts/lib/database";
+import { databaseName, dropCopies, ensureCopy, workerCopyPrefix } from "./database-copies";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -13,7 +21,10 @@ declare module "vitest" {
   }
 }
 
-let database: ScriptDatabase | undefined;
+type SharedCluster = { ready: Promise<ScriptDatabase>; projects: number };
+
+// Each project loads this file on its own; the run's main process is shared.
+const holder = globalThis as { __stepwiseTestCluster?: SharedCluster };
 
 function assertLocal(url: string) {
   const host = new URL(url).hostname;
@@ -22,18 +33,38 @@ function assertLocal(url: string) {
   }
 }
 
-export async function setup(project: TestProject) {
+async function startCluster(): Promise<ScriptDatabase> {
   const external = process.env.TEST_DATABASE_URL;
   if (external) {
     assertLocal(external);
-    database = { url: external, embedded: false, stop: async () => {} };
-  } else {
-    database = await throwawayDatabase("test");
+    await migrateDeploy(external);
+    return { url: external, embedded: false, stop: async () => {} };
   }
+  const database = await throwawayDatabase("test");
   await migrateDeploy(database.url);
-  project.provide("databaseUrl", database.url);
+  return database;
+}
+
+/** The project's database: a copy of the migrated one (or TEST_DATABASE_URL itself). */
+async function projectDatabase(cluster: ScriptDatabase, project: string): Promise<string> {
+  const url = cluster.embedded ? await ensureCopy(cluster.url, `${databaseName(cluster.url)}_${project.replace(/\W/g, "_")}`) : cluster.url;
+  // Worker copies of it (worker-database.ts) from an earlier run on a server that outlived it.
+  await dropCopies(url, workerCopyPrefix(url));
+  return url;
+}
+
+export async function setup(project: TestProject) {
+  const shared = (holder.__stepwiseTestCluster ??= { ready: startCluster(), projects: 0 });
+  shared.projects += 1;
+  const cluster = await shared.ready;
+  project.provide("databaseUrl", await projectDatabase(cluster, project.name));
 }
 
 export async function teardown() {
-  await database?.stop();
+  const shared = holder.__stepwiseTestCluster;
+  if (!shared) return;
+  shared.projects -= 1;
+  if (shared.projects > 0) return;
+  holder.__stepwiseTestCluster = undefined;
+  await (await shared.ready.catch(() => undefined))?.stop();
 }
