@@ -5,7 +5,7 @@
  * step) send record. Delivery happens after the commit, in run-step.ts.
  */
 import { now } from "../clock";
-import type { Tx } from "../db/prisma";
+import type { Db, Tx } from "../db/prisma";
 import { sendingSenderRow, type SenderRow } from "../senders/identity";
 import { paceSend } from "../pacing/claim";
 import { endLiveEnrollments } from "./exit-contact";
@@ -43,10 +43,11 @@ const CONTACT_EXIT: Record<string, TExitReason> = {
  * claimStep's checks and claim in one statement, with the same locks in the
  * same order (the contact FOR SHARE, then the enrollment FOR UPDATE, each
  * re-checked as locked: the enrollment's lock is taken only after its
- * contact's, which its row filter reads). Null unless it claimed: then
- * claimStep decides, and logs why.
+ * contact's, which its row filter reads). Runs as a statement of its own
+ * (its locks held until it commits) or in a transaction. Null unless it
+ * claimed, having changed nothing: then claimStep decides, and logs why.
  */
-export async function claimQuickly(tx: Tx, { enrollmentId, stepId, version }: SendInput): Promise<Claimed | null> {
+export async function claimQuickly(tx: Db | Tx, { enrollmentId, stepId, version }: SendInput): Promise<Claimed | null> {
   const [row] = await tx.$queryRaw<(Claimed["contact"] & SenderColumns & { sendId: string; subject: string; body: string; sequenceId: string; trackingEnabled: boolean })[]>`
     WITH c AS (
       SELECT c."id", c."email", c."firstName", c."lastName", c."attributes" FROM "Contact" c

@@ -14,7 +14,7 @@ import { identityOf } from "../senders/identity";
 import { sendRatePerMinute } from "../pacing/rate";
 import { withTracking } from "../tracking/send-tracking";
 import { exitContact } from "./exit-contact";
-import { loadStates, loadSteps, type LiveEnrollment } from "./versions/load";
+import { loadPlanInput, type LiveEnrollment } from "./versions/load";
 import { waitingStep, type Waiting } from "./versions/plan";
 import { claimQuickly, claimStep, type Claimed } from "./claim-step";
 
@@ -45,13 +45,14 @@ const PLAN_ATTEMPTS = 3;
  */
 export async function planNextStep(db: Db, { enrollmentId }: { enrollmentId: string }): Promise<StepPlan> {
   for (let attempt = 1; ; attempt++) {
-    const [enrollment] = await loadStates(db, { enrollmentId });
-    if (!enrollment) return { kind: "stop", reason: "enrollment_not_found" };
+    const input = await loadPlanInput(db, enrollmentId);
+    if (!input) return { kind: "stop", reason: "enrollment_not_found" };
+    const { enrollment, steps } = input;
     if (enrollment.status !== "active") return { kind: "stop", reason: `enrollment_${enrollment.status}` };
     if (enrollment.sequenceStatus !== "active") return { kind: "stop", reason: `sequence_${enrollment.sequenceStatus}` };
     // Held by an out-of-office reply: planned as if it were then (so still inside the schedule).
     const from = Math.max(now().getTime(), enrollment.heldUntil ?? 0);
-    const next = waitingStep(enrollment.state, await loadSteps(db, enrollment.sequenceId), { now: new Date(from), rules: enrollment.rules });
+    const next = waitingStep(enrollment.state, steps, { now: new Date(from), rules: enrollment.rules });
     if (!next) return { kind: "complete" };
     // A publish that moved the enrollment since it was read wins; plan again from what it wrote.
     if (!(await recordPlan(db, enrollment, next)) && attempt < PLAN_ATTEMPTS) continue;
@@ -146,11 +147,13 @@ export type SendOutcome =
  * executor wakes a little early goes back to waiting).
  */
 export async function sendStep(db: Db, input: SendInput): Promise<SendOutcome> {
-  // The common case in one statement; anything else (a refusal to log, an
-  // earlier claim) takes the step-by-step path, in the same transaction.
-  // A send rate paces every claim, which the one-statement path does not do.
-  const quick = sendRatePerMinute() === null;
-  const decision = await db.$transaction(async (tx) => (quick ? await claimQuickly(tx, input) : null) ?? claimStep(tx, input));
+  // The common case in one statement, atomic by itself (its locks held until
+  // it commits); anything else (a refusal to log, an earlier claim) takes
+  // the step-by-step path in a transaction, which re-reads everything: the
+  // one statement changed nothing unless it claimed. A send rate paces every
+  // claim, which the one-statement path does not do.
+  const quick = sendRatePerMinute() === null ? await claimQuickly(db, input) : null;
+  const decision = quick ?? (await db.$transaction((tx) => claimStep(tx, input)));
   if (!("sendId" in decision)) return decision;
   return deliver(db, input, decision);
 }
@@ -188,16 +191,20 @@ async function deliver(db: Db, { enrollmentId, stepId }: SendInput, claimed: Cla
   }
 
   const sentAt = now();
-  // One statement for the record and its log line, in a batch as the failure path's.
-  const [, marked] = await db.$transaction([
-    lockEnrollmentFirst(db, enrollmentId),
-    db.$executeRaw`
-      WITH sent AS (
-        UPDATE "StepSend" SET "status" = 'sent', "messageId" = ${messageId}, "sentAt" = ${sentAt} WHERE "id" = ${claimed.sendId} RETURNING "id"
-      )
-      INSERT INTO "EnrollmentEvent" ("type", "contactId", "sequenceId", "enrollmentId", "stepId", "reason", "createdAt")
-      SELECT 'step_sent', ${log.contactId}, ${log.sequenceId}, ${enrollmentId}, ${stepId}, ${rendered.subject.slice(0, 200)}, ${sentAt} FROM sent`,
-  ]);
+  // One statement for the lock, the record and its log line. The update is
+  // gated on the lock's row (an uncorrelated EXISTS: PostgreSQL evaluates it
+  // once, before the update reads any row), so the enrollment's lock is
+  // taken before the send record's, as lockEnrollmentFirst explains. The
+  // enrollment cannot be missing: its send records keep it (no cascade).
+  const marked = await db.$executeRaw`
+    WITH locked AS (
+      SELECT 1 FROM "Enrollment" WHERE "id" = ${enrollmentId} FOR KEY SHARE
+    ), sent AS (
+      UPDATE "StepSend" SET "status" = 'sent', "messageId" = ${messageId}, "sentAt" = ${sentAt}
+      WHERE "id" = ${claimed.sendId} AND EXISTS (SELECT 1 FROM locked) RETURNING "id"
+    )
+    INSERT INTO "EnrollmentEvent" ("type", "contactId", "sequenceId", "enrollmentId", "stepId", "reason", "createdAt")
+    SELECT 'step_sent', ${log.contactId}, ${log.sequenceId}, ${enrollmentId}, ${stepId}, ${rendered.subject.slice(0, 200)}, ${sentAt} FROM sent`;
   if (marked !== 1) throw new Error(`Send record ${claimed.sendId} vanished before it could be marked sent`);
   return { outcome: "sent", messageId };
 }

@@ -19,6 +19,7 @@ import { type BenchCluster, rawPool } from "./lib/database";
 import { insertContacts, insertSequence } from "./lib/data";
 import type { BenchResult } from "./lib/report";
 import { timed } from "./lib/stats";
+import { profiled } from "./lib/profile";
 
 const ENROLLMENTS = Number(process.env.BENCH_DELIVERY_ENROLLMENTS ?? 1_000);
 const STEPS = 3;
@@ -50,7 +51,7 @@ async function prepare(cluster: BenchCluster, name: string) {
   }
 }
 
-async function runProduct(cluster: BenchCluster, name: string) {
+async function runProduct(cluster: BenchCluster, name: string, log: (line: string) => void) {
   const { url, sequenceId, contactIds } = await prepare(cluster, name);
   const db = await useAppDatabase(url, POOL_SIZE);
   const clock = new ManualClock(Date.UTC(2026, 0, 5, 9, 0, 0));
@@ -76,7 +77,7 @@ async function runProduct(cluster: BenchCluster, name: string) {
     const results = await enrollMany(db, { pairs: contactIds.map((contactId) => ({ contactId, sequenceId })), source: "manual" });
     if (results.some((r) => r.outcome !== "enrolled")) throw new Error("delivery: not every contact was enrolled");
 
-    const { ms } = await timed(() => executor.advance((STEPS + 1) * DAY));
+    const { ms } = await profiled("delivery", log, () => timed(() => executor.advance((STEPS + 1) * DAY)));
     const [{ sent, caught, completed }] = await db.$queryRaw<{ sent: number; caught: number; completed: number }[]>`
       SELECT (SELECT count(*)::int FROM "StepSend" WHERE "status" = 'sent') AS sent,
              (SELECT count(*)::int FROM "CaughtMessage") AS caught,
@@ -141,7 +142,7 @@ export async function benchDelivery(cluster: BenchCluster, log: (line: string) =
   await runBaseline(cluster, "delivery_warm_b"); // warms Prisma and the JIT for both
   // A baseline on each side of the long product run evens out drift in the machine's load.
   const before = await runBaseline(cluster, "delivery_b1");
-  const product = await runProduct(cluster, "delivery_p");
+  const product = await runProduct(cluster, "delivery_p", log);
   const after = await runBaseline(cluster, "delivery_b2");
   const baseline = { ms: (before.ms + after.ms) / 2 };
   const productRate = SENDS / (product.ms / 1000);
