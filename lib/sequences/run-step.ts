@@ -4,7 +4,8 @@
  * and sleeps between them; every decision is made here, on current data.
  */
 import { now } from "../clock";
-import type { Db } from "../db/prisma";
+import { execute, queryRows } from "../db/direct";
+import { Prisma, type Db } from "../db/prisma";
 import { mailConfig } from "../email/config";
 import { stepMessageId } from "../email/message-id";
 import { composeStepMessage } from "../email/compose";
@@ -90,7 +91,7 @@ async function recordPlan(db: Db, enrollment: LiveEnrollment, next: Waiting): Pr
     notes.push({ type: "zone_fallback", reason, data: { given, zone } });
   }
   const at = now();
-  const [row] = await db.$queryRaw<{ updated: number }[]>`
+  const [row] = await queryRows<{ updated: number }>(db, Prisma.sql`
     WITH planned AS (
       UPDATE "Enrollment" SET "waitingStepId" = ${next.step.id}, "sequenceVersion" = ${enrollment.currentVersion},
              "nextStepDueAt" = ${next.dueAt}, "currentStepIndex" = ${state.done.size}, "updatedAt" = ${at}
@@ -103,7 +104,7 @@ async function recordPlan(db: Db, enrollment: LiveEnrollment, next: Waiting): Pr
       SELECT n."type"::"EnrollmentEventType", p."contactId", p."sequenceId", p."id", ${next.step.id}, n."reason", n."data", ${at}
       FROM planned p CROSS JOIN jsonb_to_recordset(${JSON.stringify(notes)}::jsonb) AS n("type" text, "reason" text, "data" jsonb)
     )
-    SELECT count(*)::int AS "updated" FROM planned`;
+    SELECT count(*)::int AS "updated" FROM planned`);
   return row.updated === 1;
 }
 
@@ -196,7 +197,7 @@ async function deliver(db: Db, { enrollmentId, stepId }: SendInput, claimed: Cla
   // once, before the update reads any row), so the enrollment's lock is
   // taken before the send record's, as lockEnrollmentFirst explains. The
   // enrollment cannot be missing: its send records keep it (no cascade).
-  const marked = await db.$executeRaw`
+  const marked = await execute(db, Prisma.sql`
     WITH locked AS (
       SELECT 1 FROM "Enrollment" WHERE "id" = ${enrollmentId} FOR KEY SHARE
     ), sent AS (
@@ -204,7 +205,7 @@ async function deliver(db: Db, { enrollmentId, stepId }: SendInput, claimed: Cla
       WHERE "id" = ${claimed.sendId} AND EXISTS (SELECT 1 FROM locked) RETURNING "id"
     )
     INSERT INTO "EnrollmentEvent" ("type", "contactId", "sequenceId", "enrollmentId", "stepId", "reason", "createdAt")
-    SELECT 'step_sent', ${log.contactId}, ${log.sequenceId}, ${enrollmentId}, ${stepId}, ${rendered.subject.slice(0, 200)}, ${sentAt} FROM sent`;
+    SELECT 'step_sent', ${log.contactId}, ${log.sequenceId}, ${enrollmentId}, ${stepId}, ${rendered.subject.slice(0, 200)}, ${sentAt} FROM sent`);
   if (marked !== 1) throw new Error(`Send record ${claimed.sendId} vanished before it could be marked sent`);
   return { outcome: "sent", messageId };
 }

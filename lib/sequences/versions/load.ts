@@ -4,6 +4,7 @@
  * milliseconds so no time zone can slip in between PostgreSQL and here.
  */
 import "server-only";
+import { queryRows } from "../../db/direct";
 import { Prisma, type Db, type Tx } from "../../db/prisma";
 import type { DelayUnit } from "../../generated/prisma/enums";
 import { holidayCalendar } from "../../schedule/holidays";
@@ -85,13 +86,13 @@ export async function loadStates(db: Db | Tx, where: { enrollmentId: string } | 
  * Null when there is no such enrollment.
  */
 export async function loadPlanInput(db: Db | Tx, enrollmentId: string): Promise<{ enrollment: LiveEnrollment; steps: VersionStep[] } | null> {
-  const rows = await db.$queryRaw<(StateRow & { steps: VersionStep[] })[]>`
+  const rows = await queryRows<StateRow & { steps: VersionStep[] }>(db, Prisma.sql`
     SELECT o.*, COALESCE((
       SELECT json_agg(json_build_object(
                'id', st."id", 'position', st."position", 'createdAt', (extract(epoch FROM st."createdAt") * 1000)::float8,
                'delayAmount', st."delayAmount", 'delayUnit', st."delayUnit"::text, 'waitUntil', st."waitUntil", 'deleted', st."deletedAt" IS NOT NULL))
       FROM "SequenceStep" st WHERE st."sequenceId" = o."sequenceId"), '[]'::json) AS "steps"
-    FROM (${oneQuery(enrollmentId)}) o`;
+    FROM (${oneQuery(enrollmentId)}) o`);
   if (rows.length === 0) return null;
   const [{ steps, ...row }] = rows;
   return { enrollment: toLive([row])[0], steps };
