@@ -6,7 +6,7 @@
  */
 import { now } from "../clock";
 import { queryRows } from "../db/direct";
-import { Prisma, type Db, type Tx } from "../db/prisma";
+import { Prisma, type Tx } from "../db/prisma";
 import { sendingSenderRow, type SenderRow } from "../senders/identity";
 import { paceSend } from "../pacing/claim";
 import { endLiveEnrollments } from "./exit-contact";
@@ -44,11 +44,10 @@ const CONTACT_EXIT: Record<string, TExitReason> = {
  * claimStep's checks and claim in one statement, with the same locks in the
  * same order (the contact FOR SHARE, then the enrollment FOR UPDATE, each
  * re-checked as locked: the enrollment's lock is taken only after its
- * contact's, which its row filter reads). Runs as a statement of its own
- * (its locks held until it commits) or in a transaction. Null unless it
- * claimed, having changed nothing: then claimStep decides, and logs why.
+ * contact's, which its row filter reads). Null unless it claimed: then
+ * claimStep decides, and logs why.
  */
-export async function claimQuickly(tx: Db | Tx, { enrollmentId, stepId, version }: SendInput): Promise<Claimed | null> {
+export async function claimQuickly(tx: Tx, { enrollmentId, stepId, version }: SendInput): Promise<Claimed | null> {
   const [row] = await queryRows<Claimed["contact"] & SenderColumns & { sendId: string; subject: string; body: string; sequenceId: string; trackingEnabled: boolean }>(tx, Prisma.sql`
     WITH c AS (
       SELECT c."id", c."email", c."firstName", c."lastName", c."attributes" FROM "Contact" c

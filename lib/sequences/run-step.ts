@@ -4,7 +4,7 @@
  * and sleeps between them; every decision is made here, on current data.
  */
 import { now } from "../clock";
-import { execute, queryRows } from "../db/direct";
+import { queryRows } from "../db/direct";
 import { Prisma, type Db } from "../db/prisma";
 import { mailConfig } from "../email/config";
 import { stepMessageId } from "../email/message-id";
@@ -148,13 +148,11 @@ export type SendOutcome =
  * executor wakes a little early goes back to waiting).
  */
 export async function sendStep(db: Db, input: SendInput): Promise<SendOutcome> {
-  // The common case in one statement, atomic by itself (its locks held until
-  // it commits); anything else (a refusal to log, an earlier claim) takes
-  // the step-by-step path in a transaction, which re-reads everything: the
-  // one statement changed nothing unless it claimed. A send rate paces every
-  // claim, which the one-statement path does not do.
-  const quick = sendRatePerMinute() === null ? await claimQuickly(db, input) : null;
-  const decision = quick ?? (await db.$transaction((tx) => claimStep(tx, input)));
+  // The common case in one statement; anything else (a refusal to log, an
+  // earlier claim) takes the step-by-step path, in the same transaction.
+  // A send rate paces every claim, which the one-statement path does not do.
+  const quick = sendRatePerMinute() === null;
+  const decision = await db.$transaction(async (tx) => (quick ? await claimQuickly(tx, input) : null) ?? claimStep(tx, input));
   if (!("sendId" in decision)) return decision;
   return deliver(db, input, decision);
 }
@@ -192,20 +190,23 @@ async function deliver(db: Db, { enrollmentId, stepId }: SendInput, claimed: Cla
   }
 
   const sentAt = now();
-  // One statement for the lock, the record and its log line. The update is
-  // gated on the lock's row (an uncorrelated EXISTS: PostgreSQL evaluates it
-  // once, before the update reads any row), so the enrollment's lock is
-  // taken before the send record's, as lockEnrollmentFirst explains. The
-  // enrollment cannot be missing: its send records keep it (no cascade).
-  const marked = await execute(db, Prisma.sql`
-    WITH locked AS (
-      SELECT 1 FROM "Enrollment" WHERE "id" = ${enrollmentId} FOR KEY SHARE
-    ), sent AS (
-      UPDATE "StepSend" SET "status" = 'sent', "messageId" = ${messageId}, "sentAt" = ${sentAt}
-      WHERE "id" = ${claimed.sendId} AND EXISTS (SELECT 1 FROM locked) RETURNING "id"
-    )
-    INSERT INTO "EnrollmentEvent" ("type", "contactId", "sequenceId", "enrollmentId", "stepId", "reason", "createdAt")
-    SELECT 'step_sent', ${log.contactId}, ${log.sequenceId}, ${enrollmentId}, ${stepId}, ${rendered.subject.slice(0, 200)}, ${sentAt} FROM sent`);
+  // One statement for the lock, the record and its log line, in a batch as
+  // the failure path's. The update is gated on the lock's row (an
+  // uncorrelated EXISTS: PostgreSQL evaluates it once, before the update
+  // reads any row), so the enrollment's lock is taken before the send
+  // record's, as lockEnrollmentFirst explains. The enrollment cannot be
+  // missing: its send records keep it (no cascade).
+  const [marked] = await db.$transaction([
+    db.$executeRaw`
+      WITH locked AS (
+        SELECT 1 FROM "Enrollment" WHERE "id" = ${enrollmentId} FOR KEY SHARE
+      ), sent AS (
+        UPDATE "StepSend" SET "status" = 'sent', "messageId" = ${messageId}, "sentAt" = ${sentAt}
+        WHERE "id" = ${claimed.sendId} AND EXISTS (SELECT 1 FROM locked) RETURNING "id"
+      )
+      INSERT INTO "EnrollmentEvent" ("type", "contactId", "sequenceId", "enrollmentId", "stepId", "reason", "createdAt")
+      SELECT 'step_sent', ${log.contactId}, ${log.sequenceId}, ${enrollmentId}, ${stepId}, ${rendered.subject.slice(0, 200)}, ${sentAt} FROM sent`,
+  ]);
   if (marked !== 1) throw new Error(`Send record ${claimed.sendId} vanished before it could be marked sent`);
   return { outcome: "sent", messageId };
 }
