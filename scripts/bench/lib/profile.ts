@@ -8,7 +8,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Session } from "node:inspector/promises";
 
-type ProfileNode = { id: number; callFrame: { url: string; functionName: string } };
+type ProfileNode = { id: number; callFrame: { url: string; functionName: string }; children?: number[] };
 type Profile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
 
 /** Runs `work` under the profiler when BENCH_PROFILE names a directory; returns its result either way. */
@@ -31,19 +31,36 @@ export async function profiled<T>(name: string, log: (line: string) => void, wor
   }
 }
 
-/** Where a function's code comes from: an npm package, Node itself, or this repository's code. */
-export function bucketOf(url: string, functionName: string): string {
-  if (!url) return functionName.startsWith("(") ? functionName : "(native)";
+/**
+ * Where a function's code comes from: an npm package, Node itself, or this
+ * repository's code. Null for native code and Node's own JS, which are
+ * charged to the nearest caller that has a bucket (a socket write to
+ * whoever sent the query).
+ */
+export function bucketOf(url: string, functionName: string): string | null {
+  if (!url) return functionName.startsWith("(") ? functionName : null;
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1];
-  if (url.startsWith("node:")) return "node";
+  if (url.startsWith("node:")) return null;
+  if (url.startsWith("wasm:")) return "wasm (Prisma's query compiler)";
   const repo = /\/(packages\/[^/]+|lib|app|inngest|scripts|generated)\//.exec(url);
   return repo ? `repo:${repo[1]}` : "other";
 }
 
-/** Self time by bucket, largest first, as percentages of the sampled time. */
+/** Self time by bucket (see bucketOf), largest first, as percentages of the busy time. */
 export function summarize(profile: Profile, top = 15): string {
-  const bucket = new Map(profile.nodes.map((n) => [n.id, bucketOf(n.callFrame.url, n.callFrame.functionName)]));
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
+  const bucketFor = (id: number): string => {
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const frame = byId.get(at)!.callFrame;
+      const found = bucketOf(frame.url, frame.functionName);
+      if (found) return found;
+    }
+    return "(native, no caller)";
+  };
+  const bucket = new Map(profile.nodes.map((n) => [n.id, bucketFor(n.id)]));
   const totals = new Map<string, number>();
   let all = 0;
   profile.samples.forEach((id, i) => {
