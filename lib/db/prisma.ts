@@ -3,6 +3,8 @@
  * holds the app's singleton) so that tests and scripts can make their own.
  */
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { registerPool } from "./direct";
 import { Prisma, PrismaClient } from "../generated/prisma/client";
 
 export type Db = PrismaClient;
@@ -18,8 +20,14 @@ export type Tx = Prisma.TransactionClient;
 const TRANSACTION_MAX_WAIT_MS = 10_000;
 
 export function createPrismaClient(url: string, options: { poolSize?: number } = {}): Db {
-  const adapter = new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 });
-  return new PrismaClient({ adapter, transactionOptions: { maxWait: TRANSACTION_MAX_WAIT_MS } });
+  // The pool is ours so that the send path's statements can use it directly (./direct.ts).
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  // A connection that breaks while idle fails the next statement that needs one; it must not crash the process.
+  pool.on("error", () => {});
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  const client = new PrismaClient({ adapter, transactionOptions: { maxWait: TRANSACTION_MAX_WAIT_MS } });
+  registerPool(client, pool);
+  return client;
 }
 
 /** True when `error` is a unique-constraint violation (P2002). */

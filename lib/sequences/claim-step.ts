@@ -5,7 +5,8 @@
  * step) send record. Delivery happens after the commit, in run-step.ts.
  */
 import { now } from "../clock";
-import type { Tx } from "../db/prisma";
+import { queryRows } from "../db/direct";
+import { Prisma, type Tx } from "../db/prisma";
 import { sendingSenderRow, type SenderRow } from "../senders/identity";
 import { paceSend } from "../pacing/claim";
 import { endLiveEnrollments } from "./exit-contact";
@@ -47,7 +48,7 @@ const CONTACT_EXIT: Record<string, TExitReason> = {
  * claimStep decides, and logs why.
  */
 export async function claimQuickly(tx: Tx, { enrollmentId, stepId, version }: SendInput): Promise<Claimed | null> {
-  const [row] = await tx.$queryRaw<(Claimed["contact"] & SenderColumns & { sendId: string; subject: string; body: string; sequenceId: string; trackingEnabled: boolean })[]>`
+  const [row] = await queryRows<Claimed["contact"] & SenderColumns & { sendId: string; subject: string; body: string; sequenceId: string; trackingEnabled: boolean }>(tx, Prisma.sql`
     WITH c AS (
       SELECT c."id", c."email", c."firstName", c."lastName", c."attributes" FROM "Contact" c
       WHERE c."id" = (SELECT "contactId" FROM "Enrollment" WHERE "id" = ${enrollmentId}) AND c."status" = 'subscribed' AND c."deletedAt" IS NULL
@@ -70,7 +71,7 @@ export async function claimQuickly(tx: Tx, { enrollmentId, stepId, version }: Se
     )
     SELECT claim."id" AS "sendId", c."id", c."email", c."firstName", c."lastName", c."attributes", ready."subject", ready."body", ready."sequenceId", ready."trackingEnabled",
            ready."senderId", ready."fromName", ready."fromAddress", ready."replyTo"
-    FROM claim, c, ready`;
+    FROM claim, c, ready`);
   if (!row) return null;
   const { sendId, subject, body, sequenceId, trackingEnabled, senderId, fromName, fromAddress, replyTo, ...contact } = row;
   return { sendId, contact, step: { subject, body }, sequenceId, trackingEnabled, sender: senderOf({ senderId, fromName, fromAddress, replyTo }) };

@@ -4,7 +4,8 @@
  * and sleeps between them; every decision is made here, on current data.
  */
 import { now } from "../clock";
-import type { Db } from "../db/prisma";
+import { queryRows } from "../db/direct";
+import { Prisma, type Db } from "../db/prisma";
 import { mailConfig } from "../email/config";
 import { stepMessageId } from "../email/message-id";
 import { composeStepMessage } from "../email/compose";
@@ -14,7 +15,7 @@ import { identityOf } from "../senders/identity";
 import { sendRatePerMinute } from "../pacing/rate";
 import { withTracking } from "../tracking/send-tracking";
 import { exitContact } from "./exit-contact";
-import { loadStates, loadSteps, type LiveEnrollment } from "./versions/load";
+import { loadPlanInput, type LiveEnrollment } from "./versions/load";
 import { waitingStep, type Waiting } from "./versions/plan";
 import { claimQuickly, claimStep, type Claimed } from "./claim-step";
 
@@ -45,13 +46,14 @@ const PLAN_ATTEMPTS = 3;
  */
 export async function planNextStep(db: Db, { enrollmentId }: { enrollmentId: string }): Promise<StepPlan> {
   for (let attempt = 1; ; attempt++) {
-    const [enrollment] = await loadStates(db, { enrollmentId });
-    if (!enrollment) return { kind: "stop", reason: "enrollment_not_found" };
+    const input = await loadPlanInput(db, enrollmentId);
+    if (!input) return { kind: "stop", reason: "enrollment_not_found" };
+    const { enrollment, steps } = input;
     if (enrollment.status !== "active") return { kind: "stop", reason: `enrollment_${enrollment.status}` };
     if (enrollment.sequenceStatus !== "active") return { kind: "stop", reason: `sequence_${enrollment.sequenceStatus}` };
     // Held by an out-of-office reply: planned as if it were then (so still inside the schedule).
     const from = Math.max(now().getTime(), enrollment.heldUntil ?? 0);
-    const next = waitingStep(enrollment.state, await loadSteps(db, enrollment.sequenceId), { now: new Date(from), rules: enrollment.rules });
+    const next = waitingStep(enrollment.state, steps, { now: new Date(from), rules: enrollment.rules });
     if (!next) return { kind: "complete" };
     // A publish that moved the enrollment since it was read wins; plan again from what it wrote.
     if (!(await recordPlan(db, enrollment, next)) && attempt < PLAN_ATTEMPTS) continue;
@@ -89,7 +91,7 @@ async function recordPlan(db: Db, enrollment: LiveEnrollment, next: Waiting): Pr
     notes.push({ type: "zone_fallback", reason, data: { given, zone } });
   }
   const at = now();
-  const [row] = await db.$queryRaw<{ updated: number }[]>`
+  const [row] = await queryRows<{ updated: number }>(db, Prisma.sql`
     WITH planned AS (
       UPDATE "Enrollment" SET "waitingStepId" = ${next.step.id}, "sequenceVersion" = ${enrollment.currentVersion},
              "nextStepDueAt" = ${next.dueAt}, "currentStepIndex" = ${state.done.size}, "updatedAt" = ${at}
@@ -102,7 +104,7 @@ async function recordPlan(db: Db, enrollment: LiveEnrollment, next: Waiting): Pr
       SELECT n."type"::"EnrollmentEventType", p."contactId", p."sequenceId", p."id", ${next.step.id}, n."reason", n."data", ${at}
       FROM planned p CROSS JOIN jsonb_to_recordset(${JSON.stringify(notes)}::jsonb) AS n("type" text, "reason" text, "data" jsonb)
     )
-    SELECT count(*)::int AS "updated" FROM planned`;
+    SELECT count(*)::int AS "updated" FROM planned`);
   return row.updated === 1;
 }
 
@@ -188,12 +190,19 @@ async function deliver(db: Db, { enrollmentId, stepId }: SendInput, claimed: Cla
   }
 
   const sentAt = now();
-  // One statement for the record and its log line, in a batch as the failure path's.
-  const [, marked] = await db.$transaction([
-    lockEnrollmentFirst(db, enrollmentId),
+  // One statement for the lock, the record and its log line, in a batch as
+  // the failure path's. The update is gated on the lock's row (an
+  // uncorrelated EXISTS: PostgreSQL evaluates it once, before the update
+  // reads any row), so the enrollment's lock is taken before the send
+  // record's, as lockEnrollmentFirst explains. The enrollment cannot be
+  // missing: its send records keep it (no cascade).
+  const [marked] = await db.$transaction([
     db.$executeRaw`
-      WITH sent AS (
-        UPDATE "StepSend" SET "status" = 'sent', "messageId" = ${messageId}, "sentAt" = ${sentAt} WHERE "id" = ${claimed.sendId} RETURNING "id"
+      WITH locked AS (
+        SELECT 1 FROM "Enrollment" WHERE "id" = ${enrollmentId} FOR KEY SHARE
+      ), sent AS (
+        UPDATE "StepSend" SET "status" = 'sent', "messageId" = ${messageId}, "sentAt" = ${sentAt}
+        WHERE "id" = ${claimed.sendId} AND EXISTS (SELECT 1 FROM locked) RETURNING "id"
       )
       INSERT INTO "EnrollmentEvent" ("type", "contactId", "sequenceId", "enrollmentId", "stepId", "reason", "createdAt")
       SELECT 'step_sent', ${log.contactId}, ${log.sequenceId}, ${enrollmentId}, ${stepId}, ${rendered.subject.slice(0, 200)}, ${sentAt} FROM sent`,

@@ -8,7 +8,8 @@
  * handed to the transport.
  */
 import "server-only";
-import type { Db } from "../db/prisma";
+import { execute } from "../db/direct";
+import { Prisma, type Db } from "../db/prisma";
 import { addOpenPixel, rewriteLinks } from "./rewrite-links";
 
 type Message = { html: string };
@@ -23,10 +24,10 @@ export async function withTracking<M extends Message>(
 ): Promise<M> {
   if (!input.trackingEnabled) return message;
   const { html, links } = rewriteLinks(message.html, { appUrl: input.appUrl, sendId: input.sendId, keep: unsubscribeLinks(input.appUrl) });
-  await db.$executeRaw`
+  await execute(db, Prisma.sql`
     WITH extra AS (DELETE FROM "TrackedLink" WHERE "sendId" = ${input.sendId} AND "index" >= ${links.length})
     INSERT INTO "TrackedLink" ("sendId", "index", "url")
     SELECT ${input.sendId}, l."ordinality" - 1, l."url" FROM jsonb_array_elements_text(${JSON.stringify(links)}::jsonb) WITH ORDINALITY AS l("url", "ordinality")
-    ON CONFLICT ("sendId", "index") DO UPDATE SET "url" = EXCLUDED."url"`;
+    ON CONFLICT ("sendId", "index") DO UPDATE SET "url" = EXCLUDED."url"`);
   return { ...message, html: addOpenPixel(html, { appUrl: input.appUrl, sendId: input.sendId }) };
 }

@@ -19,6 +19,7 @@ import { type BenchCluster, rawPool } from "./lib/database";
 import { insertContacts, insertSequence } from "./lib/data";
 import type { BenchResult } from "./lib/report";
 import { timed } from "./lib/stats";
+import { profiled } from "./lib/profile";
 
 const ENROLLMENTS = Number(process.env.BENCH_DELIVERY_ENROLLMENTS ?? 1_000);
 const STEPS = 3;
@@ -36,6 +37,15 @@ const DAY = 86_400_000;
 /** BENCH_CHECKPOINTING=0: the SDK's classic one-step-per-request mode, for comparison. */
 const CHECKPOINTING = process.env.BENCH_CHECKPOINTING !== "0";
 
+/**
+ * This process's CPU time (user + system) since `start`, in ms: what a send
+ * costs the app, less sensitive than wall time to other work on the machine.
+ */
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
+}
+
 async function prepare(cluster: BenchCluster, name: string) {
   const url = await cluster.createDatabase(name);
   const pool = rawPool(url, 1);
@@ -50,7 +60,7 @@ async function prepare(cluster: BenchCluster, name: string) {
   }
 }
 
-async function runProduct(cluster: BenchCluster, name: string) {
+async function runProduct(cluster: BenchCluster, name: string, log: (line: string) => void) {
   const { url, sequenceId, contactIds } = await prepare(cluster, name);
   const db = await useAppDatabase(url, POOL_SIZE);
   const clock = new ManualClock(Date.UTC(2026, 0, 5, 9, 0, 0));
@@ -76,7 +86,9 @@ async function runProduct(cluster: BenchCluster, name: string) {
     const results = await enrollMany(db, { pairs: contactIds.map((contactId) => ({ contactId, sequenceId })), source: "manual" });
     if (results.some((r) => r.outcome !== "enrolled")) throw new Error("delivery: not every contact was enrolled");
 
-    const { ms } = await timed(() => executor.advance((STEPS + 1) * DAY));
+    const cpu = process.cpuUsage();
+    const { ms } = await profiled("delivery", log, () => timed(() => executor.advance((STEPS + 1) * DAY)));
+    const cpuMs = cpuMsSince(cpu);
     const [{ sent, caught, completed }] = await db.$queryRaw<{ sent: number; caught: number; completed: number }[]>`
       SELECT (SELECT count(*)::int FROM "StepSend" WHERE "status" = 'sent') AS sent,
              (SELECT count(*)::int FROM "CaughtMessage") AS caught,
@@ -85,7 +97,7 @@ async function runProduct(cluster: BenchCluster, name: string) {
       throw new Error(`delivery incomplete: ${sent} sends, ${caught} caught, ${completed} completed`);
     }
     const runs = executor.runs({ functionId: "stepwise-run-enrollment" });
-    return { ms, runs: runs.length, failedRuns: runs.filter((r) => r.status !== "completed").length };
+    return { ms, cpuMs, runs: runs.length, failedRuns: runs.filter((r) => r.status !== "completed").length };
   } finally {
     await executor.stop();
     await api.close();
@@ -127,21 +139,25 @@ async function runBaseline(cluster: BenchCluster, name: string) {
     const worker = async () => {
       for (let message = queue.pop(); message; message = queue.pop()) await transport.deliver(message);
     };
+    const cpu = process.cpuUsage();
     const { ms } = await timed(() => Promise.all(Array.from({ length: EXECUTOR_CONCURRENCY }, worker)));
+    const cpuMs = cpuMsSince(cpu);
     const caught = await db.caughtMessage.count();
     if (caught !== SENDS) throw new Error(`baseline caught ${caught} messages`);
-    return { ms };
+    return { ms, cpuMs };
   } finally {
     await releaseAppDatabase();
     await cluster.dropDatabase(name);
   }
 }
 
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
 export async function benchDelivery(cluster: BenchCluster, log: (line: string) => void): Promise<BenchResult> {
   await runBaseline(cluster, "delivery_warm_b"); // warms Prisma and the JIT for both
   // A baseline on each side of the long product run evens out drift in the machine's load.
   const before = await runBaseline(cluster, "delivery_b1");
-  const product = await runProduct(cluster, "delivery_p");
+  const product = await runProduct(cluster, "delivery_p", log);
   const after = await runBaseline(cluster, "delivery_b2");
   const baseline = { ms: (before.ms + after.ms) / 2 };
   const productRate = SENDS / (product.ms / 1000);
@@ -166,6 +182,8 @@ export async function benchDelivery(cluster: BenchCluster, log: (line: string) =
       runs: product.runs,
       failed_runs: product.failedRuns,
       baseline_runs_ms: [Math.round(before.ms), Math.round(after.ms)],
+      // Node's CPU per send (PostgreSQL's is not counted): the product's and the baseline's.
+      cpu_ms_per_send: { product: round2(product.cpuMs / SENDS), baseline: round2((before.cpuMs + after.cpuMs) / 2 / SENDS) },
     },
   };
 }
