@@ -25,6 +25,7 @@ const DAY = 24 * 60 * MINUTE;
 let h: Harness;
 let imap: Dovecot;
 let smtp: LoopbackSmtp;
+let mailboxId: string;
 const db = () => getDb();
 
 beforeAll(async () => {
@@ -40,7 +41,7 @@ beforeEach(async () => {
   setTransport(new SmtpTransport(smtp.url));
   await resetDb(db());
   await db().mailbox.deleteMany();
-  await saveMailbox(db(), { host: imap.host, port: imap.port, tls: false, username: imap.user, authMethod: "password", secret: imap.password, folder: "INBOX" });
+  ({ id: mailboxId } = await saveMailbox(db(), { senderId: null, host: imap.host, port: imap.port, tls: false, username: imap.user, authMethod: "password", secret: imap.password, folder: "INBOX" }));
   await h.executor.advance(MINUTE); // the first read: the cursor is at the folder's end
   smtp.accepted.length = 0;
 });
@@ -65,7 +66,7 @@ it("a reply read from the mailbox by the cron ends the run: step 2 is never sent
   await h.executor.advance(2 * DAY);
   expect(smtp.accepted).toHaveLength(1);
   expect(await db().stepSend.count({ where: { enrollment: { contactId: contact.id } } })).toBe(1);
-  const mailbox = await db().mailbox.findUniqueOrThrow({ where: { id: "default" } });
+  const mailbox = await db().mailbox.findUniqueOrThrow({ where: { id: mailboxId } });
   expect(mailbox).toMatchObject({ repliesMatched: 1, lastError: null });
   expect(h.executor.runs({ functionId: "stepwise-read-mailbox" }).length).toBeGreaterThanOrEqual(2);
 });
