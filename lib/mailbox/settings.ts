@@ -13,9 +13,7 @@ import type { ImapSettings } from "./imap-client";
 import { withMailboxSession } from "./oauth-refresh";
 import { decryptSecret, encryptSecret } from "./secret-box";
 
-/** The id of the mailbox connected before sender identities existed (kept: its secrets are sealed with it). */
-export const LEGACY_MAILBOX_ID = "default";
-
+/** Secrets are sealed with the row's id, which never changes (the mailbox from before senders keeps "default"). */
 export const secretContext = (id: string) => `mailbox:${id}:secret`;
 
 export type MailboxView = Omit<Mailbox, "secretEncrypted" | "oauthEncrypted" | "uidValidity" | "lastSeenUid" | "leaseUntil"> & { hasSecret: boolean; refreshes: boolean };
@@ -31,11 +29,6 @@ function viewOf(row: Mailbox): MailboxView {
 /** The mailbox of a sender (null: the mailbox without a sender). */
 export function findMailbox(db: Db, senderId: string | null): Promise<Mailbox | null> {
   return db.mailbox.findFirst({ where: { senderId } });
-}
-
-export async function getMailboxView(db: Db, target: TMailboxTarget): Promise<MailboxView | null> {
-  const row = await findMailbox(db, target.senderId);
-  return row ? viewOf(row) : null;
 }
 
 /**
