@@ -21,10 +21,10 @@ test.describe("a mailbox per sender", () => {
     await page.getByLabel("Mailbox of").selectOption({ label: `${supportLabel} (not connected)` });
     const form = page.getByRole("form", { name: "Mailbox settings" });
     // Port 1 on loopback: nothing listens, so the test after saving fails at once, in words.
-    await form.getByLabel("IMAP server").fill("127.0.0.1");
-    await form.getByLabel("Port").fill("1");
+    await form.getByLabel("IMAP server", { exact: true }).fill("127.0.0.1");
+    await form.getByLabel("Port", { exact: true }).fill("1");
     await form.getByLabel("User name").fill(`support-${n}@acme.example`);
-    await form.getByLabel("Password").fill("app-password");
+    await form.getByLabel("Password", { exact: true }).fill("app-password");
     await form.getByRole("button", { name: "Connect and test" }).click();
     await expect(toast(page, "Mailbox saved")).toBeVisible();
     await expect(page.getByRole("status", { name: "Connection test" })).toContainText("Nothing accepted a connection at 127.0.0.1:1");
