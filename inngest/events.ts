@@ -53,3 +53,6 @@ export type EnrollmentStartedData = z.infer<typeof enrollmentStarted.schema>;
 
 /** Something was queued for outbound webhooks (a replay): deliver now rather than at the next minute. */
 export const webhooksWake = eventType("stepwise/webhooks.wake", { schema: z.object({}) });
+
+/** Read one mailbox now (the cron asks for every mailbox each minute): one run per mailbox at a time. */
+export const mailboxReadRequested = eventType("stepwise/mailbox.read", { schema: z.object({ mailboxId: id }) });

@@ -6,7 +6,7 @@ export function ReplyDetectionNotice({ className }: { className?: string }) {
     <p className={cn("rounded-md bg-warning px-3 py-2 text-sm text-warning-foreground", className)} data-reply-detection="off">
       <span className="font-medium">Reply detection is not configured</span>, so no reply can end a sequence yet. Set{" "}
       <code>WEBHOOK_SECRET</code> on the server and have your mail provider post inbound mail to <code>/api/webhooks/replies</code> (see
-      docs/webhooks.md), or connect the mailbox replies go to under Settings, &ldquo;Mailbox for replies and bounces&rdquo; (docs/mailbox.md). Until then, use &ldquo;Mark as replied&rdquo; on the contact&rsquo;s page.
+      docs/webhooks.md), or connect the mailbox replies go to under Settings, &ldquo;Mailboxes for replies and bounces&rdquo; (docs/mailbox.md). Until then, use &ldquo;Mark as replied&rdquo; on the contact&rsquo;s page.
     </p>
   );
 }

@@ -6,8 +6,6 @@ import { removeMailboxAction } from "@/lib/actions/settings/remove-mailbox-actio
 import { saveMailboxAction } from "@/lib/actions/settings/save-mailbox-action";
 import { testMailboxAction } from "@/lib/actions/settings/test-mailbox-action";
 import type { ConnectionTest, MailboxView } from "@/lib/mailbox/settings";
-import { formatDateTime } from "@/components/format";
-import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field } from "@/components/ui/field";
@@ -18,8 +16,8 @@ import { toast } from "@/components/ui/toast";
 
 type Errors = Record<string, string[] | undefined>;
 
-/** The connected mailbox: its state, its settings form, and "Test connection". */
-export function MailboxSettings({ mailbox }: { mailbox: MailboxView | null }) {
+/** One sender's mailbox: its settings form, "Test connection" and "Disconnect". */
+export function MailboxSettings({ senderId, mailbox }: { senderId: string | null; mailbox: MailboxView | null }) {
   const router = useRouter();
   const [form, setForm] = useState({
     host: mailbox?.host ?? "",
@@ -42,7 +40,7 @@ export function MailboxSettings({ mailbox }: { mailbox: MailboxView | null }) {
 
   function runTest() {
     startTransition(async () => {
-      const result = await testMailboxAction({});
+      const result = await testMailboxAction({ senderId });
       setTest(result.ok ? result.data : { ok: false, error: result.message });
     });
   }
@@ -51,6 +49,7 @@ export function MailboxSettings({ mailbox }: { mailbox: MailboxView | null }) {
     event.preventDefault();
     startTransition(async () => {
       const result = await saveMailboxAction({
+        senderId,
         ...form,
         port: Number(form.port),
         secret: form.secret || undefined,
@@ -66,7 +65,7 @@ export function MailboxSettings({ mailbox }: { mailbox: MailboxView | null }) {
       setMessage(undefined);
       setForm({ ...form, secret: "", oauthClientSecret: "", oauthRefreshToken: "" });
       toast({ title: "Mailbox saved", variant: "success" });
-      const tested = await testMailboxAction({});
+      const tested = await testMailboxAction({ senderId });
       setTest(tested.ok ? tested.data : { ok: false, error: tested.message });
       router.refresh();
     });
@@ -74,38 +73,6 @@ export function MailboxSettings({ mailbox }: { mailbox: MailboxView | null }) {
 
   return (
     <div className="grid gap-4">
-      {mailbox ? (
-        <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-4" aria-label="Mailbox state">
-          <dt className="text-muted-foreground">State</dt>
-          <dd>
-            {mailbox.lastError ? (
-              <Badge variant="destructive">error</Badge>
-            ) : mailbox.lastReadAt ? (
-              <Badge variant="success">connected</Badge>
-            ) : (
-              <Badge variant="secondary">not read yet</Badge>
-            )}
-          </dd>
-          <dt className="text-muted-foreground">Last read</dt>
-          <dd>{mailbox.lastReadAt ? formatDateTime(mailbox.lastReadAt) : "Not yet"}</dd>
-          <dt className="text-muted-foreground">Messages read</dt>
-          <dd>{mailbox.messagesRead}</dd>
-          <dt className="text-muted-foreground">Replies / bounces matched</dt>
-          <dd>
-            {mailbox.repliesMatched} / {mailbox.bouncesMatched}
-          </dd>
-          {mailbox.refreshes ? (
-            <>
-              <dt className="text-muted-foreground">Access token</dt>
-              <dd className="sm:col-span-3">
-                refreshed automatically{mailbox.accessTokenExpiresAt ? `; the current one expires ${formatDateTime(mailbox.accessTokenExpiresAt)}` : ""}
-              </dd>
-            </>
-          ) : null}
-          {mailbox.lastError ? <dd className="col-span-full text-destructive">{mailbox.lastError}</dd> : null}
-        </dl>
-      ) : null}
-
       <form onSubmit={submit} className="grid gap-4 sm:grid-cols-2" noValidate aria-label="Mailbox settings">
         <Field label="IMAP server" htmlFor="mailbox-host" error={errors.host} hint="e.g. imap.gmail.com, outlook.office365.com">
           <Input value={form.host} onChange={set("host")} maxLength={253} />
@@ -171,7 +138,7 @@ export function MailboxSettings({ mailbox }: { mailbox: MailboxView | null }) {
               Test connection
             </Button>
           ) : null}
-          {mailbox ? <DisconnectButton /> : null}
+          {mailbox ? <DisconnectButton senderId={senderId} /> : null}
         </div>
       </form>
 
@@ -193,7 +160,7 @@ export function MailboxSettings({ mailbox }: { mailbox: MailboxView | null }) {
   );
 }
 
-function DisconnectButton() {
+function DisconnectButton({ senderId }: { senderId: string | null }) {
   const router = useRouter();
   return (
     <ConfirmDialog
@@ -207,7 +174,7 @@ function DisconnectButton() {
       confirmLabel="Disconnect"
       destructive
       onConfirm={async () => {
-        const result = await removeMailboxAction({});
+        const result = await removeMailboxAction({ senderId });
         if (!result.ok) throw new Error(result.message);
         toast({ title: "Mailbox disconnected", variant: "success" });
         router.refresh();

@@ -1,6 +1,7 @@
 import { deliverWebhooks } from "./deliver-webhooks";
 import { healOverdue } from "./heal-overdue-enrollments";
 import { readMailboxFn } from "./read-mailbox";
+import { readMailboxesFn } from "./read-mailboxes";
 import { runEnrollment } from "./run-enrollment";
 
-export const functions = [runEnrollment, healOverdue, readMailboxFn, deliverWebhooks];
+export const functions = [runEnrollment, healOverdue, readMailboxesFn, readMailboxFn, deliverWebhooks];

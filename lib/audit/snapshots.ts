@@ -27,9 +27,10 @@ export async function snapshotOf(tx: Tx, object: AuditObject): Promise<Snapshot>
       return key && { label: key.name, state: json(key) };
     }
     case "mailbox": {
-      const box = await tx.mailbox.findUnique({
-        where: { id: object.id ?? "default" },
-        select: { host: true, port: true, tls: true, username: true, authMethod: true, folder: true, secretEncrypted: true },
+      // The id is the sender's whose mailbox it is (none: the mailbox without a sender).
+      const box = await tx.mailbox.findFirst({
+        where: { senderId: object.id ?? null },
+        select: { senderId: true, host: true, port: true, tls: true, username: true, authMethod: true, folder: true, secretEncrypted: true },
       });
       if (!box) return null;
       // Whether the secret changed is worth knowing; the secret itself is not.

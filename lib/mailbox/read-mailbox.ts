@@ -1,10 +1,14 @@
 import "server-only";
 /**
- * Reads the connected mailbox's new messages (UIDs above the last one
- * processed) and hands each to handleMessage, oldest first.
+ * Reads one connected mailbox's new messages (UIDs above the last one
+ * processed) and hands each to handleMessage, oldest first. Every sender's
+ * mailbox is read on its own (mailboxesToRead, then readMailbox for each):
+ * one that fails does not hold up the others, and a reply is matched the
+ * same whichever mailbox it arrives in.
  *
- * One reader at a time: a lease in the mailbox row, taken with a
- * conditional UPDATE (the Inngest function also has concurrency 1).
+ * One reader at a time per mailbox: a lease in the mailbox row, taken with
+ * a conditional UPDATE (the Inngest function also has concurrency 1 per
+ * mailbox id).
  * Exactly once, in effect: the cursor advances after each batch of
  * messages is handled, in the same statement as its counters. A crash
  * between handling a message and advancing past its batch hands the batch
@@ -21,7 +25,6 @@ import type { Mailbox } from "../generated/prisma/client";
 import type { ImapSession as Session } from "./imap-client";
 import { withMailboxSession } from "./oauth-refresh";
 import { handleBatch } from "./handle-batch";
-import { DEFAULT_MAILBOX_ID } from "./settings";
 
 const LEASE_MS = 5 * 60_000;
 /** Messages per FETCH, per database look-up of their Message-IDs, per cursor update. */
@@ -44,6 +47,12 @@ async function takeLease(db: Db, id: string): Promise<Mailbox | null | "busy"> {
   return (await db.mailbox.count({ where: { id } })) > 0 ? "busy" : null;
 }
 
+/** The ids of the mailboxes to read (every connected one), oldest first. */
+export async function mailboxesToRead(db: Db): Promise<string[]> {
+  const rows = await db.mailbox.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true } });
+  return rows.map((row) => row.id);
+}
+
 /**
  * How long a read waits in IDLE for new mail after reading (when the server
  * offers IDLE): MAILBOX_IDLE_SECONDS, default 45. Under the one-minute cron,
@@ -61,8 +70,8 @@ export function idleWindowMs(env: Record<string, string | undefined> = process.e
  * until `idleMs` has passed. Without IDLE it returns after one read: the
  * cron's next run is the next poll.
  */
-export async function readMailbox(db: Db, options: { mailboxId?: string; idleMs?: number } = {}): Promise<ReadOutcome> {
-  const id = options.mailboxId ?? DEFAULT_MAILBOX_ID;
+export async function readMailbox(db: Db, options: { mailboxId: string; idleMs?: number }): Promise<ReadOutcome> {
+  const id = options.mailboxId;
   const mailbox = await takeLease(db, id);
   if (mailbox === null) return { outcome: "not_configured" };
   if (mailbox === "busy") return { outcome: "busy" };

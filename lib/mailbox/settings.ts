@@ -1,37 +1,68 @@
 import "server-only";
 /**
- * The connected mailbox's settings: stored with the secret encrypted, shown
- * without it, and tested by connecting.
+ * The connected mailboxes' settings, one per sender identity (and the one
+ * from before senders, without a sender): stored with the secret
+ * encrypted, shown without it, and tested by connecting.
  */
+import { randomUUID } from "node:crypto";
 import type { Db } from "../db/prisma";
 import { AppError } from "../errors";
 import type { Mailbox } from "../generated/prisma/client";
-import type { TMailboxSettings } from "../validations/mailbox";
+import type { TMailboxSettings, TMailboxTarget } from "../validations/mailbox";
 import type { ImapSettings } from "./imap-client";
 import { withMailboxSession } from "./oauth-refresh";
 import { decryptSecret, encryptSecret } from "./secret-box";
 
-/** One mailbox per installation until sender identities exist. */
-export const DEFAULT_MAILBOX_ID = "default";
-
+/** Secrets are sealed with the row's id, which never changes (the mailbox from before senders keeps "default"). */
 export const secretContext = (id: string) => `mailbox:${id}:secret`;
 
 export type MailboxView = Omit<Mailbox, "secretEncrypted" | "oauthEncrypted" | "uidValidity" | "lastSeenUid" | "leaseUntil"> & { hasSecret: boolean; refreshes: boolean };
 
-export async function getMailboxView(db: Db): Promise<MailboxView | null> {
-  const row = await db.mailbox.findUnique({ where: { id: DEFAULT_MAILBOX_ID } });
-  if (!row) return null;
+/** A sender (or "no sender") and its mailbox, if one is connected. */
+export type MailboxEntry = { senderId: string | null; label: string; isDefault: boolean; mailbox: MailboxView | null };
+
+function viewOf(row: Mailbox): MailboxView {
   const { secretEncrypted, oauthEncrypted, uidValidity: _v, lastSeenUid: _u, leaseUntil: _l, ...view } = row;
   return { ...view, hasSecret: secretEncrypted.length > 0, refreshes: !!oauthEncrypted && !!row.oauthTokenUrl };
 }
 
+/** The mailbox of a sender (null: the mailbox without a sender). */
+export function findMailbox(db: Db, senderId: string | null): Promise<Mailbox | null> {
+  return db.mailbox.findFirst({ where: { senderId } });
+}
+
 /**
- * Stores the settings. A blank secret keeps the stored one; a different
- * server, account or folder starts reading afresh (its UIDs are unrelated).
+ * Every sender with its mailbox (the default sender first, then by name),
+ * and the mailbox without a sender when there is one, or when there are no
+ * senders yet (the installation's mailbox, as before senders existed).
+ */
+export async function listMailboxes(db: Db): Promise<MailboxEntry[]> {
+  const [senders, rows] = await Promise.all([
+    db.sender.findMany({ orderBy: [{ isDefault: "desc" }, { fromName: "asc" }, { fromAddress: "asc" }], select: { id: true, fromName: true, fromAddress: true, isDefault: true } }),
+    db.mailbox.findMany(),
+  ]);
+  const bySender = new Map(rows.map((row) => [row.senderId, row]));
+  const entries: MailboxEntry[] = senders.map((s) => {
+    const row = bySender.get(s.id);
+    return { senderId: s.id, label: `${s.fromName} <${s.fromAddress}>`, isDefault: s.isDefault, mailbox: row ? viewOf(row) : null };
+  });
+  const unattached = bySender.get(null);
+  if (unattached || senders.length === 0) entries.push({ senderId: null, label: "No sender (the installation's mailbox)", isDefault: false, mailbox: unattached ? viewOf(unattached) : null });
+  return entries;
+}
+
+/**
+ * Stores a sender's mailbox settings. A blank secret keeps the stored one;
+ * a different server, account or folder starts reading afresh (its UIDs
+ * are unrelated).
  */
 export async function saveMailbox(db: Db, input: TMailboxSettings): Promise<MailboxView> {
-  const id = DEFAULT_MAILBOX_ID;
-  const existing = await db.mailbox.findUnique({ where: { id } });
+  const { senderId } = input;
+  if (senderId && !(await db.sender.findUnique({ where: { id: senderId }, select: { id: true } }))) {
+    throw new AppError("not_found", "That sender no longer exists.");
+  }
+  const existing = await findMailbox(db, senderId);
+  const id = existing?.id ?? randomUUID();
   const secret = input.secret ?? "";
   if (!secret && !existing) throw new AppError("validation", "Please correct the highlighted fields.", { secret: ["Enter the password or access token"] });
   const fields = { host: input.host, port: input.port, tls: input.tls, username: input.username, authMethod: input.authMethod, folder: input.folder };
@@ -40,12 +71,10 @@ export async function saveMailbox(db: Db, input: TMailboxSettings): Promise<Mail
   const oauth = oauthFields(id, input, existing);
   // A new access token's expiry is unknown until the token endpoint gives one.
   const expiry = secret ? { accessTokenExpiresAt: null } : {};
-  await db.mailbox.upsert({
-    where: { id },
-    create: { id, ...fields, secretEncrypted, ...oauth },
-    update: { ...fields, secretEncrypted, ...oauth, ...expiry, lastError: null, ...(moved ? { uidValidity: null, lastSeenUid: 0 } : {}) },
-  });
-  return (await getMailboxView(db))!;
+  const row = existing
+    ? await db.mailbox.update({ where: { id }, data: { ...fields, secretEncrypted, ...oauth, ...expiry, lastError: null, ...(moved ? { uidValidity: null, lastSeenUid: 0 } : {}) } })
+    : await db.mailbox.create({ data: { id, senderId, ...fields, secretEncrypted, ...oauth } });
+  return viewOf(row);
 }
 
 /**
@@ -95,8 +124,9 @@ export function sealRefreshed(row: Mailbox, refresh: OAuthRefresh, accessToken: 
   };
 }
 
-export async function removeMailbox(db: Db): Promise<{ removed: boolean }> {
-  const { count } = await db.mailbox.deleteMany({ where: { id: DEFAULT_MAILBOX_ID } });
+/** Disconnects a sender's mailbox: its settings and stored secrets are deleted. */
+export async function removeMailbox(db: Db, target: TMailboxTarget): Promise<{ removed: boolean }> {
+  const { count } = await db.mailbox.deleteMany({ where: { senderId: target.senderId } });
   return { removed: count > 0 };
 }
 
@@ -120,10 +150,10 @@ export function imapSettingsOf(row: Mailbox): { ok: true; settings: ImapSettings
 
 export type ConnectionTest = { ok: true; folders: string[]; folder: string; messages: number } | { ok: false; error: string };
 
-/** Connects with the stored settings and reports what it found, or what went wrong in words. */
-export async function testMailboxConnection(db: Db): Promise<ConnectionTest> {
-  const row = await db.mailbox.findUnique({ where: { id: DEFAULT_MAILBOX_ID } });
-  if (!row) return { ok: false, error: "No mailbox is connected yet." };
+/** Connects with a sender's stored mailbox settings and reports what it found, or what went wrong in words. */
+export async function testMailboxConnection(db: Db, target: TMailboxTarget): Promise<ConnectionTest> {
+  const row = await findMailbox(db, target.senderId);
+  if (!row) return { ok: false, error: "No mailbox is connected for this sender yet." };
   // Refreshes an expired or refused OAuth2 token as a read does.
   const result = await withMailboxSession(db, row, async (session) => {
     const folders = await session.folders();

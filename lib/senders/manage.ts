@@ -26,7 +26,7 @@ export async function updateSender(db: Db, by: By, input: TSenderFieldsInput & {
 
 /**
  * Deletes a sender no sequence uses (archived ones included: they keep
- * their history) and that is not the default. The row is locked first, so
+ * their history), that is not the default and has no connected mailbox. The row is locked first, so
  * a sequence picking it meanwhile either is seen here (refused) or fails
  * its foreign key after the delete (lib/sequences/sequence-mutations.ts).
  */
@@ -42,6 +42,10 @@ export async function deleteSender(db: Db, input: { senderId: string }): Promise
     if (users.length > 0) {
       const names = users.map((s) => `"${s.name}"${s.status === "archived" ? " (archived)" : ""}`).join(", ");
       throw new AppError("conflict", `This sender is used by ${users.length === 1 ? "a sequence" : `${users.length} sequences`}: ${names}. Pick another sender in ${users.length === 1 ? "its" : "their"} settings first.`);
+    }
+    // Its mailbox would stop being read without anyone deciding it (the foreign key restricts too).
+    if ((await tx.mailbox.count({ where: { senderId } })) > 0) {
+      throw new AppError("conflict", "This sender has a connected mailbox (Settings → Mailboxes for replies and bounces): disconnect it first.");
     }
     await tx.sender.delete({ where: { id: senderId } });
     return { deleted: true as const };

@@ -1,9 +1,14 @@
 import { z } from "zod";
+import { ZId } from "./enrollment";
 
 /** A DNS name or an IPv4/IPv6 literal: no scheme, path, port or spaces. */
 const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?$|^[0-9a-f:.]+$/i;
 
-export const ZMailboxSettings = z.object({
+/** Whose mailbox: a sender's id, or null for the mailbox without a sender (the installation's, from before senders). */
+export const ZMailboxTarget = z.object({ senderId: ZId.nullable() });
+export type TMailboxTarget = z.infer<typeof ZMailboxTarget>;
+
+export const ZMailboxSettings = ZMailboxTarget.extend({
   host: z.string().trim().min(1, "Enter the IMAP server's host name").max(253, "At most 253 characters").regex(HOST, "A host name like imap.example.com, or an IP address"),
   port: z.coerce.number().int("A whole number").min(1, "Between 1 and 65535").max(65535, "Between 1 and 65535"),
   tls: z.boolean(),

@@ -241,6 +241,7 @@ export async function benchReplyDetection(cluster: BenchCluster, log: (line: str
         // The mailbox as a reader left it after reading everything before the new mail.
         await db.mailbox.create({
           data: {
+            id: "default",
             host: imap.host,
             port: imap.port,
             tls: false,
@@ -253,7 +254,7 @@ export async function benchReplyDetection(cluster: BenchCluster, log: (line: str
         // Alternating which goes first, so neither always finds dovecot's cache warm.
         const base = async () => baselines.push((await timed(() => rawFetch(imap, first, last))).ms);
         if (run % 2 === 1) await base();
-        const { result, ms } = await timed(() => readMailbox(db));
+        const { result, ms } = await timed(() => readMailbox(db, { mailboxId: "default" }));
         if (run % 2 === 0) await base();
         if (result.outcome !== "read") throw new Error(`the reader did not read: ${JSON.stringify(result)}`);
         const exited = await db.enrollment.count({ where: { exitReason: "replied" } });

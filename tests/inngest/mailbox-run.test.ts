@@ -25,6 +25,7 @@ const DAY = 24 * 60 * MINUTE;
 let h: Harness;
 let imap: Dovecot;
 let smtp: LoopbackSmtp;
+let mailboxId: string;
 const db = () => getDb();
 
 beforeAll(async () => {
@@ -40,7 +41,7 @@ beforeEach(async () => {
   setTransport(new SmtpTransport(smtp.url));
   await resetDb(db());
   await db().mailbox.deleteMany();
-  await saveMailbox(db(), { host: imap.host, port: imap.port, tls: false, username: imap.user, authMethod: "password", secret: imap.password, folder: "INBOX" });
+  ({ id: mailboxId } = await saveMailbox(db(), { senderId: null, host: imap.host, port: imap.port, tls: false, username: imap.user, authMethod: "password", secret: imap.password, folder: "INBOX" }));
   await h.executor.advance(MINUTE); // the first read: the cursor is at the folder's end
   smtp.accepted.length = 0;
 });
@@ -65,13 +66,43 @@ it("a reply read from the mailbox by the cron ends the run: step 2 is never sent
   await h.executor.advance(2 * DAY);
   expect(smtp.accepted).toHaveLength(1);
   expect(await db().stepSend.count({ where: { enrollment: { contactId: contact.id } } })).toBe(1);
-  const mailbox = await db().mailbox.findUniqueOrThrow({ where: { id: "default" } });
+  const mailbox = await db().mailbox.findUniqueOrThrow({ where: { id: mailboxId } });
   expect(mailbox).toMatchObject({ repliesMatched: 1, lastError: null });
   expect(h.executor.runs({ functionId: "stepwise-read-mailbox" }).length).toBeGreaterThanOrEqual(2);
 });
 
-it("is registered as a one-minute cron with one run at a time", () => {
-  const fn = h.executor.functions().find((f) => f.id === "stepwise-read-mailbox");
-  expect(fn?.triggers).toEqual([{ cron: "* * * * *" }]);
-  expect(JSON.stringify(fn?.concurrency)).toContain('"limit":1');
+it("a cron asks for a read of every mailbox each minute; each mailbox is read by its own run, one at a time per mailbox", () => {
+  const fanOut = h.executor.functions().find((f) => f.id === "stepwise-read-mailboxes");
+  expect(fanOut?.triggers).toEqual([{ cron: "* * * * *" }]);
+  expect(JSON.stringify(fanOut?.concurrency)).toContain('"limit":1');
+  const reader = h.executor.functions().find((f) => f.id === "stepwise-read-mailbox");
+  expect(reader?.triggers).toEqual([{ event: "stepwise/mailbox.read" }]);
+  expect(reader?.concurrency).toEqual({ key: "event.data.mailboxId", limit: 1 });
+});
+
+it("two senders' mailboxes: each minute both are read in their own runs, and a failing one does not stop the other", async () => {
+  const good = await db().sender.create({ data: { fromName: "Support", fromAddress: "support@example.test" } });
+  const bad = await db().sender.create({ data: { fromName: "Sales", fromAddress: "sales@example.test" } });
+  const failing = await saveMailbox(db(), { senderId: bad.id, host: imap.host, port: imap.port, tls: false, username: imap.user, authMethod: "password", secret: "wrong-password", folder: "INBOX" });
+  // The installation's mailbox from beforeEach becomes the good sender's: disconnected, then connected for it.
+  await db().mailbox.delete({ where: { id: mailboxId } });
+  const working = await saveMailbox(db(), { senderId: good.id, host: imap.host, port: imap.port, tls: false, username: imap.user, authMethod: "password", secret: imap.password, folder: "INBOX" });
+  await h.executor.advance(MINUTE); // both read once: the good cursor is at the folder's end
+
+  const contact = await makeContact(db());
+  const sequence = await makeSequence(db(), { exitOnReply: true, senderId: good.id, steps: [{ subject: "One", delayAmount: 0, delayUnit: "minutes" }, { subject: "Two", delayAmount: 1, delayUnit: "days" }] });
+  await enrollContact(db(), { contactId: contact.id, sequenceId: sequence.id, source: "manual" });
+  await h.executor.runUntilIdle();
+  const messageId = smtp.accepted[0].raw.replace(/\r\n[ \t]+/g, " ").match(/^Message-ID:\s*(<[^>]+>)/im)![1];
+  await imap.append([`From: <${contact.email}>`, "To: support@example.test", "Subject: Re: One", `Message-ID: <${randomUUID()}@client.test>`, `In-Reply-To: ${messageId}`, "", "Yes please.", ""].join("\r\n"));
+
+  const before = h.executor.runs({ functionId: "stepwise-read-mailbox" }).length;
+  await h.executor.advance(MINUTE);
+  expect(await db().enrollment.findFirstOrThrow({ where: { contactId: contact.id } })).toMatchObject({ status: "replied", exitReason: "replied" });
+  const runs = h.executor.runs({ functionId: "stepwise-read-mailbox" }).slice(before);
+  const read = (id: string) => runs.filter((r) => r.event.data.mailboxId === id);
+  expect(read(working.id).map((r) => r.status)).toEqual(["completed"]);
+  expect(read(failing.id).map((r) => r.status)).toEqual(["completed"]);
+  expect(await db().mailbox.findUniqueOrThrow({ where: { id: working.id } })).toMatchObject({ repliesMatched: 1, lastError: null });
+  expect((await db().mailbox.findUniqueOrThrow({ where: { id: failing.id } })).lastError).toMatch(/refused the user name or password/);
 });

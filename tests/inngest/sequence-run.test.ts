@@ -252,7 +252,7 @@ describe("registered function config", () => {
     const fns = h.executor.functions();
     const run = fns.find((f) => f.id === "stepwise-run-enrollment");
     const heal = fns.find((f) => f.id === "stepwise-heal-overdue-enrollments");
-    expect(fns.map((f) => f.id).sort()).toEqual(["stepwise-deliver-webhooks", "stepwise-heal-overdue-enrollments", "stepwise-read-mailbox", "stepwise-run-enrollment"]);
+    expect(fns.map((f) => f.id).sort()).toEqual(["stepwise-deliver-webhooks", "stepwise-heal-overdue-enrollments", "stepwise-read-mailbox", "stepwise-read-mailboxes", "stepwise-run-enrollment"]);
     expect(run?.triggers).toEqual([{ event: "stepwise/enrollment.started" }]);
     expect(run?.idempotency).toBe("event.data.runKey");
     expect(run?.cancel).toEqual([

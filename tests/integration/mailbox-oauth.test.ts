@@ -82,8 +82,11 @@ beforeEach(async () => {
   Object.assign(idp, { live: new Set<string>(), refreshToken: "refresh-1", rotateTo: null, refuse: false, grants: [], introspected: [], issued: 0 });
 });
 
+let mailboxId: string;
+
 async function connect(accessToken: string) {
-  await saveMailbox(db, {
+  ({ id: mailboxId } = await saveMailbox(db, {
+    senderId: null,
     host: imap.host,
     port: imap.port,
     tls: false,
@@ -95,42 +98,42 @@ async function connect(accessToken: string) {
     oauthClientId: "stepwise-client",
     oauthClientSecret: "client-secret",
     oauthRefreshToken: "refresh-1",
-  });
+  }));
 }
 
-const storedToken = async () => decryptSecret((await db.mailbox.findUniqueOrThrow({ where: { id: "default" } })).secretEncrypted, "mailbox:default:secret");
+const storedToken = async () => decryptSecret((await db.mailbox.findUniqueOrThrow({ where: { id: mailboxId } })).secretEncrypted, `mailbox:${mailboxId}:secret`);
 
 describe("XOAUTH2 against dovecot", { timeout: 60_000 }, () => {
   it("a live access token logs in without refreshing", async () => {
     idp.live.add("access-given");
     await connect("access-given");
-    expect(await readMailbox(db)).toMatchObject({ outcome: "read" });
+    expect(await readMailbox(db, { mailboxId })).toMatchObject({ outcome: "read" });
     expect(idp.grants).toHaveLength(0);
     expect(idp.introspected).toContain("access-given");
   });
 
   it("a token the server refuses is refreshed once, the read succeeds, and the new token is stored encrypted", async () => {
     await connect("access-stale");
-    expect(await readMailbox(db)).toMatchObject({ outcome: "read" });
+    expect(await readMailbox(db, { mailboxId })).toMatchObject({ outcome: "read" });
     expect(idp.grants).toHaveLength(1);
     expect(idp.grants[0]).toMatchObject({ grant_type: "refresh_token", refresh_token: "refresh-1", client_id: "stepwise-client" });
     expect(await storedToken()).toBe("access-1");
-    const row = await db.mailbox.findUniqueOrThrow({ where: { id: "default" } });
+    const row = await db.mailbox.findUniqueOrThrow({ where: { id: mailboxId } });
     expect(row.secretEncrypted).not.toContain("access-1");
     expect(row.oauthEncrypted).not.toContain("refresh-1");
     expect(row.accessTokenExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 3_500_000);
     expect(row.lastError).toBeNull();
 
     // The stored token is used next time: no refresh.
-    expect(await readMailbox(db)).toMatchObject({ outcome: "read" });
+    expect(await readMailbox(db, { mailboxId })).toMatchObject({ outcome: "read" });
     expect(idp.grants).toHaveLength(1);
   });
 
   it("a token past its expiry is refreshed before connecting", async () => {
     idp.live.add("access-old");
     await connect("access-old");
-    await db.mailbox.update({ where: { id: "default" }, data: { accessTokenExpiresAt: new Date(Date.now() - 1000) } });
-    expect(await readMailbox(db)).toMatchObject({ outcome: "read" });
+    await db.mailbox.update({ where: { id: mailboxId }, data: { accessTokenExpiresAt: new Date(Date.now() - 1000) } });
+    expect(await readMailbox(db, { mailboxId })).toMatchObject({ outcome: "read" });
     expect(idp.grants).toHaveLength(1);
     expect(idp.introspected).not.toContain("access-old");
     expect(await storedToken()).toBe("access-1");
@@ -139,9 +142,9 @@ describe("XOAUTH2 against dovecot", { timeout: 60_000 }, () => {
   it("a rotated refresh token is stored and used for the next refresh", async () => {
     idp.rotateTo = "refresh-2";
     await connect("access-stale");
-    expect(await readMailbox(db)).toMatchObject({ outcome: "read" });
+    expect(await readMailbox(db, { mailboxId })).toMatchObject({ outcome: "read" });
     idp.live.clear();
-    expect(await readMailbox(db)).toMatchObject({ outcome: "read" });
+    expect(await readMailbox(db, { mailboxId })).toMatchObject({ outcome: "read" });
     expect(idp.grants.map((g) => g.refresh_token)).toEqual(["refresh-1", "refresh-2"]);
     expect(await storedToken()).toBe("access-2");
   });
@@ -149,11 +152,11 @@ describe("XOAUTH2 against dovecot", { timeout: 60_000 }, () => {
   it("a refused refresh fails the read in words, once, without a loop", async () => {
     idp.refuse = true;
     await connect("access-stale");
-    const result = await readMailbox(db);
+    const result = await readMailbox(db, { mailboxId });
     expect(result).toMatchObject({ outcome: "failed" });
     expect((result as { error: string }).error).toMatch(/token endpoint refused to refresh the access token \(invalid_grant/);
     expect(idp.grants).toHaveLength(1);
-    expect(await db.mailbox.findUniqueOrThrow({ where: { id: "default" } })).toMatchObject({ lastError: (result as { error: string }).error });
+    expect(await db.mailbox.findUniqueOrThrow({ where: { id: mailboxId } })).toMatchObject({ lastError: (result as { error: string }).error });
     expect(await storedToken()).toBe("access-stale");
   });
 
@@ -163,7 +166,7 @@ describe("XOAUTH2 against dovecot", { timeout: 60_000 }, () => {
     const add = idp.live.add.bind(idp.live);
     idp.live.add = () => idp.live;
     try {
-      const result = await readMailbox(db);
+      const result = await readMailbox(db, { mailboxId });
       expect(result).toMatchObject({ outcome: "failed", error: expect.stringMatching(/refused the user name or password \(or token\)/) });
       expect(idp.grants).toHaveLength(1);
     } finally {
@@ -173,19 +176,19 @@ describe("XOAUTH2 against dovecot", { timeout: 60_000 }, () => {
 
   it("Test connection refreshes too", async () => {
     await connect("access-stale");
-    expect(await testMailboxConnection(db)).toMatchObject({ ok: true, folder: "INBOX" });
+    expect(await testMailboxConnection(db, { senderId: null })).toMatchObject({ ok: true, folder: "INBOX" });
     expect(idp.grants).toHaveLength(1);
   });
 
   it("without refresh settings a refused token is the login error, and nothing is asked of the endpoint", async () => {
-    await saveMailbox(db, { host: imap.host, port: imap.port, tls: false, username: imap.user, authMethod: "oauth2", secret: "access-stale", folder: "INBOX" });
-    expect(await readMailbox(db)).toMatchObject({ outcome: "failed", error: expect.stringMatching(/refused/) });
+    ({ id: mailboxId } = await saveMailbox(db, { senderId: null, host: imap.host, port: imap.port, tls: false, username: imap.user, authMethod: "oauth2", secret: "access-stale", folder: "INBOX" }));
+    expect(await readMailbox(db, { mailboxId })).toMatchObject({ outcome: "failed", error: expect.stringMatching(/refused/) });
     expect(idp.grants).toHaveLength(0);
   });
 
   it("refresh settings need a client id and a refresh token", async () => {
     await expect(
-      saveMailbox(db, { host: imap.host, port: imap.port, tls: false, username: imap.user, authMethod: "oauth2", secret: "x", folder: "INBOX", oauthTokenUrl: `${base}/token` }),
+      saveMailbox(db, { senderId: null, host: imap.host, port: imap.port, tls: false, username: imap.user, authMethod: "oauth2", secret: "x", folder: "INBOX", oauthTokenUrl: `${base}/token` }),
     ).rejects.toMatchObject({ code: "validation", fieldErrors: { oauthClientId: ["Enter the OAuth2 client id"], oauthRefreshToken: ["Enter the refresh token"] } });
   });
 });

@@ -44,12 +44,14 @@ beforeEach(async () => {
   await resetDb();
   await db.mailbox.deleteMany();
   await connectMailbox();
-  await readMailbox(db);
+  await readMailbox(db, { mailboxId });
   smtp.accepted.length = 0;
 });
 
+let mailboxId: string;
+
 async function connectMailbox(password = imap.password) {
-  await saveMailbox(db, { host: imap.host, port: imap.port, tls: false, username: imap.user, authMethod: "password", secret: password, folder: "INBOX" });
+  ({ id: mailboxId } = await saveMailbox(db, { senderId: null, host: imap.host, port: imap.port, tls: false, username: imap.user, authMethod: "password", secret: password, folder: "INBOX" }));
 }
 
 /** A contact enrolled in an exit-on-reply sequence, sent step 1 over SMTP; the Message-ID as sent. */
@@ -128,14 +130,14 @@ describe("reading replies", () => {
     const sent = await sentStepOne();
     await imap.append(reply({ from: sent.contact.email, inReplyTo: sent.messageId }));
 
-    expect(await readMailbox(db)).toMatchObject({ outcome: "read", messages: 1, replies: 1, bounces: 0 });
+    expect(await readMailbox(db, { mailboxId })).toMatchObject({ outcome: "read", messages: 1, replies: 1, bounces: 0 });
     expect(await enrollmentOf(sent.enrollmentId)).toEqual({ status: "replied", exitReason: "replied" });
     const stored = await db.inboundReply.findMany({ where: { contactId: sent.contact.id } });
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ provider: "imap", isAutoReply: false });
 
-    expect(await readMailbox(db)).toMatchObject({ outcome: "read", messages: 0 });
-    const mailbox = await db.mailbox.findUniqueOrThrow({ where: { id: "default" } });
+    expect(await readMailbox(db, { mailboxId })).toMatchObject({ outcome: "read", messages: 0 });
+    const mailbox = await db.mailbox.findUniqueOrThrow({ where: { id: mailboxId } });
     expect(mailbox).toMatchObject({ repliesMatched: 1, lastError: null });
   });
 
@@ -143,14 +145,14 @@ describe("reading replies", () => {
     const sent = await sentStepOne();
     const raw = reply({ from: sent.contact.email, inReplyTo: "<other@client.test>" }).replace(/^References: .*$/m, `References: ${sent.messageId} <other@client.test>`);
     await imap.append(raw);
-    expect(await readMailbox(db)).toMatchObject({ replies: 1 });
+    expect(await readMailbox(db, { mailboxId })).toMatchObject({ replies: 1 });
     expect(await enrollmentOf(sent.enrollmentId)).toEqual({ status: "replied", exitReason: "replied" });
   });
 
   it("an out-of-office auto-reply ends nothing", async () => {
     const sent = await sentStepOne();
     await imap.append(reply({ from: sent.contact.email, inReplyTo: sent.messageId, subject: "Automatic reply: Step 1", extraHeaders: ["Auto-Submitted: auto-replied"] }));
-    expect(await readMailbox(db)).toMatchObject({ outcome: "read", messages: 1, replies: 0 });
+    expect(await readMailbox(db, { mailboxId })).toMatchObject({ outcome: "read", messages: 1, replies: 0 });
     expect(await enrollmentOf(sent.enrollmentId)).toEqual({ status: "active", exitReason: null });
     expect(await db.inboundReply.findFirst({ where: { contactId: sent.contact.id } })).toMatchObject({ isAutoReply: true });
   });
@@ -159,7 +161,7 @@ describe("reading replies", () => {
     const sent = await sentStepOne();
     await imap.append(reply({ from: sent.contact.email, inReplyTo: `<${randomUUID()}@elsewhere.test>` }));
     await imap.append(reply({ from: sent.contact.email, inReplyTo: `<${sent.enrollmentId}.forged@localhost>` }));
-    expect(await readMailbox(db)).toMatchObject({ outcome: "read", messages: 2, replies: 0 });
+    expect(await readMailbox(db, { mailboxId })).toMatchObject({ outcome: "read", messages: 2, replies: 0 });
     expect(await enrollmentOf(sent.enrollmentId)).toEqual({ status: "active", exitReason: null });
     expect(await db.inboundReply.count()).toBe(0);
   });
@@ -169,7 +171,7 @@ describe("reading bounces (RFC 3464 delivery status notifications)", () => {
   it("a hard bounce of our message bounces the contact and ends their enrollments", async () => {
     const sent = await sentStepOne();
     await imap.append(dsn({ recipient: sent.contact.email, returnedMessageId: sent.messageId, status: "5.1.1", action: "failed" }));
-    expect(await readMailbox(db)).toMatchObject({ outcome: "read", messages: 1, bounces: 1, replies: 0 });
+    expect(await readMailbox(db, { mailboxId })).toMatchObject({ outcome: "read", messages: 1, bounces: 1, replies: 0 });
     expect(await db.contact.findUniqueOrThrow({ where: { id: sent.contact.id } })).toMatchObject({ status: "bounced" });
     expect(await enrollmentOf(sent.enrollmentId)).toEqual({ status: "bounced", exitReason: "bounced" });
     const consent = await db.consentEvent.findFirstOrThrow({ where: { contactId: sent.contact.id, type: "bounced" } });
@@ -179,7 +181,7 @@ describe("reading bounces (RFC 3464 delivery status notifications)", () => {
   it("a delayed (4.x.x) notice changes nothing", async () => {
     const sent = await sentStepOne();
     await imap.append(dsn({ recipient: sent.contact.email, returnedMessageId: sent.messageId, status: "4.4.1", action: "delayed" }));
-    expect(await readMailbox(db)).toMatchObject({ messages: 1, bounces: 0 });
+    expect(await readMailbox(db, { mailboxId })).toMatchObject({ messages: 1, bounces: 0 });
     expect(await db.contact.findUniqueOrThrow({ where: { id: sent.contact.id } })).toMatchObject({ status: "subscribed" });
   });
 
@@ -188,7 +190,7 @@ describe("reading bounces (RFC 3464 delivery status notifications)", () => {
     const other = await makeContact(db);
     await imap.append(dsn({ recipient: sent.contact.email, returnedMessageId: `<${randomUUID()}@localhost>`, status: "5.1.1", action: "failed" }));
     await imap.append(dsn({ recipient: other.email, returnedMessageId: sent.messageId, status: "5.1.1", action: "failed" }));
-    expect(await readMailbox(db)).toMatchObject({ messages: 2, bounces: 0 });
+    expect(await readMailbox(db, { mailboxId })).toMatchObject({ messages: 2, bounces: 0 });
     expect(await db.contact.count({ where: { status: "bounced" } })).toBe(0);
   });
 });
@@ -198,10 +200,10 @@ describe("IDLE: waiting for new mail on the connection", () => {
     const sent = await sentStepOne();
     const window = 30_000;
     const started = Date.now();
-    const reading = readMailbox(db, { idleMs: window });
+    const reading = readMailbox(db, { mailboxId, idleMs: window });
     // The first read is done and the reader is waiting when lastReadAt is set.
     await until(async () => {
-      const row = await db.mailbox.findUniqueOrThrow({ where: { id: "default" } });
+      const row = await db.mailbox.findUniqueOrThrow({ where: { id: mailboxId } });
       return row.leaseUntil !== null && row.lastReadAt! > new Date(started);
     });
     const appended = Date.now();
@@ -212,12 +214,12 @@ describe("IDLE: waiting for new mail on the connection", () => {
     // Read while waiting, well before the window (the next poll) was over.
     expect(seen).toBeLessThan(10_000);
     expect(result).toMatchObject({ outcome: "read", messages: 1, replies: 1 });
-    expect(await db.mailbox.findUniqueOrThrow({ where: { id: "default" } })).toMatchObject({ repliesMatched: 1, leaseUntil: null });
+    expect(await db.mailbox.findUniqueOrThrow({ where: { id: mailboxId } })).toMatchObject({ repliesMatched: 1, leaseUntil: null });
   }, 90_000);
 
   it("the window ends the read when nothing arrives", async () => {
     const started = Date.now();
-    expect(await readMailbox(db, { idleMs: 1_500 })).toMatchObject({ outcome: "read", messages: 0 });
+    expect(await readMailbox(db, { mailboxId, idleMs: 1_500 })).toMatchObject({ outcome: "read", messages: 0 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
   });
 
@@ -258,10 +260,10 @@ describe("VERP return paths (BOUNCE_DOMAIN)", () => {
     expect(sent.messageId).toContain(returnPath.slice("bounces+".length, returnPath.indexOf("@")));
 
     await imap.append(dsn({ recipient: sent.contact.email, returnedMessageId: null, status: "5.1.1", action: "failed", to: returnPath }));
-    expect(await readMailbox(db)).toMatchObject({ outcome: "read", messages: 1, bounces: 1 });
+    expect(await readMailbox(db, { mailboxId })).toMatchObject({ outcome: "read", messages: 1, bounces: 1 });
     expect(await db.contact.findUniqueOrThrow({ where: { id: sent.contact.id } })).toMatchObject({ status: "bounced" });
     expect(await enrollmentOf(sent.enrollmentId)).toEqual({ status: "bounced", exitReason: "bounced" });
-    expect(await db.mailbox.findUniqueOrThrow({ where: { id: "default" } })).toMatchObject({ bouncesMatched: 1 });
+    expect(await db.mailbox.findUniqueOrThrow({ where: { id: mailboxId } })).toMatchObject({ bouncesMatched: 1 });
   });
 
   it("a report to a made-up return path, or naming another address, changes nothing", async () => {
@@ -271,7 +273,7 @@ describe("VERP return paths (BOUNCE_DOMAIN)", () => {
     const returnPath = smtp.accepted.at(-1)!.from;
     await imap.append(dsn({ recipient: sent.contact.email, returnedMessageId: null, status: "5.1.1", action: "failed", to: `bounces+${"ab".repeat(20)}@bounces.example.test` }));
     await imap.append(dsn({ recipient: other.email, returnedMessageId: null, status: "5.1.1", action: "failed", to: returnPath }));
-    expect(await readMailbox(db)).toMatchObject({ messages: 2, bounces: 0 });
+    expect(await readMailbox(db, { mailboxId })).toMatchObject({ messages: 2, bounces: 0 });
     expect(await db.contact.count({ where: { status: "bounced" } })).toBe(0);
     expect(await enrollmentOf(sent.enrollmentId)).toEqual({ status: "active", exitReason: null });
   });
@@ -281,14 +283,14 @@ describe("the cursor, the lease and failures", () => {
   it("a renumbered folder (UIDVALIDITY changed) is read again without doubling anything", async () => {
     const sent = await sentStepOne();
     await imap.append(reply({ from: sent.contact.email, inReplyTo: sent.messageId }));
-    expect(await readMailbox(db)).toMatchObject({ replies: 1 });
+    expect(await readMailbox(db, { mailboxId })).toMatchObject({ replies: 1 });
 
-    await db.mailbox.update({ where: { id: "default" }, data: { uidValidity: 1n, lastSeenUid: 999_999 } });
-    const again = await readMailbox(db);
+    await db.mailbox.update({ where: { id: mailboxId }, data: { uidValidity: 1n, lastSeenUid: 999_999 } });
+    const again = await readMailbox(db, { mailboxId });
     expect(again).toMatchObject({ outcome: "read", uidValidityReset: true });
     expect((again as { messages: number }).messages).toBeGreaterThanOrEqual(1);
     expect(await db.inboundReply.count({ where: { contactId: sent.contact.id } })).toBe(1);
-    const mailbox = await db.mailbox.findUniqueOrThrow({ where: { id: "default" } });
+    const mailbox = await db.mailbox.findUniqueOrThrow({ where: { id: mailboxId } });
     expect(mailbox.uidValidity).not.toBe(1n);
     expect(Number(mailbox.lastSeenUid)).toBeLessThan(999_999);
   });
@@ -296,10 +298,10 @@ describe("the cursor, the lease and failures", () => {
   it("a message handled but not yet passed (a crash) is handled again without doubling anything", async () => {
     const sent = await sentStepOne();
     await imap.append(reply({ from: sent.contact.email, inReplyTo: sent.messageId }));
-    const before = await db.mailbox.findUniqueOrThrow({ where: { id: "default" } });
-    await readMailbox(db);
-    await db.mailbox.update({ where: { id: "default" }, data: { lastSeenUid: before.lastSeenUid } });
-    expect(await readMailbox(db)).toMatchObject({ messages: 1 });
+    const before = await db.mailbox.findUniqueOrThrow({ where: { id: mailboxId } });
+    await readMailbox(db, { mailboxId });
+    await db.mailbox.update({ where: { id: mailboxId }, data: { lastSeenUid: before.lastSeenUid } });
+    expect(await readMailbox(db, { mailboxId })).toMatchObject({ messages: 1 });
     expect(await db.inboundReply.count()).toBe(1);
     expect(await enrollmentOf(sent.enrollmentId)).toEqual({ status: "replied", exitReason: "replied" });
   });
@@ -307,21 +309,21 @@ describe("the cursor, the lease and failures", () => {
   it("the IMAP server down: the read fails in words, moves nothing, and the next read catches up", async () => {
     const sent = await sentStepOne();
     await imap.append(reply({ from: sent.contact.email, inReplyTo: sent.messageId }));
-    const before = await db.mailbox.findUniqueOrThrow({ where: { id: "default" } });
+    const before = await db.mailbox.findUniqueOrThrow({ where: { id: mailboxId } });
     await imap.pause();
     try {
-      const failed = await readMailbox(db);
+      const failed = await readMailbox(db, { mailboxId });
       expect(failed).toMatchObject({ outcome: "failed" });
       expect((failed as { error: string }).error).toMatch(/Nothing accepted a connection|closed the connection/);
-      const mailbox = await db.mailbox.findUniqueOrThrow({ where: { id: "default" } });
+      const mailbox = await db.mailbox.findUniqueOrThrow({ where: { id: mailboxId } });
       expect(mailbox.lastSeenUid).toBe(before.lastSeenUid);
       expect(mailbox.lastError).toBe((failed as { error: string }).error);
       expect(mailbox.leaseUntil).toBeNull();
     } finally {
       await imap.resume();
     }
-    expect(await readMailbox(db)).toMatchObject({ outcome: "read", messages: 1, replies: 1 });
-    expect(await db.mailbox.findUniqueOrThrow({ where: { id: "default" } })).toMatchObject({ lastError: null });
+    expect(await readMailbox(db, { mailboxId })).toMatchObject({ outcome: "read", messages: 1, replies: 1 });
+    expect(await db.mailbox.findUniqueOrThrow({ where: { id: mailboxId } })).toMatchObject({ lastError: null });
   });
 
   it("one reader at a time: a read while another reader holds the lease finds the mailbox busy, and reads once the lease is released", async () => {
@@ -330,28 +332,28 @@ describe("the cursor, the lease and failures", () => {
     // a loaded machine it did not: the first finished before the second began.
     const [mailbox] = await db.mailbox.findMany();
     await db.mailbox.update({ where: { id: mailbox.id }, data: { leaseUntil: new Date(Date.now() + 3_600_000) } });
-    expect(await readMailbox(db)).toEqual({ outcome: "busy" });
+    expect(await readMailbox(db, { mailboxId })).toEqual({ outcome: "busy" });
     await db.mailbox.update({ where: { id: mailbox.id }, data: { leaseUntil: null } });
-    expect((await readMailbox(db)).outcome).toBe("read");
+    expect((await readMailbox(db, { mailboxId })).outcome).toBe("read");
   });
 
   it("a wrong password is reported in words", async () => {
     await connectMailbox("not-the-password");
-    const result = await readMailbox(db);
+    const result = await readMailbox(db, { mailboxId });
     expect(result).toMatchObject({ outcome: "failed" });
     expect((result as { error: string }).error).toMatch(/refused the user name or password/);
   });
 
   it("no mailbox connected: nothing to do", async () => {
     await db.mailbox.deleteMany();
-    expect(await readMailbox(db)).toEqual({ outcome: "not_configured" });
+    expect(await readMailbox(db, { mailboxId })).toEqual({ outcome: "not_configured" });
   });
 });
 
 describe("Test connection", () => {
   it("shows the folders and the message count", async () => {
     await imap.append(reply({ from: "x@example.test", inReplyTo: "<a@b>" }));
-    const result = await testMailboxConnection(db);
+    const result = await testMailboxConnection(db, { senderId: null });
     expect(result).toMatchObject({ ok: true, folder: "INBOX" });
     if (!result.ok) throw new Error(result.error);
     expect(result.folders).toContain("INBOX");
@@ -360,22 +362,22 @@ describe("Test connection", () => {
 
   it("reports a wrong password in words", async () => {
     await connectMailbox("wrong");
-    expect(await testMailboxConnection(db)).toEqual({ ok: false, error: expect.stringMatching(/refused the user name or password/) });
+    expect(await testMailboxConnection(db, { senderId: null })).toEqual({ ok: false, error: expect.stringMatching(/refused the user name or password/) });
   });
 
   it("saving with a blank secret keeps the stored one; another server restarts the cursor", async () => {
-    await db.mailbox.update({ where: { id: "default" }, data: { lastSeenUid: 42, uidValidity: 7n } });
-    await saveMailbox(db, { host: imap.host, port: imap.port, tls: false, username: imap.user, authMethod: "password", secret: undefined, folder: "INBOX" });
-    expect(await testMailboxConnection(db)).toMatchObject({ ok: true });
-    expect(await db.mailbox.findUniqueOrThrow({ where: { id: "default" } })).toMatchObject({ lastSeenUid: 42n, uidValidity: 7n });
+    await db.mailbox.update({ where: { id: mailboxId }, data: { lastSeenUid: 42, uidValidity: 7n } });
+    await saveMailbox(db, { senderId: null, host: imap.host, port: imap.port, tls: false, username: imap.user, authMethod: "password", secret: undefined, folder: "INBOX" });
+    expect(await testMailboxConnection(db, { senderId: null })).toMatchObject({ ok: true });
+    expect(await db.mailbox.findUniqueOrThrow({ where: { id: mailboxId } })).toMatchObject({ lastSeenUid: 42n, uidValidity: 7n });
 
-    await saveMailbox(db, { host: "localhost", port: imap.port, tls: false, username: imap.user, authMethod: "password", secret: undefined, folder: "INBOX" });
-    expect(await db.mailbox.findUniqueOrThrow({ where: { id: "default" } })).toMatchObject({ lastSeenUid: 0n, uidValidity: null });
+    await saveMailbox(db, { senderId: null, host: "localhost", port: imap.port, tls: false, username: imap.user, authMethod: "password", secret: undefined, folder: "INBOX" });
+    expect(await db.mailbox.findUniqueOrThrow({ where: { id: mailboxId } })).toMatchObject({ lastSeenUid: 0n, uidValidity: null });
   });
 
   it("a first save without a secret is a field error", async () => {
     await db.mailbox.deleteMany();
-    await expect(saveMailbox(db, { host: imap.host, port: imap.port, tls: false, username: imap.user, authMethod: "password", folder: "INBOX" })).rejects.toMatchObject({
+    await expect(saveMailbox(db, { senderId: null, host: imap.host, port: imap.port, tls: false, username: imap.user, authMethod: "password", folder: "INBOX" })).rejects.toMatchObject({
       code: "validation",
       fieldErrors: { secret: ["Enter the password or access token"] },
     });
@@ -383,7 +385,7 @@ describe("Test connection", () => {
   });
 
   it("stores the password encrypted, never in the clear", async () => {
-    const row = await db.mailbox.findUniqueOrThrow({ where: { id: "default" } });
+    const row = await db.mailbox.findUniqueOrThrow({ where: { id: mailboxId } });
     expect(row.secretEncrypted).not.toContain(imap.password);
     expect(row.secretEncrypted).toMatch(/^v1\./);
   });

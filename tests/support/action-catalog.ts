@@ -256,14 +256,15 @@ export const ACTION_CATALOG: CatalogEntry[] = [
     file: "lib/actions/settings/save-mailbox-action.ts",
     exportName: "saveMailboxAction",
     access: role("admin"),
-    input: (fx) => ({ host: "127.0.0.1", port: 1, tls: false, username: `inbox-${fx.suffix}@example.com`, authMethod: "password", secret: "app-password", folder: "INBOX" }),
+    input: (fx) => ({ senderId: fx.sender.id, host: "127.0.0.1", port: 1, tls: false, username: `inbox-${fx.suffix}@example.com`, authMethod: "password", secret: "app-password", folder: "INBOX" }),
   },
   { file: "lib/actions/settings/invite-user-action.ts", exportName: "inviteUserAction", access: role("admin"), input: (fx) => ({ email: `invitee-${fx.suffix}@example.com`, role: "marketer" }) },
   { file: "lib/actions/settings/change-user-role-action.ts", exportName: "changeUserRoleAction", access: role("admin"), input: (fx) => ({ userId: fx.member.id, role: "viewer" }) },
   { file: "lib/actions/settings/deactivate-user-action.ts", exportName: "deactivateUserAction", access: role("admin"), input: (fx) => ({ userId: fx.member.id }) },
   { file: "lib/actions/settings/reactivate-user-action.ts", exportName: "reactivateUserAction", access: role("admin"), input: (fx) => ({ userId: fx.inactive.id }) },
-  { file: "lib/actions/settings/test-mailbox-action.ts", exportName: "testMailboxAction", access: role("admin"), input: () => ({}) },
-  { file: "lib/actions/settings/remove-mailbox-action.ts", exportName: "removeMailboxAction", access: role("admin"), input: () => ({}) },
+  { file: "lib/actions/settings/test-mailbox-action.ts", exportName: "testMailboxAction", access: role("admin"), input: (fx) => ({ senderId: fx.sender.id }) },
+  // null: the mailbox without a sender (the installation's, from before senders).
+  { file: "lib/actions/settings/remove-mailbox-action.ts", exportName: "removeMailboxAction", access: role("admin"), input: () => ({ senderId: null }) },
   {
     file: "lib/actions/settings/create-sender-action.ts",
     exportName: "createSenderAction",

@@ -5,7 +5,7 @@ import { ReplyDetectionSettings } from "@/components/settings/reply-detection-se
 import { ApiKeys } from "@/components/settings/api-keys";
 import { ChangePasswordForm } from "@/components/settings/change-password-form";
 import { TeamMembers } from "@/components/settings/team-members";
-import { MailboxSettings } from "@/components/settings/mailbox-settings";
+import { MailboxesSettings } from "@/components/settings/mailboxes-settings";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { requirePageUser } from "@/lib/auth/session";
 import { listApiKeysForAdmin } from "@/lib/api-keys/queries";
@@ -13,7 +13,7 @@ import { hasRole, ROLE_LABELS } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
 import { listTeam } from "@/lib/team/members";
 import { replyDetectionConfigured } from "@/lib/replies/detection";
-import { getMailboxView } from "@/lib/mailbox/settings";
+import { listMailboxes } from "@/lib/mailbox/settings";
 import { autoDisabledEndpoints } from "@/lib/outbound-webhooks/notices";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -22,7 +22,7 @@ export default async function SettingsPage() {
   const user = await requirePageUser("viewer");
   const team = hasRole(user.role, "admin") ? await listTeam(getDb()) : null;
   const apiKeys = hasRole(user.role, "admin") ? await listApiKeysForAdmin() : null;
-  const mailbox = hasRole(user.role, "admin") ? { current: await getMailboxView(getDb()) } : null;
+  const mailboxes = hasRole(user.role, "admin") ? await listMailboxes(getDb()) : null;
   const disabledWebhooks = hasRole(user.role, "admin") ? await autoDisabledEndpoints(getDb()) : [];
   return (
     <>
@@ -111,16 +111,16 @@ export default async function SettingsPage() {
             </CardContent>
           </Card>
         ) : null}
-        {mailbox ? (
+        {mailboxes ? (
           <Card>
             <CardHeader>
-              <CardTitle>Mailbox for replies and bounces</CardTitle>
+              <CardTitle>Mailboxes for replies and bounces</CardTitle>
               <CardDescription>
-                Connect the mailbox replies to your sequence emails arrive in: a reply ends exit-on-reply sequences, a bounce stops mail to the address. Read every minute over IMAP. See docs/mailbox.md.
+                Connect each sender&apos;s mailbox, the one replies to its emails arrive in: a reply ends exit-on-reply sequences, a bounce stops mail to the address. Each is read every minute over IMAP, on its own; a reply counts whichever mailbox it arrives in. See docs/mailbox.md.
               </CardDescription>
             </CardHeader>
             <CardContent>
-              <MailboxSettings mailbox={mailbox.current} />
+              <MailboxesSettings entries={mailboxes} />
             </CardContent>
           </Card>
         ) : null}

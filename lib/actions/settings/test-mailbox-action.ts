@@ -1,8 +1,8 @@
 "use server";
 
-import { z } from "zod";
 import { authedAction } from "@/lib/actions/safe-action";
 import { testMailboxConnection } from "@/lib/mailbox/settings";
+import { ZMailboxTarget } from "@/lib/validations/mailbox";
 
-/** Connects with the stored settings: the folders and message count, or what went wrong. */
-export const testMailboxAction = authedAction({ role: "admin", schema: z.object({}) }, async (_input, { db }) => testMailboxConnection(db));
+/** Connects with a sender's stored mailbox settings: the folders and message count, or what went wrong. */
+export const testMailboxAction = authedAction({ role: "admin", schema: ZMailboxTarget }, async (input, { db }) => testMailboxConnection(db, input));
