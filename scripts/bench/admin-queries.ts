@@ -14,7 +14,7 @@ import { listActivityPage } from "../../lib/activity/activity-log";
 import { contactTimeline } from "../../lib/contacts/contact-detail";
 import { queryContactList } from "../../lib/contacts/list-contacts";
 import { createPrismaClient, type Db } from "../../lib/db/prisma";
-import { sequenceListPage } from "../../lib/sequences/sequence-list";
+import { sequenceListPage, sequenceListSql } from "../../lib/sequences/sequence-list";
 import { getSequenceStats } from "../../lib/sequences/stats";
 import { ZActivityParams } from "../../lib/validations/activity";
 import { ZContactListParams } from "../../lib/validations/contact-list";
@@ -122,20 +122,12 @@ function queries(db: Db, input: Awaited<ReturnType<typeof inputs>>): Query[] {
 }
 
 /**
- * docs/benchmarks.md's plans for the sequences list: its enrollment columns
- * from SequenceCounter (list-counts.ts) against the former grouping of
- * every enrollment of the page's sequences.
+ * docs/benchmarks.md's plans for the sequences list: its one statement
+ * (sequence-list.ts) as the benchmark runs it, sorted by active contacts.
  */
-async function logSequenceListPlans(pool: ReturnType<typeof rawPool>, sequenceIds: string[], log: (line: string) => void): Promise<void> {
-  const plans = {
-    counters: `SELECT "sequenceId", "key", sum("delta")::int AS n, count(*)::int AS "rows" FROM "SequenceCounter"
-               WHERE "sequenceId" = ANY($1::text[]) AND starts_with("key", 'status:') GROUP BY 1, 2`,
-    enrollments_grouped_before: `SELECT "sequenceId", "status", count(*) FROM "Enrollment" WHERE "sequenceId" = ANY($1::text[]) GROUP BY 1, 2`,
-  };
-  for (const [name, sql] of Object.entries(plans)) {
-    const { rows } = await pool.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, [sequenceIds]);
-    log(`[stats] sequences_list plan (${name}):\n${rows.map((r) => `    ${r["QUERY PLAN"]}`).join("\n")}`);
-  }
+async function logSequenceListPlans(db: Db, log: (line: string) => void): Promise<void> {
+  const rows = await db.$queryRaw<{ "QUERY PLAN": string }[]>`EXPLAIN (ANALYZE, BUFFERS) ${sequenceListSql({ page: 1 }, { sort: "active", dir: "desc" })}`;
+  log(`[stats] sequences_list plan:\n${rows.map((r) => `    ${r["QUERY PLAN"]}`).join("\n")}`);
 }
 
 const viaPrisma = (db: Db, [sql, params]: [string, unknown[]]) => db.$queryRawUnsafe(sql, ...params);
@@ -248,7 +240,7 @@ export async function benchAdminQueries(cluster: BenchCluster, log: (line: strin
         },
       });
     }
-    await logSequenceListPlans(pool, input.sequenceIds, log);
+    await logSequenceListPlans(db, log);
     return results;
   } finally {
     await db.$disconnect();
