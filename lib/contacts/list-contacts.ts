@@ -95,13 +95,13 @@ export async function queryContactList(db: Db, params: TContactListParams, pageS
 
   // The page as JSON rows with their tags and live enrollment counts; one
   // extra row says whether there is a next page without counting.
-  const pageJson = (source: Prisma.Sql) => Prisma.sql`
+  const pageJson = (source: Prisma.Sql, skip: number) => Prisma.sql`
     SELECT coalesce(json_agg(json_build_array(
              c."id", c."email", c."firstName", c."lastName", c."leadScore", c."status", (extract(epoch FROM c."createdAt") * 1000)::float8,
              (SELECT coalesce(json_agg(t."name" ORDER BY t."name"), '[]') FROM "ContactTag" ct JOIN "Tag" t ON t."id" = ct."tagId" WHERE ct."contactId" = c."id"),
              (SELECT count(*) FROM "Enrollment" e WHERE e."contactId" = c."id" AND e."status" IN ('active', 'paused'))
            ) ORDER BY ${order}), '[]')::text AS "rows"
-    FROM (${source} ORDER BY ${order} LIMIT ${pageSize + 1} OFFSET ${offset}) c`;
+    FROM (${source} ORDER BY ${order} LIMIT ${pageSize + 1} OFFSET ${skip}) c`;
 
   const [first] = await db.$queryRaw<{ rows: string | null; n: number }[]>`
     WITH capped AS MATERIALIZED (
@@ -110,12 +110,23 @@ export async function queryContactList(db: Db, params: TContactListParams, pageS
       SELECT count(*)::int AS n FROM capped
     )
     SELECT (SELECT n FROM total) AS "n",
-           CASE WHEN (SELECT n FROM total) <= ${CONTACT_COUNT_CAP} THEN (${pageJson(Prisma.sql`SELECT * FROM capped c`)}) END AS "rows"`;
+           CASE WHEN (SELECT n FROM total) <= ${CONTACT_COUNT_CAP} THEN (${pageJson(Prisma.sql`SELECT * FROM capped c`, offset)}) END AS "rows"`;
   const { n } = first;
   // Past the cap (a broad filter over a big list), the page is read in
-  // index order from the table instead of sorting the capped matches.
+  // index order from the table instead of sorting the capped matches. The
+  // rows skipped to reach a deep page are found by id alone (a deferred
+  // join): in the default order that is an index-only scan of
+  // contact_live_created, no heap page per skipped contact
+  // (docs/benchmarks.md, "Admin reads at 1M (4)").
   const rows =
-    first.rows ?? (await db.$queryRaw<{ rows: string }[]>`${pageJson(Prisma.sql`SELECT ${columns} FROM "Contact" c WHERE ${where}`)}`)[0].rows;
+    first.rows ??
+    (
+      await db.$queryRaw<{ rows: string }[]>`${pageJson(
+        Prisma.sql`SELECT ${columns} FROM "Contact" c WHERE c."id" IN (
+          SELECT c."id" FROM "Contact" c WHERE ${where} ORDER BY ${order} LIMIT ${pageSize + 1} OFFSET ${offset})`,
+        0,
+      )}`
+    )[0].rows;
 
   const all = JSON.parse(rows) as Row[];
   const hasNextPage = all.length > pageSize;

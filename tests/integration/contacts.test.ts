@@ -9,6 +9,7 @@ import { updateContactProfile } from "../../lib/contacts/profile";
 import { addTags } from "../../lib/contacts/tags";
 import { setTransport } from "../../lib/email/transports";
 import { AppError } from "../../lib/errors";
+import { Prisma } from "../../lib/db/prisma";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { exitContact } from "../../lib/sequences/exit-contact";
 import { sendStep } from "../../lib/sequences/run-step";
@@ -166,6 +167,23 @@ describe("queryContactList", () => {
     expect(result).toMatchObject({ total: CONTACT_COUNT_CAP, totalIsCapped: true, hasNextPage: true });
     const narrow = await queryContactList(db, params({ q: "bulk7777@" }));
     expect(narrow).toMatchObject({ total: 1, totalIsCapped: false });
+
+    // Past the cap a deep page is found by id, then read: the same rows as an
+    // offset over the whole order (same-instant ties broken by id), deleted contacts left out.
+    await db.$executeRaw`UPDATE "Contact" SET "deletedAt" = now() WHERE "email" IN ('bulk9990@example.com', 'bulk3@example.com')`;
+    for (const [sort, dir, order] of [
+      ["created", "desc", Prisma.sql`"createdAt" DESC, "id" DESC`],
+      ["created", "asc", Prisma.sql`"createdAt" ASC, "id" ASC`],
+      ["score", "desc", Prisma.sql`"leadScore" DESC, "id" DESC`],
+    ] as const) {
+      for (const page of [1, 301, 401]) {
+        const expected = await db.$queryRaw<{ email: string }[]>`
+          SELECT "email" FROM "Contact" WHERE "deletedAt" IS NULL ORDER BY ${order} LIMIT 25 OFFSET ${(page - 1) * 25}`;
+        const listed = await queryContactList(db, params({ sort, dir, page: String(page) }));
+        expect(listed.items.map((c) => c.email), `${sort} ${dir} page ${page}`).toEqual(expected.map((r) => r.email));
+        expect(listed.hasNextPage).toBe(page < 401);
+      }
+    }
   });
 });
 

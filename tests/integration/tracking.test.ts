@@ -37,7 +37,7 @@ const { recordInboundReply } = await import("../../lib/replies/record-reply");
 const { enrollContact } = await import("../../lib/sequences/enroll-contact");
 const { planNextStep, sendStep } = await import("../../lib/sequences/run-step");
 const { getSequenceAnalytics, getSequenceRates } = await import("../../lib/tracking/analytics");
-const { sequenceIdsByMetric } = await import("../../lib/tracking/sequence-sort");
+const { sequenceListPage } = await import("../../lib/sequences/sequence-list");
 const { setSequenceTracking } = await import("../../lib/tracking/settings");
 const { createClickToken, createOpenToken } = await import("../../lib/tracking/token");
 const click = await import("../../app/r/[token]/route");
@@ -356,10 +356,12 @@ describe("the sequences list's rate columns", () => {
     expect(rates.get(replied.sequence.id)).toMatchObject({ delivered: 1, replyRate: 1, unsubscribeRate: 0 });
     expect(rates.get(unsubscribed.sequence.id)).toMatchObject({ delivered: 1, replyRate: 0, unsubscribeRate: 1, active: 0 });
     expect(rates.get(empty.id)).toMatchObject({ delivered: 0, replyRate: null, unsubscribeRate: null });
-    const byReply = await sequenceIdsByMetric(db, {}, { sort: "replyRate", dir: "desc" }, 1);
+    const idsSortedBy = async (order: { sort: "replyRate" | "unsubscribeRate"; dir: "asc" | "desc" }) =>
+      (await sequenceListPage(db, { page: 1 }, order)).items.map((item) => item.id);
+    const byReply = await idsSortedBy({ sort: "replyRate", dir: "desc" });
     expect(byReply[0]).toBe(replied.sequence.id);
     expect(byReply.at(-1)).toBe(empty.id);
-    const byUnsubscribeAsc = await sequenceIdsByMetric(db, {}, { sort: "unsubscribeRate", dir: "asc" }, 1);
+    const byUnsubscribeAsc = await idsSortedBy({ sort: "unsubscribeRate", dir: "asc" });
     expect(byUnsubscribeAsc.indexOf(unsubscribed.sequence.id)).toBe(2);
     expect(byUnsubscribeAsc.at(-1)).toBe(empty.id);
   });
