@@ -10,11 +10,11 @@ import { randomUUID } from "node:crypto";
 import { now as currentTime } from "../clock";
 import { normalizeEmail } from "../contacts/email";
 import type { Db } from "../db/prisma";
-import { recordOutboundEvent } from "../outbound-webhooks/record";
-import { endLiveEnrollments, publishExitEvents, type ExitedEnrollment } from "../sequences/exit-contact";
+import { recordOutboundEvents } from "../outbound-webhooks/record";
+import { endLiveEnrollmentsMany, publishExitEvents, type ExitedEnrollment } from "../sequences/exit-contact";
 import { ZExitContactInput, type TExitContactInput } from "../validations/enrollment";
 import { parseOrThrow } from "../validations/parse";
-import { attributeToSend } from "../tracking/attribution";
+import { attributeToSends } from "../tracking/attribution";
 import { isAutoReply } from "./auto-reply";
 import { holdOnAutoReply } from "./hold-on-auto-reply";
 import { senderAuthenticated } from "./sender-auth";
@@ -109,20 +109,23 @@ export async function recordInboundReplies(db: Db, replies: TInboundReply[], opt
     // ON CONFLICT DO NOTHING on the unique Message-ID: concurrent retries
     // (and the same message twice in one batch) store one row.
     const stored = new Set((await tx.inboundReply.createManyAndReturn({ data: rows, skipDuplicates: true, select: { id: true } })).map((r) => r.id));
-    const results: { duplicate: boolean; exited: ExitedEnrollment[] }[] = [];
-    for (const [i, { reply, exit, answered, autoReply, verified, contactId }] of planned.entries()) {
-      const fresh = stored.has(rows[i].id);
-      // An out-of-office reply never exits; it may hold the next step (a duplicate does not hold again).
-      if (exit && fresh) await recordOutboundEvent(tx, "contact.replied", { contactId: exit.contactId, sequenceId: answered?.sequenceId, subject: (reply.subject ?? "").slice(0, 200) });
-      if (autoReply && verified && contactId && fresh) await holdOnAutoReply(tx, { contactId, sequenceId: answered?.sequenceId, at: currentTime() });
-      // A duplicate still exits: an exit is idempotent, and ending what is live costs nothing.
-      const ended = exit ? await endLiveEnrollments(tx, exit) : [];
-      // The step it answers gets the reply in its stats (once per message, whatever the retries),
-      // in the same commit.
-      if (answered && !autoReply && contactId) await attributeToSend(tx, { sendId: answered.id, contactId, kind: "replied", at: currentTime() });
-      results.push({ duplicate: !fresh, exited: ended });
+    const fresh = planned.map((_, i) => stored.has(rows[i].id));
+    const at = currentTime();
+    // A fixed number of statements for the whole batch, each as the one-reply path did it.
+    // A reply that ends something is announced once (a duplicate is not).
+    const exits = planned.flatMap((p, i) => (p.exit && fresh[i] ? [{ contactId: p.exit.contactId, sequenceId: p.answered?.sequenceId, subject: (p.reply.subject ?? "").slice(0, 200) }] : []));
+    await recordOutboundEvents(tx, "contact.replied", exits, at);
+    // A duplicate still exits: an exit is idempotent, and ending what is live costs nothing.
+    const ending = planned.flatMap((p, i) => (p.exit ? [i] : []));
+    const ended = await endLiveEnrollmentsMany(tx, ending.map((i) => planned[i].exit!));
+    // An out-of-office reply never exits; it may hold the next step (a duplicate does not hold again).
+    // After the exits: a contact who also replied in earnest has nothing left to hold.
+    for (const [i, p] of planned.entries()) {
+      if (p.autoReply && p.verified && p.contactId && fresh[i]) await holdOnAutoReply(tx, { contactId: p.contactId, sequenceId: p.answered?.sequenceId, at });
     }
-    return results;
+    // The step it answers gets the reply in its stats (once per message, whatever the retries), in the same commit.
+    await attributeToSends(tx, planned.flatMap((p) => (p.answered && !p.autoReply && p.contactId ? [{ sendId: p.answered.id, contactId: p.contactId }] : [])), "replied", at);
+    return planned.map((_, i): { duplicate: boolean; exited: ExitedEnrollment[] } => ({ duplicate: !fresh[i], exited: ended[ending.indexOf(i)] ?? [] }));
   });
 
   return Promise.all(
