@@ -17,6 +17,7 @@ import { startDovecot, type Dovecot } from "../support/dovecot";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
 import { plannedSend } from "../support/plan";
+import { deliveryReport, replyMessage } from "../support/mail-messages";
 import { startSmtpServer, type LoopbackSmtp } from "../support/smtp-server";
 
 process.env.STEPWISE_SIGNING_SECRET ??= "mailbox-reader-signing-secret-0123";
@@ -67,57 +68,8 @@ async function sentStepOne() {
   return { contact, sequence, enrollmentId: enrolled.enrollmentId, messageId };
 }
 
-function reply(opts: { from: string; inReplyTo: string; extraHeaders?: string[]; subject?: string }): string {
-  return [
-    `From: Someone <${opts.from}>`,
-    "To: sender@example.test",
-    `Subject: ${opts.subject ?? "Re: Step 1"}`,
-    `Message-ID: <${randomUUID()}@client.test>`,
-    `In-Reply-To: ${opts.inReplyTo}`,
-    `References: ${opts.inReplyTo}`,
-    "Date: Mon, 05 Jan 2026 10:00:00 +0000",
-    ...(opts.extraHeaders ?? []),
-    "Content-Type: text/plain; charset=utf-8",
-    "",
-    "Thanks, let's talk.",
-    "",
-  ].join("\r\n");
-}
-
-function dsn(opts: { recipient: string; returnedMessageId: string | null; status: string; action: string; to?: string }): string {
-  const boundary = `b-${randomUUID()}`;
-  return [
-    "From: Mail Delivery System <MAILER-DAEMON@mx.example.test>",
-    `To: ${opts.to ?? "sender@example.test"}`,
-    "Subject: Undelivered Mail Returned to Sender",
-    `Message-ID: <${randomUUID()}@mx.example.test>`,
-    "Auto-Submitted: auto-replied",
-    "MIME-Version: 1.0",
-    `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
-    "",
-    `--${boundary}`,
-    "Content-Type: text/plain; charset=us-ascii",
-    "",
-    "This is the mail system. Your message could not be delivered.",
-    "",
-    `--${boundary}`,
-    "Content-Type: message/delivery-status",
-    "",
-    "Reporting-MTA: dns; mx.example.test",
-    "",
-    `Final-Recipient: rfc822; ${opts.recipient}`,
-    `Original-Recipient: rfc822; ${opts.recipient}`,
-    `Action: ${opts.action}`,
-    `Status: ${opts.status}`,
-    "Diagnostic-Code: smtp; 550 5.1.1 User unknown",
-    "",
-    ...(opts.returnedMessageId === null
-      ? []
-      : [`--${boundary}`, "Content-Type: text/rfc822-headers", "", "From: Stepwise Demo <hello@stepwise.local>", `To: ${opts.recipient}`, "Subject: Step 1", `Message-ID: ${opts.returnedMessageId}`, ""]),
-    `--${boundary}--`,
-    "",
-  ].join("\r\n");
-}
+const reply = replyMessage;
+const dsn = deliveryReport;
 
 async function enrollmentOf(id: string) {
   return db.enrollment.findUniqueOrThrow({ where: { id }, select: { status: true, exitReason: true } });
