@@ -117,6 +117,34 @@ describe("reading replies", () => {
   });
 });
 
+describe("a batch of several contacts' mail, read at once", () => {
+  it("each reply, out-of-office and bounce counts as it would alone; the same reply twice is stored, announced and credited once", async () => {
+    const [twice, away, bounced, once] = [await sentStepOne(), await sentStepOne(), await sentStepOne(), await sentStepOne()];
+    const duplicate = reply({ from: twice.contact.email, inReplyTo: twice.messageId });
+    await imap.append(duplicate);
+    await imap.append(reply({ from: away.contact.email, inReplyTo: away.messageId, subject: "Automatic reply: Step 1", extraHeaders: ["Auto-Submitted: auto-replied"] }));
+    await imap.append(dsn({ recipient: bounced.contact.email, returnedMessageId: bounced.messageId, status: "5.1.1", action: "failed" }));
+    await imap.append(duplicate);
+    await imap.append(reply({ from: once.contact.email, inReplyTo: once.messageId }));
+    events.sent.length = 0;
+
+    expect(await readMailbox(db)).toMatchObject({ outcome: "read", messages: 5, replies: 3, bounces: 1 });
+    expect(await enrollmentOf(twice.enrollmentId)).toEqual({ status: "replied", exitReason: "replied" });
+    expect(await enrollmentOf(once.enrollmentId)).toEqual({ status: "replied", exitReason: "replied" });
+    expect(await enrollmentOf(away.enrollmentId)).toEqual({ status: "active", exitReason: null });
+    expect(await enrollmentOf(bounced.enrollmentId)).toEqual({ status: "bounced", exitReason: "bounced" });
+    expect(await db.inboundReply.count({ where: { contactId: twice.contact.id } })).toBe(1);
+    const exitedEvents = await db.enrollmentEvent.groupBy({ by: ["contactId"], where: { type: "exited" }, _count: true });
+    expect(Object.fromEntries(exitedEvents.map((e) => [e.contactId, e._count]))).toEqual({ [twice.contact.id]: 1, [once.contact.id]: 1, [bounced.contact.id]: 1 });
+    const credited = await db.sendEngagement.findMany({ where: { kind: "replied" }, select: { sendId: true } });
+    const sends = await db.stepSend.findMany({ where: { id: { in: credited.map((c) => c.sendId) } }, select: { enrollmentId: true } });
+    expect(credited).toHaveLength(2);
+    expect(sends.map((s) => s.enrollmentId).sort()).toEqual([twice.enrollmentId, once.enrollmentId].sort());
+    const published = events.sent.map((e) => (e.data as { contactId?: string }).contactId);
+    expect(published.sort()).toEqual([twice.contact.id, once.contact.id, bounced.contact.id].sort());
+  });
+});
+
 describe("reading bounces (RFC 3464 delivery status notifications)", () => {
   it("a hard bounce of our message bounces the contact and ends their enrollments", async () => {
     const sent = await sentStepOne();
