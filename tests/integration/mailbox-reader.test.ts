@@ -126,6 +126,7 @@ describe("a batch of several contacts' mail, read at once", () => {
     await imap.append(dsn({ recipient: bounced.contact.email, returnedMessageId: bounced.messageId, status: "5.1.1", action: "failed" }));
     await imap.append(duplicate);
     await imap.append(reply({ from: once.contact.email, inReplyTo: once.messageId }));
+    await db.webhookEndpoint.create({ data: { url: "https://hooks.example.test/stepwise", events: ["contact.replied", "contact.bounced"], secret: "whsec_dGVzdA==" } });
     events.sent.length = 0;
 
     expect(await readMailbox(db)).toMatchObject({ outcome: "read", messages: 5, replies: 3, bounces: 1 });
@@ -142,6 +143,10 @@ describe("a batch of several contacts' mail, read at once", () => {
     expect(sends.map((s) => s.enrollmentId).sort()).toEqual([twice.enrollmentId, once.enrollmentId].sort());
     const published = events.sent.map((e) => (e.data as { contactId?: string }).contactId);
     expect(published.sort()).toEqual([twice.contact.id, once.contact.id, bounced.contact.id].sort());
+    const outbox = await db.webhookEvent.findMany({ select: { type: true, payload: true } });
+    const announced = (type: string) => outbox.filter((e) => e.type === type).map((e) => (e.payload as { data: { contactId: string } }).data.contactId).sort();
+    expect(announced("contact.replied")).toEqual([twice.contact.id, once.contact.id].sort());
+    expect(announced("contact.bounced")).toEqual([bounced.contact.id]);
   });
 });
 
