@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { now as currentTime } from "../clock";
-import type { Db } from "../db/prisma";
+import type { Db, Tx } from "../db/prisma";
 import { recordOutboundEvent } from "../outbound-webhooks/record";
 import { endLiveEnrollments, publishExitEvents, type ExitedEnrollment } from "../sequences/exit-contact";
 import { attributeToSend, latestSendOf } from "../tracking/attribution";
@@ -17,6 +17,8 @@ export type MarkBouncedOutcome =
   | { outcome: "no_contact"; exited: [] }
   | { outcome: "bounced" | "already_bounced"; contactId: string; exited: ExitedEnrollment[] };
 
+export type BounceInput = { email: string; kind: BounceKind; detail?: string; sendId?: string };
+
 /**
  * Marks the (not deleted) contact with this address bounced, records a
  * bounced/complained consent event and exits their live enrollments with
@@ -24,30 +26,50 @@ export type MarkBouncedOutcome =
  * else the contact's latest). Idempotent: providers retry webhooks, and a contact that is
  * already bounced changes nothing and records nothing.
  */
-export async function markBounced(db: Db, input: { email: string; kind: BounceKind; detail?: string; sendId?: string }): Promise<MarkBouncedOutcome> {
-  const email = normalizeEmail(input.email);
-  const result = await db.$transaction(async (tx): Promise<MarkBouncedOutcome> => {
-    const [contact] = await tx.$queryRaw<{ id: string; status: string }[]>`
-      SELECT "id", "status"::text AS "status" FROM "Contact"
-      WHERE lower("email") = ${email} AND "deletedAt" IS NULL FOR UPDATE`;
-    if (!contact) return { outcome: "no_contact", exited: [] };
-    if (contact.status === "bounced") return { outcome: "already_bounced", contactId: contact.id, exited: [] };
-
-    const at = currentTime();
-    const detail = input.detail?.slice(0, 500);
-    await tx.contact.update({ where: { id: contact.id }, data: { status: "bounced", bouncedAt: at } });
-    await tx.consentEvent.create({
-      data: { contactId: contact.id, type: input.kind === "hard" ? "bounced" : "complained", source: "webhook", detail, createdAt: at },
-    });
-    // The send that bounced (named by the report), else the last one sent: its step's bounce count.
-    const sendId = input.sendId ?? (await latestSendOf(tx, contact.id));
-    if (sendId) await attributeToSend(tx, { sendId, contactId: contact.id, kind: "bounced", at });
-    const exited = await endLiveEnrollments(tx, { contactId: contact.id, reason: "bounced", detail: input.kind === "hard" ? "hard bounce" : "spam complaint" });
-    await recordOutboundEvent(tx, "contact.bounced", { contactId: contact.id, kind: input.kind === "hard" ? "hard" : "complaint", detail }, at);
-    return { outcome: "bounced", contactId: contact.id, exited };
-  });
-  if (result.outcome === "bounced") await publishExitEvents({ contactId: result.contactId, reason: "bounced" }, result.exited);
+export async function markBounced(db: Db, input: BounceInput): Promise<MarkBouncedOutcome> {
+  const [result] = await markBouncedMany(db, [input]);
   return result;
+}
+
+/**
+ * Several bounces (the mailbox reader's batch), each as markBounced marks
+ * it, in one transaction: one commit. The contacts are locked in address
+ * order, so two of these never wait on each other in a cycle. Outcomes in
+ * the order given.
+ */
+export async function markBouncedMany(db: Db, inputs: BounceInput[]): Promise<MarkBouncedOutcome[]> {
+  if (inputs.length === 0) return [];
+  const order = inputs.map((input, i) => ({ email: normalizeEmail(input.email), i })).sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : a.i - b.i));
+  const results = await db.$transaction(async (tx) => {
+    const out: MarkBouncedOutcome[] = new Array(inputs.length);
+    for (const { email, i } of order) out[i] = await bounceOne(tx, email, inputs[i]);
+    return out;
+  });
+  for (const result of results) {
+    if (result.outcome === "bounced") await publishExitEvents({ contactId: result.contactId, reason: "bounced" }, result.exited);
+  }
+  return results;
+}
+
+async function bounceOne(tx: Tx, email: string, input: BounceInput): Promise<MarkBouncedOutcome> {
+  const [contact] = await tx.$queryRaw<{ id: string; status: string }[]>`
+    SELECT "id", "status"::text AS "status" FROM "Contact"
+    WHERE lower("email") = ${email} AND "deletedAt" IS NULL FOR UPDATE`;
+  if (!contact) return { outcome: "no_contact", exited: [] };
+  if (contact.status === "bounced") return { outcome: "already_bounced", contactId: contact.id, exited: [] };
+
+  const at = currentTime();
+  const detail = input.detail?.slice(0, 500);
+  await tx.contact.update({ where: { id: contact.id }, data: { status: "bounced", bouncedAt: at } });
+  await tx.consentEvent.create({
+    data: { contactId: contact.id, type: input.kind === "hard" ? "bounced" : "complained", source: "webhook", detail, createdAt: at },
+  });
+  // The send that bounced (named by the report), else the last one sent: its step's bounce count.
+  const sendId = input.sendId ?? (await latestSendOf(tx, contact.id));
+  if (sendId) await attributeToSend(tx, { sendId, contactId: contact.id, kind: "bounced", at });
+  const exited = await endLiveEnrollments(tx, { contactId: contact.id, reason: "bounced", detail: input.kind === "hard" ? "hard bounce" : "spam complaint" });
+  await recordOutboundEvent(tx, "contact.bounced", { contactId: contact.id, kind: input.kind === "hard" ? "hard" : "complaint", detail }, at);
+  return { outcome: "bounced", contactId: contact.id, exited };
 }
 
 /** The provider-neutral bounce webhook body. */

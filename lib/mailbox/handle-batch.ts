@@ -2,19 +2,16 @@ import "server-only";
 /**
  * A batch of messages read from the mailbox: which are ours is decided from
  * their headers and one database look-up of every Message-ID they refer to;
- * only those are parsed and handled (handle-message.ts), a few at a time.
- * Handling in parallel is safe: the paths it feeds are the webhooks', which
- * take concurrent deliveries (a reply is stored once by its Message-ID, and
- * an exit or a bounce locks what it changes).
+ * only those are parsed, and handled together (handle-message.ts): the
+ * replies recorded in one transaction, the bounces in another, through the
+ * webhooks' paths.
  */
 import type { Db } from "../db/prisma";
-import { handleMessage, type Handled } from "./handle-message";
+import { handleMessages, type Handled } from "./handle-message";
 import { scanHeaders, type HeaderFacts } from "./header-scan";
 import type { RawMessage } from "./imap-client";
 import { parseMessage } from "./parse-message";
 
-/** Under the app's pool (10): the reader never starves the runs sending mail. */
-const PARALLEL = 6;
 /** As many as handle-message looks at. */
 const IDS_PER_MESSAGE = 20;
 
@@ -39,14 +36,9 @@ export async function handleBatch(db: Db, messages: RawMessage[]): Promise<Handl
   const ours = await storedIds(db, facts.flatMap((f) => f.referencedIds.slice(0, IDS_PER_MESSAGE)));
   const results: Handled[] = messages.map(() => ({ kind: "ignored", reason: "not_ours" }));
   const todo = messages.map((_, i) => i).filter((i) => mayBeOurs(facts[i], ours));
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(PARALLEL, todo.length) }, async () => {
-      while (next < todo.length) {
-        const i = todo[next++];
-        results[i] = await handleMessage(db, await parseMessage(messages[i].source), { deliveredTo: facts[i].deliveredTo, refersToOurs: refersTo(facts[i], ours) });
-      }
-    }),
-  );
+  const items = [];
+  for (const i of todo) items.push({ message: await parseMessage(messages[i].source), known: { deliveredTo: facts[i].deliveredTo, refersToOurs: refersTo(facts[i], ours) } });
+  const handled = await handleMessages(db, items);
+  todo.forEach((i, k) => (results[i] = handled[k]));
   return results;
 }

@@ -1,15 +1,17 @@
 import "server-only";
 /**
- * What one message read from the mailbox means, fed into the same paths the
- * webhooks use: recordInboundReply for replies, markBounced for bounces.
- * Only mail that refers to a Message-ID we stored counts: the inbox also
- * holds newsletters, colleagues' mail and forged bounces.
+ * What messages read from the mailbox mean, fed into the same paths the
+ * webhooks use: recordInboundReplies for replies, markBouncedMany for
+ * bounces (recordInboundReply and markBounced are those for one). Only mail
+ * that refers to a Message-ID we stored counts: the inbox also holds
+ * newsletters, colleagues' mail and forged bounces. A batch is recorded in
+ * a fixed number of statements per kind, not per message.
  */
-import { markBounced } from "../contacts/bounce";
+import { markBouncedMany, type BounceInput } from "../contacts/bounce";
 import { normalizeEmail } from "../contacts/email";
-import type { Db } from "../db/prisma";
+import { Prisma, type Db } from "../db/prisma";
 import { mailConfig } from "../email/config";
-import { recordInboundReply } from "../replies/record-reply";
+import { recordInboundReplies } from "../replies/record-reply";
 import type { ParsedMessage } from "./parse-message";
 import { messageIdOfReturnPath } from "./verp";
 
@@ -19,15 +21,23 @@ export type Handled =
   | { kind: "bounce"; bounced: number }
   | { kind: "ignored"; reason: "not_ours" | "no_sender" | "soft_bounce" | "bounce_not_ours" };
 
-/** The stored send (and its recipient) for the first of these ids we sent. */
-async function ourSend(db: Db, ids: string[]) {
-  const wanted = ids.slice(0, 20);
-  if (wanted.length === 0) return null;
-  return db.stepSend.findFirst({
-    where: { messageId: { in: wanted } },
-    select: { id: true, enrollment: { select: { contact: { select: { email: true } } } } },
-  });
+/** As many of a message's ids as are looked at. */
+const IDS_PER_MESSAGE = 20;
+
+type OurSend = { id: string; email: string };
+
+/** Our stored sends (and their recipients) by Message-ID, for all these ids in one look-up. */
+async function oursByMessageId(db: Db, ids: string[]): Promise<Map<string, OurSend>> {
+  const wanted = [...new Set(ids)].filter((id) => id.length <= 255);
+  if (wanted.length === 0) return new Map();
+  const rows = await db.$queryRaw<(OurSend & { messageId: string })[]>`
+    SELECT ss."id", ss."messageId", c."email"
+    FROM "StepSend" ss JOIN "Enrollment" e ON e."id" = ss."enrollmentId" JOIN "Contact" c ON c."id" = e."contactId"
+    WHERE ss."messageId" IN (${Prisma.join(wanted)})`;
+  return new Map(rows.map(({ messageId, ...send }) => [messageId, send]));
 }
+
+const firstOurs = (ids: string[], ours: Map<string, OurSend>) => ids.slice(0, IDS_PER_MESSAGE).map((id) => ours.get(id)).find((s) => s) ?? null;
 
 /**
  * What the batch already knows from the headers: the addresses the message
@@ -38,21 +48,47 @@ export type Known = { deliveredTo: string[]; refersToOurs: boolean };
 
 /** Without `known`, one message alone: its Message-IDs are looked up here. */
 export async function handleMessage(db: Db, message: ParsedMessage, known?: Known): Promise<Handled> {
-  if (message.dsn) return handleBounce(db, message, known?.deliveredTo ?? []);
-  if (!message.from) return { kind: "ignored", reason: "no_sender" };
-  if (!(known ? known.refersToOurs : await ourSend(db, message.referencedIds))) return { kind: "ignored", reason: "not_ours" };
-  const result = await recordInboundReply(
+  const [handled] = await handleMessages(db, [{ message, known }]);
+  return handled;
+}
+
+/** What each message meant, in the order given. */
+export async function handleMessages(db: Db, items: { message: ParsedMessage; known?: Known }[]): Promise<Handled[]> {
+  const domain = mailConfig().messageIdDomain;
+  const byReturnPath = items.map(({ message, known }) => (message.dsn ? (known?.deliveredTo ?? []).flatMap((a) => messageIdOfReturnPath(a, domain) ?? []) : []));
+  // One look-up: the bounces' returned and return-path ids, and the ids of replies the batch did not look up.
+  const ours = await oursByMessageId(
     db,
-    {
-      from: message.from,
-      subject: message.subject,
-      inReplyTo: message.inReplyTo ?? undefined,
-      messageId: message.messageId ?? undefined,
-      headers: message.headers,
-    },
+    items.flatMap(({ message, known }, i) =>
+      message.dsn ? [...message.returnedMessageIds.slice(0, IDS_PER_MESSAGE), ...byReturnPath[i].slice(0, IDS_PER_MESSAGE)] : known ? [] : message.referencedIds.slice(0, IDS_PER_MESSAGE),
+    ),
+  );
+
+  const results: Handled[] = items.map(() => ({ kind: "ignored", reason: "not_ours" }));
+  const replies: number[] = [];
+  const bounces: { at: number; input: BounceInput }[] = [];
+  items.forEach(({ message, known }, i) => {
+    if (message.dsn) {
+      const bounce = bounceOf(message, firstOurs(message.returnedMessageIds, ours) ?? firstOurs(byReturnPath[i], ours));
+      if ("input" in bounce) bounces.push({ at: i, input: bounce.input });
+      else results[i] = bounce;
+    } else if (!message.from) results[i] = { kind: "ignored", reason: "no_sender" };
+    else if (known ? known.refersToOurs : firstOurs(message.referencedIds, ours)) replies.push(i);
+  });
+
+  const recorded = await recordInboundReplies(
+    db,
+    replies.map((i) => {
+      const message = items[i].message;
+      return { from: message.from!, subject: message.subject, inReplyTo: message.inReplyTo ?? undefined, messageId: message.messageId ?? undefined, headers: message.headers };
+    }),
     { provider: "imap" },
   );
-  return result.autoReply ? { kind: "auto_reply" } : { kind: "reply", exited: result.exited };
+  replies.forEach((i, k) => (results[i] = recorded[k].autoReply ? { kind: "auto_reply" } : { kind: "reply", exited: recorded[k].exited }));
+
+  const marked = await markBouncedMany(db, bounces.map((b) => b.input));
+  bounces.forEach(({ at }, k) => (results[at] = { kind: "bounce", bounced: marked[k].outcome === "bounced" ? 1 : 0 }));
+  return results;
 }
 
 /**
@@ -62,17 +98,13 @@ export async function handleMessage(db: Db, message: ParsedMessage, known?: Know
  * (verp.ts) when it returns no headers. Both are unguessable: anyone can
  * mail the inbox a delivery report naming any address.
  */
-async function handleBounce(db: Db, message: ParsedMessage, deliveredTo: string[]): Promise<Handled> {
-  const domain = mailConfig().messageIdDomain;
-  const byReturnPath = deliveredTo.flatMap((address) => messageIdOfReturnPath(address, domain) ?? []);
-  const send = (await ourSend(db, message.returnedMessageIds)) ?? (await ourSend(db, byReturnPath));
+function bounceOf(message: ParsedMessage, send: OurSend | null): { input: BounceInput } | Extract<Handled, { kind: "ignored" }> {
   if (!send) return { kind: "ignored", reason: "bounce_not_ours" };
-  const sentTo = normalizeEmail(send.enrollment.contact.email);
+  const sentTo = normalizeEmail(send.email);
   const failed = (message.dsn ?? []).filter((r) => r.action === "failed" && /^5\./.test(r.status));
   if (failed.length === 0) return { kind: "ignored", reason: "soft_bounce" };
   const ours = failed.find((r) => [r.finalRecipient, r.originalRecipient].some((a) => a && normalizeEmail(a) === sentTo));
   if (!ours) return { kind: "ignored", reason: "bounce_not_ours" };
   const detail = `Delivery status ${ours.status}${ours.diagnostic ? `: ${ours.diagnostic.slice(0, 300)}` : ""} (read from the mailbox)`;
-  const outcome = await markBounced(db, { email: sentTo, kind: "hard", detail, sendId: send.id });
-  return { kind: "bounce", bounced: outcome.outcome === "bounced" ? 1 : 0 };
+  return { input: { email: sentTo, kind: "hard", detail, sendId: send.id } };
 }

@@ -17,3 +17,10 @@ export async function recordOutboundEvent(tx: Tx, type: OutboundEventType, data:
   const clean = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined && v !== null));
   await tx.$executeRaw`SELECT webhook_outbox_write(${type}, ${JSON.stringify(clean)}::jsonb, ${at.toISOString()}::timestamp(3))`;
 }
+
+/** recordOutboundEvent for several events of one type, in one statement (a batch of replies read from the mailbox). */
+export async function recordOutboundEvents(tx: Tx, type: OutboundEventType, events: OutboundEventData[], at: Date = currentTime()): Promise<void> {
+  if (events.length === 0) return;
+  const data = events.map((event) => JSON.stringify(Object.fromEntries(Object.entries(event).filter(([, v]) => v !== undefined && v !== null))));
+  await tx.$executeRaw`SELECT webhook_outbox_write(${type}, d.data, ${at.toISOString()}::timestamp(3)) FROM unnest(${data}::text[]::jsonb[]) WITH ORDINALITY AS d(data, n) ORDER BY d.n`;
+}

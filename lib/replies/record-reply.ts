@@ -6,18 +6,20 @@
  * they may hold the next step (hold-on-auto-reply.ts). A reply the provider
  * delivers again (webhook retries) is stored once, by its Message-ID.
  */
+import { randomUUID } from "node:crypto";
 import { now as currentTime } from "../clock";
 import { normalizeEmail } from "../contacts/email";
 import type { Db } from "../db/prisma";
-import { recordOutboundEvent } from "../outbound-webhooks/record";
-import { endLiveEnrollments, publishExitEvents } from "../sequences/exit-contact";
-import { ZExitContactInput } from "../validations/enrollment";
+import { recordOutboundEvents } from "../outbound-webhooks/record";
+import { endLiveEnrollmentsMany, publishExitEvents, type ExitedEnrollment } from "../sequences/exit-contact";
+import { ZExitContactInput, type TExitContactInput } from "../validations/enrollment";
 import { parseOrThrow } from "../validations/parse";
-import { attributeToSend } from "../tracking/attribution";
-import { isAutoReply, lowerCaseKeys } from "./auto-reply";
+import { attributeToSends } from "../tracking/attribution";
+import { isAutoReply } from "./auto-reply";
 import { holdOnAutoReply } from "./hold-on-auto-reply";
 import { senderAuthenticated } from "./sender-auth";
-import { messageIdsIn, stripAngleBrackets, type TInboundReply } from "./normalize";
+import { stripAngleBrackets, type TInboundReply } from "./normalize";
+import { candidateIds, contactsByEmail, liveContacts, matchSend, sendsByMessageId, type MatchedSend } from "./reply-lookups";
 
 export type RecordReplyResult = {
   matched: boolean;
@@ -30,88 +32,108 @@ export type RecordReplyResult = {
   exited: number;
 };
 
-type MatchedSend = { id: string; contactId: string; sequenceId: string };
+/** One reply, as far as it is known before anything is written. */
+type Planned = {
+  reply: TInboundReply;
+  from: string;
+  autoReply: boolean;
+  contactId: string | null;
+  answered: MatchedSend | null;
+  verified: boolean;
+  exit: TExitContactInput | null;
+};
 
 /**
- * The send the reply answers: In-Reply-To names the message answered;
- * References (newest last) is the fallback for clients that leave
- * In-Reply-To out. One indexed look-up of all of them (ids are opaque,
- * lib/email/message-id.ts, so nothing is parsed), then the first in that order.
+ * Who each reply is from and what it answers: a fixed number of look-ups
+ * for all of them (reply-lookups.ts).
  */
-async function matchSend(db: Db, reply: TInboundReply): Promise<MatchedSend | null> {
-  const candidates = [...messageIdsIn(reply.inReplyTo), ...messageIdsIn(lowerCaseKeys(reply.headers ?? {})["references"]).reverse()]
-    .slice(0, 20)
-    .filter((id) => id.length <= 255);
-  if (candidates.length === 0) return null;
-  const sends = await db.stepSend.findMany({
-    where: { messageId: { in: candidates } },
-    select: { id: true, messageId: true, enrollment: { select: { contactId: true, sequenceId: true } } },
+async function plan(db: Db, replies: TInboundReply[]): Promise<Planned[]> {
+  const froms = replies.map((r) => normalizeEmail(r.from));
+  const candidates = replies.map(candidateIds);
+  const [senders, sends] = await Promise.all([contactsByEmail(db, froms), sendsByMessageId(db, candidates.flat())]);
+  const matched = candidates.map((ids) => matchSend(ids, sends));
+  // The sender decides who replied. Only when the address is unknown (an
+  // alias, a forwarding mailbox) does our own Message-ID in the headers
+  // identify the contact: nobody else was sent that id.
+  const owners = await liveContacts(db, matched.flatMap((send, i) => (send && !senders.has(froms[i]) ? [send.contactId] : [])));
+  return replies.map((reply, i) => {
+    const from = froms[i];
+    const send = matched[i];
+    const sender = senders.get(from) ?? null;
+    const contactId = sender ?? (send && owners.has(send.contactId) ? send.contactId : null);
+    const answered = send && send.contactId === contactId ? send : null;
+    // Anyone can put anyone's address in From. A reply ends sequences only
+    // when it answers one of our messages, or the provider vouches for From.
+    const verified = !!answered || (!!sender && senderAuthenticated(reply.headers, from));
+    const autoReply = isAutoReply(reply.headers, reply.subject);
+    const exit =
+      contactId && !autoReply && verified
+        ? parseOrThrow(ZExitContactInput, { contactId, sequenceId: answered?.sequenceId, reason: "replied", detail: answered ? "reply to a sequence email" : "reply received" })
+        : null;
+    return { reply, from, autoReply, contactId, answered, verified, exit };
   });
-  for (const id of candidates) {
-    const send = sends.find((s) => s.messageId === id);
-    if (send) return { id: send.id, ...send.enrollment };
-  }
-  return null;
 }
 
 /** Records one inbound reply; see the module comment. */
 export async function recordInboundReply(db: Db, reply: TInboundReply, options: { provider: string }): Promise<RecordReplyResult> {
-  const from = normalizeEmail(reply.from);
-  const autoReply = isAutoReply(reply.headers, reply.subject);
-  const [sender, send] = await Promise.all([db.contact.findFirst({ where: { email: from, deletedAt: null }, select: { id: true } }), matchSend(db, reply)]);
+  const [result] = await recordInboundReplies(db, [reply], options);
+  return result;
+}
 
-  // The sender decides who replied. Only when the address is unknown (an
-  // alias, a forwarding mailbox) does our own Message-ID in the headers
-  // identify the contact: nobody else was sent that id.
-  let contactId = sender?.id ?? null;
-  if (!contactId && send) {
-    const owner = await db.contact.findFirst({ where: { id: send.contactId, deletedAt: null }, select: { id: true } });
-    contactId = owner?.id ?? null;
-  }
-  const answered = send && send.contactId === contactId ? send : null;
-  // Anyone can put anyone's address in From. A reply ends sequences only
-  // when it answers one of our messages, or the provider vouches for From.
-  const verified = !!answered || (!!sender && senderAuthenticated(reply.headers, from));
-
-  const messageId = reply.messageId ? stripAngleBrackets(reply.messageId).slice(0, 1000) || null : null;
-  const exit =
-    contactId && !autoReply && verified
-      ? parseOrThrow(ZExitContactInput, { contactId, sequenceId: answered?.sequenceId, reason: "replied", detail: answered ? "reply to a sequence email" : "reply received" })
-      : null;
-  // The reply is stored and the enrollments it ends end in one transaction:
-  // once the reply is visible, no send can claim a step (the claim re-checks
-  // the enrollment under lock). Stored first and ended after, a step claimed
-  // in between went out after the reply was recorded (tests/fault/reply-race.test.ts).
-  const { duplicate, exited } = await db.$transaction(async (tx) => {
-    const { count } = await tx.inboundReply.createMany({
-      data: [
-        {
-          contactId,
-          fromAddress: from,
-          subject: (reply.subject ?? "").slice(0, 1000),
-          inReplyTo: reply.inReplyTo?.trim().slice(0, 1000) || null,
-          stepSendId: answered?.id ?? null,
-          provider: options.provider,
-          messageId,
-          isAutoReply: autoReply,
-          receivedAt: currentTime(),
-        },
-      ],
-      // ON CONFLICT DO NOTHING on the unique Message-ID: concurrent retries store one row.
-      skipDuplicates: true,
-    });
-    // An out-of-office reply never exits; it may hold the next step (a duplicate does not hold again).
-    if (exit && count > 0) await recordOutboundEvent(tx, "contact.replied", { contactId: exit.contactId, sequenceId: answered?.sequenceId, subject: (reply.subject ?? "").slice(0, 200) });
-    if (autoReply && verified && contactId && count > 0) await holdOnAutoReply(tx, { contactId, sequenceId: answered?.sequenceId, at: currentTime() });
+/**
+ * Records several inbound replies (the mailbox reader's batch) as
+ * recordInboundReply records each, in one transaction: the same rows,
+ * events and exits, one commit. Results in the order given.
+ */
+export async function recordInboundReplies(db: Db, replies: TInboundReply[], options: { provider: string }): Promise<RecordReplyResult[]> {
+  if (replies.length === 0) return [];
+  const planned = await plan(db, replies);
+  // Each reply is stored and the enrollments it ends end in the same
+  // transaction: once the reply is visible, no send can claim a step (the
+  // claim re-checks the enrollment under lock). Stored first and ended
+  // after, a step claimed in between went out after the reply was recorded
+  // (tests/fault/reply-race.test.ts).
+  const outcomes = await db.$transaction(async (tx) => {
+    const rows = planned.map((p) => ({
+      id: randomUUID(),
+      contactId: p.contactId,
+      fromAddress: p.from,
+      subject: (p.reply.subject ?? "").slice(0, 1000),
+      inReplyTo: p.reply.inReplyTo?.trim().slice(0, 1000) || null,
+      stepSendId: p.answered?.id ?? null,
+      provider: options.provider,
+      messageId: p.reply.messageId ? stripAngleBrackets(p.reply.messageId).slice(0, 1000) || null : null,
+      isAutoReply: p.autoReply,
+      receivedAt: currentTime(),
+    }));
+    // ON CONFLICT DO NOTHING on the unique Message-ID: concurrent retries
+    // (and the same message twice in one batch) store one row.
+    const stored = new Set((await tx.inboundReply.createManyAndReturn({ data: rows, skipDuplicates: true, select: { id: true } })).map((r) => r.id));
+    const fresh = planned.map((_, i) => stored.has(rows[i].id));
+    const at = currentTime();
+    // A fixed number of statements for the whole batch, each as the one-reply path did it.
+    // A reply that ends something is announced once (a duplicate is not).
+    const exits = planned.flatMap((p, i) => (p.exit && fresh[i] ? [{ contactId: p.exit.contactId, sequenceId: p.answered?.sequenceId, subject: (p.reply.subject ?? "").slice(0, 200) }] : []));
+    await recordOutboundEvents(tx, "contact.replied", exits, at);
     // A duplicate still exits: an exit is idempotent, and ending what is live costs nothing.
-    const ended = exit ? await endLiveEnrollments(tx, exit) : [];
-    // The step it answers gets the reply in its stats (once per message, whatever the retries),
-    // in the same commit: one disk flush per reply, not two.
-    if (answered && !autoReply && contactId) await attributeToSend(tx, { sendId: answered.id, contactId, kind: "replied", at: currentTime() });
-    return { duplicate: count === 0, exited: ended };
+    const ending = planned.flatMap((p, i) => (p.exit ? [i] : []));
+    const ended = await endLiveEnrollmentsMany(tx, ending.map((i) => planned[i].exit!));
+    // An out-of-office reply never exits; it may hold the next step (a duplicate does not hold again).
+    // After the exits: a contact who also replied in earnest has nothing left to hold.
+    for (const [i, p] of planned.entries()) {
+      if (p.autoReply && p.verified && p.contactId && fresh[i]) await holdOnAutoReply(tx, { contactId: p.contactId, sequenceId: p.answered?.sequenceId, at });
+    }
+    // The step it answers gets the reply in its stats (once per message, whatever the retries), in the same commit.
+    await attributeToSends(tx, planned.flatMap((p) => (p.answered && !p.autoReply && p.contactId ? [{ sendId: p.answered.id, contactId: p.contactId }] : [])), "replied", at);
+    return planned.map((_, i): { duplicate: boolean; exited: ExitedEnrollment[] } => ({ duplicate: !fresh[i], exited: ended[ending.indexOf(i)] ?? [] }));
   });
 
-  if (!exit) return { matched: !!contactId, matchedSend: !!answered, autoReply, verified, duplicate, exited: 0 };
-  await publishExitEvents(exit, exited);
-  return { matched: true, matchedSend: !!answered, autoReply, verified, duplicate, exited: exited.length };
+  return Promise.all(
+    planned.map(async ({ exit, contactId, answered, autoReply, verified }, i) => {
+      const { duplicate, exited } = outcomes[i];
+      if (!exit) return { matched: !!contactId, matchedSend: !!answered, autoReply, verified, duplicate, exited: 0 };
+      await publishExitEvents(exit, exited);
+      return { matched: true, matchedSend: !!answered, autoReply, verified, duplicate, exited: exited.length };
+    }),
+  );
 }

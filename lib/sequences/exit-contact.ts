@@ -60,6 +60,51 @@ export async function endLiveEnrollments(tx: Tx, input: TExitContactInput): Prom
   return rows.map((row) => ({ enrollmentId: row.id, sequenceId: row.sequenceId }));
 }
 
+/**
+ * endLiveEnrollments for several inputs of one reason in one statement (a
+ * batch of replies read from the mailbox). As if called for each in turn:
+ * an enrollment more than one input names is ended by (and returned for)
+ * the first of them. One list of exited enrollments per input, in order.
+ */
+export async function endLiveEnrollmentsMany(tx: Tx, inputs: TExitContactInput[]): Promise<ExitedEnrollment[][]> {
+  if (inputs.length === 0) return [];
+  const reason = inputs[0].reason;
+  if (inputs.some((input) => input.reason !== reason)) throw new Error("endLiveEnrollmentsMany: one reason per call");
+  const column = (pick: (input: TExitContactInput) => string | undefined) => inputs.map((input) => pick(input) || null);
+  const onReply = reason === "replied" ? Prisma.sql`AND EXISTS (SELECT 1 FROM "Sequence" s WHERE s."id" = e."sequenceId" AND s."exitOnReply")` : Prisma.empty;
+  const now = currentTime();
+  const rows = await tx.$queryRaw<{ id: string; sequenceId: string; n: number }[]>`
+    WITH target AS (
+      SELECT DISTINCT ON (e."id") e."id", i."n", i."detail"
+      FROM unnest(${column((i) => i.contactId)}::text[], ${column((i) => i.sequenceId)}::text[], ${column((i) => i.enrollmentId)}::text[], ${column((i) => i.detail)}::text[])
+        WITH ORDINALITY AS i("contactId", "sequenceId", "enrollmentId", "detail", "n")
+      JOIN "Enrollment" e ON e."contactId" = i."contactId"
+        AND (i."sequenceId" IS NULL OR e."sequenceId" = i."sequenceId")
+        AND (i."enrollmentId" IS NULL OR e."id" = i."enrollmentId")
+      WHERE e."status" IN ('active', 'paused') ${onReply}
+      ORDER BY e."id", i."n"
+    ), ended AS (
+      UPDATE "Enrollment" e
+      SET "status" = ${reason}::"EnrollmentStatus",
+          "exitReason" = ${reason}::"ExitReason",
+          "exitedAt" = ${now},
+          "nextStepDueAt" = NULL,
+          "updatedAt" = ${now}
+      FROM target t
+      WHERE e."id" = t."id" AND e."status" IN ('active', 'paused')
+      RETURNING e."id", e."contactId", e."sequenceId", t."n", t."detail"
+    ), logged AS (
+      INSERT INTO "EnrollmentEvent" ("type", "contactId", "sequenceId", "enrollmentId", "reason", "data", "createdAt")
+      SELECT 'exited', ended."contactId", ended."sequenceId", ended."id", ${reason},
+             CASE WHEN ended."detail" IS NULL THEN NULL ELSE jsonb_build_object('detail', ended."detail") END, statement_timestamp()
+      FROM ended
+    )
+    SELECT "id", "sequenceId", "n"::int AS "n" FROM ended`;
+  const out = inputs.map((): ExitedEnrollment[] => []);
+  for (const row of rows) out[row.n - 1].push({ enrollmentId: row.id, sequenceId: row.sequenceId });
+  return out;
+}
+
 /** Sends the cancel event for committed exits (none for `completed`). */
 export async function publishExitEvents(
   input: { contactId: string; sequenceId?: string; reason: TExitReason },

@@ -37,3 +37,28 @@ export async function latestSendOf(db: Db | Tx, contactId: string): Promise<stri
     ORDER BY ss."sentAt" DESC NULLS LAST LIMIT 1`;
   return row?.id ?? null;
 }
+
+/**
+ * attributeToSend for several (send, contact) pairs of one kind in one
+ * statement (a batch of replies read from the mailbox): the same rows, the
+ * same "first of each kind per send" rule. The sends newly credited.
+ */
+export async function attributeToSends(db: Db | Tx, inputs: { sendId: string; contactId: string }[], kind: OutcomeKind, at: Date): Promise<Set<string>> {
+  if (inputs.length === 0) return new Set();
+  const rows = await db.$queryRaw<{ sendId: string }[]>`
+    WITH s AS (
+      SELECT DISTINCT ss."id", ss."stepId", e."sequenceId"
+      FROM unnest(${inputs.map((i) => i.sendId)}::text[], ${inputs.map((i) => i.contactId)}::text[]) AS i("sendId", "contactId")
+      JOIN "StepSend" ss ON ss."id" = i."sendId" JOIN "Enrollment" e ON e."id" = ss."enrollmentId" AND e."contactId" = i."contactId"
+      WHERE ss."status" = 'sent'
+    ), first AS (
+      INSERT INTO "SendEngagement" ("sendId", "kind", "at") SELECT s."id", ${kind}, ${at} FROM s
+      ON CONFLICT DO NOTHING
+      RETURNING "sendId"
+    ), counted AS (
+      INSERT INTO "EngagementCounter" ("sequenceId", "stepId", "day", "kind", "delta")
+      SELECT s."sequenceId", s."stepId", ${counterDay(at)}::date, ${kind}, 1 FROM s JOIN first ON first."sendId" = s."id"
+    )
+    SELECT "sendId" FROM first`;
+  return new Set(rows.map((r) => r.sendId));
+}

@@ -19,6 +19,7 @@ import { setEventSender } from "../../lib/events/publish";
 import { readMailbox } from "../../lib/mailbox/read-mailbox";
 import { encryptSecret } from "../../lib/mailbox/secret-box";
 import { startDovecot, type Dovecot } from "../../tests/support/dovecot";
+import { deliveryReport, replyMessage } from "../../tests/support/mail-messages";
 import { releaseAppDatabase, useAppDatabase } from "./lib/app";
 import { type BenchCluster, rawPool } from "./lib/database";
 import { insertContacts, insertSequence } from "./lib/data";
@@ -41,63 +42,18 @@ const paragraph =
   "Thanks for the note. We looked at the proposal with the team this morning and have a few questions about the rollout, the pricing tiers and how the onboarding calls would be scheduled across our three offices.";
 
 function reply(from: string, inReplyTo: string, auto: boolean): string {
-  return [
-    `From: ${from.split("@")[0]} <${from}>`,
-    "To: sender@example.test",
-    `Subject: ${auto ? "Automatic reply: Step 1" : "Re: Step 1"}`,
-    `Message-ID: <${randomUUID()}@client.test>`,
-    `In-Reply-To: <${inReplyTo}>`,
-    `References: <${inReplyTo}>`,
-    `Date: ${date}`,
-    ...(auto ? ["Auto-Submitted: auto-replied"] : []),
-    "MIME-Version: 1.0",
-    "Content-Type: text/plain; charset=utf-8",
-    "",
-    paragraph,
-    "",
-    ...Array.from({ length: 12 }, (_, i) => `> quoted line ${i} of the step we sent, as mail clients quote it`),
-    "",
-  ].join("\r\n");
+  const quoted = Array.from({ length: 12 }, (_, i) => `> quoted line ${i} of the step we sent, as mail clients quote it`);
+  return replyMessage({
+    from,
+    inReplyTo: `<${inReplyTo}>`,
+    subject: auto ? "Automatic reply: Step 1" : "Re: Step 1",
+    extraHeaders: auto ? ["Auto-Submitted: auto-replied", "MIME-Version: 1.0"] : ["MIME-Version: 1.0"],
+    body: [paragraph, "", ...quoted],
+  });
 }
 
 function bounce(sent: Sent): string {
-  const boundary = `b-${randomUUID()}`;
-  return [
-    "From: Mail Delivery System <MAILER-DAEMON@mx.example.test>",
-    "To: sender@example.test",
-    "Subject: Undelivered Mail Returned to Sender",
-    `Message-ID: <${randomUUID()}@mx.example.test>`,
-    `Date: ${date}`,
-    "Auto-Submitted: auto-replied",
-    "MIME-Version: 1.0",
-    `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
-    "",
-    `--${boundary}`,
-    "Content-Type: text/plain; charset=us-ascii",
-    "",
-    "This is the mail system. Your message could not be delivered.",
-    "",
-    `--${boundary}`,
-    "Content-Type: message/delivery-status",
-    "",
-    "Reporting-MTA: dns; mx.example.test",
-    "",
-    `Final-Recipient: rfc822; ${sent.email}`,
-    "Action: failed",
-    "Status: 5.1.1",
-    "Diagnostic-Code: smtp; 550 5.1.1 User unknown",
-    "",
-    `--${boundary}`,
-    "Content-Type: text/rfc822-headers",
-    "",
-    "From: Stepwise Demo <hello@stepwise.local>",
-    `To: ${sent.email}`,
-    "Subject: Step 1",
-    `Message-ID: <${sent.messageId}>`,
-    "",
-    `--${boundary}--`,
-    "",
-  ].join("\r\n");
+  return deliveryReport({ recipient: sent.email, returnedMessageId: `<${sent.messageId}>`, status: "5.1.1", action: "failed" });
 }
 
 /** Mail that is none of ours: newsletters (HTML, a few KB) and colleagues' threads. */

@@ -17,6 +17,7 @@ import { startDovecot, type Dovecot } from "../support/dovecot";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
 import { plannedSend } from "../support/plan";
+import { deliveryReport, replyMessage } from "../support/mail-messages";
 import { startSmtpServer, type LoopbackSmtp } from "../support/smtp-server";
 
 process.env.STEPWISE_SIGNING_SECRET ??= "mailbox-reader-signing-secret-0123";
@@ -69,57 +70,8 @@ async function sentStepOne() {
   return { contact, sequence, enrollmentId: enrolled.enrollmentId, messageId };
 }
 
-function reply(opts: { from: string; inReplyTo: string; extraHeaders?: string[]; subject?: string }): string {
-  return [
-    `From: Someone <${opts.from}>`,
-    "To: sender@example.test",
-    `Subject: ${opts.subject ?? "Re: Step 1"}`,
-    `Message-ID: <${randomUUID()}@client.test>`,
-    `In-Reply-To: ${opts.inReplyTo}`,
-    `References: ${opts.inReplyTo}`,
-    "Date: Mon, 05 Jan 2026 10:00:00 +0000",
-    ...(opts.extraHeaders ?? []),
-    "Content-Type: text/plain; charset=utf-8",
-    "",
-    "Thanks, let's talk.",
-    "",
-  ].join("\r\n");
-}
-
-function dsn(opts: { recipient: string; returnedMessageId: string | null; status: string; action: string; to?: string }): string {
-  const boundary = `b-${randomUUID()}`;
-  return [
-    "From: Mail Delivery System <MAILER-DAEMON@mx.example.test>",
-    `To: ${opts.to ?? "sender@example.test"}`,
-    "Subject: Undelivered Mail Returned to Sender",
-    `Message-ID: <${randomUUID()}@mx.example.test>`,
-    "Auto-Submitted: auto-replied",
-    "MIME-Version: 1.0",
-    `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
-    "",
-    `--${boundary}`,
-    "Content-Type: text/plain; charset=us-ascii",
-    "",
-    "This is the mail system. Your message could not be delivered.",
-    "",
-    `--${boundary}`,
-    "Content-Type: message/delivery-status",
-    "",
-    "Reporting-MTA: dns; mx.example.test",
-    "",
-    `Final-Recipient: rfc822; ${opts.recipient}`,
-    `Original-Recipient: rfc822; ${opts.recipient}`,
-    `Action: ${opts.action}`,
-    `Status: ${opts.status}`,
-    "Diagnostic-Code: smtp; 550 5.1.1 User unknown",
-    "",
-    ...(opts.returnedMessageId === null
-      ? []
-      : [`--${boundary}`, "Content-Type: text/rfc822-headers", "", "From: Stepwise Demo <hello@stepwise.local>", `To: ${opts.recipient}`, "Subject: Step 1", `Message-ID: ${opts.returnedMessageId}`, ""]),
-    `--${boundary}--`,
-    "",
-  ].join("\r\n");
-}
+const reply = replyMessage;
+const dsn = deliveryReport;
 
 async function enrollmentOf(id: string) {
   return db.enrollment.findUniqueOrThrow({ where: { id }, select: { status: true, exitReason: true } });
@@ -164,6 +116,39 @@ describe("reading replies", () => {
     expect(await readMailbox(db, { mailboxId })).toMatchObject({ outcome: "read", messages: 2, replies: 0 });
     expect(await enrollmentOf(sent.enrollmentId)).toEqual({ status: "active", exitReason: null });
     expect(await db.inboundReply.count()).toBe(0);
+  });
+});
+
+describe("a batch of several contacts' mail, read at once", () => {
+  it("each reply, out-of-office and bounce counts as it would alone; the same reply twice is stored, announced and credited once", async () => {
+    const [twice, away, bounced, once] = [await sentStepOne(), await sentStepOne(), await sentStepOne(), await sentStepOne()];
+    const duplicate = reply({ from: twice.contact.email, inReplyTo: twice.messageId });
+    await imap.append(duplicate);
+    await imap.append(reply({ from: away.contact.email, inReplyTo: away.messageId, subject: "Automatic reply: Step 1", extraHeaders: ["Auto-Submitted: auto-replied"] }));
+    await imap.append(dsn({ recipient: bounced.contact.email, returnedMessageId: bounced.messageId, status: "5.1.1", action: "failed" }));
+    await imap.append(duplicate);
+    await imap.append(reply({ from: once.contact.email, inReplyTo: once.messageId }));
+    await db.webhookEndpoint.create({ data: { url: "https://hooks.example.test/stepwise", events: ["contact.replied", "contact.bounced"], secret: "whsec_dGVzdA==" } });
+    events.sent.length = 0;
+
+    expect(await readMailbox(db)).toMatchObject({ outcome: "read", messages: 5, replies: 3, bounces: 1 });
+    expect(await enrollmentOf(twice.enrollmentId)).toEqual({ status: "replied", exitReason: "replied" });
+    expect(await enrollmentOf(once.enrollmentId)).toEqual({ status: "replied", exitReason: "replied" });
+    expect(await enrollmentOf(away.enrollmentId)).toEqual({ status: "active", exitReason: null });
+    expect(await enrollmentOf(bounced.enrollmentId)).toEqual({ status: "bounced", exitReason: "bounced" });
+    expect(await db.inboundReply.count({ where: { contactId: twice.contact.id } })).toBe(1);
+    const exitedEvents = await db.enrollmentEvent.groupBy({ by: ["contactId"], where: { type: "exited" }, _count: true });
+    expect(Object.fromEntries(exitedEvents.map((e) => [e.contactId, e._count]))).toEqual({ [twice.contact.id]: 1, [once.contact.id]: 1, [bounced.contact.id]: 1 });
+    const credited = await db.sendEngagement.findMany({ where: { kind: "replied" }, select: { sendId: true } });
+    const sends = await db.stepSend.findMany({ where: { id: { in: credited.map((c) => c.sendId) } }, select: { enrollmentId: true } });
+    expect(credited).toHaveLength(2);
+    expect(sends.map((s) => s.enrollmentId).sort()).toEqual([twice.enrollmentId, once.enrollmentId].sort());
+    const published = events.sent.map((e) => (e.data as { contactId?: string }).contactId);
+    expect(published.sort()).toEqual([twice.contact.id, once.contact.id, bounced.contact.id].sort());
+    const outbox = await db.webhookEvent.findMany({ select: { type: true, payload: true } });
+    const announced = (type: string) => outbox.filter((e) => e.type === type).map((e) => (e.payload as { data: { contactId: string } }).data.contactId).sort();
+    expect(announced("contact.replied")).toEqual([twice.contact.id, once.contact.id].sort());
+    expect(announced("contact.bounced")).toEqual([bounced.contact.id]);
   });
 });
 

@@ -1,0 +1,58 @@
+/**
+ * What recording replies needs to know before it writes, for many replies
+ * at once: the contacts their senders are, and the sends their headers
+ * answer. A fixed number of look-ups whatever the number of replies (the
+ * mailbox reader records a batch of them; a webhook, one).
+ */
+import { Prisma, type Db } from "../db/prisma";
+import { lowerCaseKeys } from "./auto-reply";
+import { messageIdsIn, type TInboundReply } from "./normalize";
+
+export type MatchedSend = { id: string; contactId: string; sequenceId: string };
+
+/**
+ * The Message-IDs a reply may answer: In-Reply-To names the message
+ * answered; References (newest last) is the fallback for clients that leave
+ * In-Reply-To out. In that order; ids are opaque (lib/email/message-id.ts).
+ */
+export function candidateIds(reply: TInboundReply): string[] {
+  return [...messageIdsIn(reply.inReplyTo), ...messageIdsIn(lowerCaseKeys(reply.headers ?? {})["references"]).reverse()]
+    .slice(0, 20)
+    .filter((id) => id.length <= 255);
+}
+
+/** Stored sends by their Message-ID, with the enrollment's contact and sequence: one indexed look-up. */
+export async function sendsByMessageId(db: Db, ids: string[]): Promise<Map<string, MatchedSend>> {
+  const wanted = [...new Set(ids)];
+  if (wanted.length === 0) return new Map();
+  const rows = await db.$queryRaw<(MatchedSend & { messageId: string })[]>`
+    SELECT ss."id", ss."messageId", e."contactId", e."sequenceId"
+    FROM "StepSend" ss JOIN "Enrollment" e ON e."id" = ss."enrollmentId"
+    WHERE ss."messageId" IN (${Prisma.join(wanted)})`;
+  return new Map(rows.map(({ messageId, ...send }) => [messageId, send]));
+}
+
+/** The first candidate that is one of our sends. */
+export function matchSend(candidates: string[], sends: Map<string, MatchedSend>): MatchedSend | null {
+  for (const id of candidates) {
+    const send = sends.get(id);
+    if (send) return send;
+  }
+  return null;
+}
+
+/** Not-deleted contacts by (normalized) email. */
+export async function contactsByEmail(db: Db, emails: string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(emails)];
+  if (wanted.length === 0) return new Map();
+  const rows = await db.contact.findMany({ where: { email: { in: wanted }, deletedAt: null }, select: { id: true, email: true } });
+  return new Map(rows.map((r) => [r.email, r.id]));
+}
+
+/** Of these contact ids, the ones not deleted. */
+export async function liveContacts(db: Db, ids: string[]): Promise<Set<string>> {
+  const wanted = [...new Set(ids)];
+  if (wanted.length === 0) return new Set();
+  const rows = await db.contact.findMany({ where: { id: { in: wanted }, deletedAt: null }, select: { id: true } });
+  return new Set(rows.map((r) => r.id));
+}
