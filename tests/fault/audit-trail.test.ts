@@ -4,17 +4,18 @@
  * the user, the client address and the object's state before and after;
  * the table refuses UPDATE and DELETE; a refused change writes no row.
  */
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Role } from "../../lib/auth/roles";
 import { ACTION_CATALOG, makeActionFixtures, serverActionsOnDisk } from "../support/action-catalog";
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { actAs, signInAs, type SignedInUser } from "../support/fault-session";
+import { testDatabaseUrl } from "../support/database-url";
 
 vi.mock("next/headers", async () => (await import("../support/fault-session")).nextHeadersMock);
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
 
-process.env.DATABASE_URL = inject("databaseUrl");
+process.env.DATABASE_URL = testDatabaseUrl();
 process.env.STEPWISE_SIGNING_SECRET ??= "fault-suite-signing-secret-0123456789";
 
 const db = testDb();

@@ -7,7 +7,7 @@
  * design: they are checked to authorize by their own means.
  */
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { hasRole, type Role } from "../../lib/auth/roles";
 import { createUnsubscribeToken } from "../../lib/email/unsubscribe-token";
 import { ACTION_CATALOG, formDataOf, makeActionFixtures, serverActionsOnDisk, type CatalogEntry, type Fixtures } from "../support/action-catalog";
@@ -15,11 +15,12 @@ import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { dataFingerprint } from "../support/fault-db";
 import { actAs, signInAs, type SignedInUser } from "../support/fault-session";
+import { testDatabaseUrl } from "../support/database-url";
 
 vi.mock("next/headers", async () => (await import("../support/fault-session")).nextHeadersMock);
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
 
-process.env.DATABASE_URL = inject("databaseUrl");
+process.env.DATABASE_URL = testDatabaseUrl();
 process.env.STEPWISE_SIGNING_SECRET ??= "fault-suite-signing-secret-0123456789";
 
 const db = testDb();

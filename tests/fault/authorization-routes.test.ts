@@ -6,7 +6,7 @@
  * credentials a route accepts succeed; every refusal writes nothing.
  */
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApiKey, revokeApiKey } from "../../lib/api-keys/manage";
 import { createUnsubscribeToken } from "../../lib/email/unsubscribe-token";
 import { signWebhook } from "../../lib/security/webhook-signature";
@@ -16,12 +16,13 @@ import { recordEvents } from "../support/events";
 import { dataFingerprint } from "../support/fault-db";
 import { actAs, signInAs, signInWithPassword, type SignedInUser } from "../support/fault-session";
 import { ROUTE_CATALOG, routesOnDisk, type LoadedRoute, type RouteAuth, type RouteEntry } from "../support/route-catalog";
+import { testDatabaseUrl } from "../support/database-url";
 
 vi.mock("next/headers", async () => (await import("../support/fault-session")).nextHeadersMock);
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
 
 const WEBHOOK_SECRET = "fault-suite-webhook-secret-0123456789";
-process.env.DATABASE_URL = inject("databaseUrl");
+process.env.DATABASE_URL = testDatabaseUrl();
 process.env.STEPWISE_SIGNING_SECRET ??= "fault-suite-signing-secret-0123456789";
 process.env.WEBHOOK_SECRET = WEBHOOK_SECRET;
 

@@ -7,7 +7,7 @@
  * nothing. Whatever hostile text is accepted renders escaped in an email.
  */
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ACTION_CATALOG, formDataOf, makeActionFixtures, serverActionsOnDisk, type CatalogEntry, type Fixtures } from "../support/action-catalog";
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
@@ -15,11 +15,12 @@ import { dataFingerprint } from "../support/fault-db";
 import { actAs, signInAs, type SignedInUser } from "../support/fault-session";
 import { hostileString, isStorableText, mutationsOf, setPath, stringPaths, UNSTORABLE, wrongType } from "../support/hostile";
 import { expectRendersEscaped } from "../support/escaping";
+import { testDatabaseUrl } from "../support/database-url";
 
 vi.mock("next/headers", async () => (await import("../support/fault-session")).nextHeadersMock);
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
 
-process.env.DATABASE_URL = inject("databaseUrl");
+process.env.DATABASE_URL = testDatabaseUrl();
 process.env.STEPWISE_SIGNING_SECRET ??= "fault-suite-signing-secret-0123456789";
 
 const RUNS_PER_ACTION = 20;

@@ -6,7 +6,7 @@
  * an object's prototype and object-valued attributes are 422 field errors.
  */
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { BODY_LIMITS } from "../../lib/security/body";
 import { signWebhook } from "../../lib/security/webhook-signature";
 import { makeActionFixtures, type Fixtures } from "../support/action-catalog";
@@ -15,12 +15,13 @@ import { recordEvents } from "../support/events";
 import { dataFingerprint } from "../support/fault-db";
 import { actAs } from "../support/fault-session";
 import { ROUTE_CATALOG, routesOnDisk, type LoadedRoute, type RouteEntry } from "../support/route-catalog";
+import { testDatabaseUrl } from "../support/database-url";
 
 vi.mock("next/headers", async () => (await import("../support/fault-session")).nextHeadersMock);
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
 
 const WEBHOOK_SECRET = "fault-suite-webhook-secret-0123456789";
-process.env.DATABASE_URL = inject("databaseUrl");
+process.env.DATABASE_URL = testDatabaseUrl();
 process.env.STEPWISE_SIGNING_SECRET ??= "fault-suite-signing-secret-0123456789";
 process.env.WEBHOOK_SECRET = WEBHOOK_SECRET;
 

@@ -7,7 +7,7 @@
  * nothing. Webhook bodies are signed, so they get past the signature check.
  */
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signWebhook } from "../../lib/security/webhook-signature";
 import { makeActionFixtures, type Fixtures } from "../support/action-catalog";
 import { resetDb, testDb } from "../support/db";
@@ -17,12 +17,13 @@ import { dataFingerprint } from "../support/fault-db";
 import { actAs, signInAs, type SignedInUser } from "../support/fault-session";
 import { hostileJsonValue, hostileString, isStorableText, mutationsOf, setPath, stringPaths, UNSTORABLE } from "../support/hostile";
 import { ROUTE_CATALOG, routesOnDisk, type LoadedRoute, type RouteEntry } from "../support/route-catalog";
+import { testDatabaseUrl } from "../support/database-url";
 
 vi.mock("next/headers", async () => (await import("../support/fault-session")).nextHeadersMock);
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
 
 const WEBHOOK_SECRET = "fault-suite-webhook-secret-0123456789";
-process.env.DATABASE_URL = inject("databaseUrl");
+process.env.DATABASE_URL = testDatabaseUrl();
 process.env.STEPWISE_SIGNING_SECRET ??= "fault-suite-signing-secret-0123456789";
 process.env.WEBHOOK_SECRET = WEBHOOK_SECRET;
 

@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { freePort, startEmbeddedPostgres, type EmbeddedPostgres } from "../../lib/db/embedded-postgres";
 import { migrateDeploy } from "../../lib/db/migrate";
 import { createPrismaClient, type Db } from "../../lib/db/prisma";
@@ -19,6 +19,7 @@ import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { makeContact, makeSequence } from "../support/factories";
 import { resetAppDb, startHarness, type Harness } from "../support/run-harness";
 import { duplicates, recordingTransport, type RecordingTransport } from "../support/fault-transport";
+import { testDatabaseUrl } from "../support/database-url";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -74,7 +75,7 @@ afterAll(async () => {
   await h?.stop();
   vi.restoreAllMocks();
   await resetAppDb();
-  process.env.DATABASE_URL = inject("databaseUrl");
+  process.env.DATABASE_URL = testDatabaseUrl();
   await direct?.$disconnect();
   await pg?.stop();
   fs.rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@
  * sign-in throttling (counted in the database, so it holds across app
  * processes: here two separate database clients with their own pools).
  */
-import { afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { setClock } from "../../lib/clock";
 import { replaceDb } from "../../lib/db/client";
 import { createPrismaClient } from "../../lib/db/prisma";
@@ -17,6 +17,7 @@ import { isCommonPassword, ZNewPassword } from "../../lib/validations/team";
 import { resetDb, testDb } from "../support/db";
 import { dataFingerprint } from "../support/fault-db";
 import { actAs, signInAs, signInWithPassword } from "../support/fault-session";
+import { testDatabaseUrl } from "../support/database-url";
 
 // Auth.js reads its secret when lib/auth is first imported (by the imports above, hoisted): set it before them.
 vi.hoisted(() => {
@@ -25,7 +26,7 @@ vi.hoisted(() => {
 vi.mock("next/headers", async () => (await import("../support/fault-session")).nextHeadersMock);
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
 
-process.env.DATABASE_URL = inject("databaseUrl");
+process.env.DATABASE_URL = testDatabaseUrl();
 process.env.STEPWISE_SIGNING_SECRET ??= "fault-suite-signing-secret-0123456789";
 
 const db = testDb();
@@ -187,7 +188,7 @@ describe("sign-in throttling", () => {
     expect(await signInWithPassword(user.email, "fault-suite-password")).toBeNull();
 
     // A second app process: its own client and pool on the same database.
-    const other = createPrismaClient(inject("databaseUrl"), { poolSize: 2 });
+    const other = createPrismaClient(testDatabaseUrl(), { poolSize: 2 });
     replaceDb(other);
     try {
       expect(await signInWithPassword(user.email, "fault-suite-password")).toBeNull();

@@ -8,7 +8,7 @@
  * link the click route could not safely redirect to.
  */
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { rewriteLinks, trackableUrl } from "../../lib/tracking/rewrite-links";
 import { createClickToken, createOpenToken } from "../../lib/tracking/token";
 import { makeActionFixtures, type Fixtures } from "../support/action-catalog";
@@ -16,8 +16,9 @@ import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { dataFingerprint } from "../support/fault-db";
 import { hostileString, isStorableText } from "../support/hostile";
+import { testDatabaseUrl } from "../support/database-url";
 
-process.env.DATABASE_URL = inject("databaseUrl");
+process.env.DATABASE_URL = testDatabaseUrl();
 process.env.STEPWISE_SIGNING_SECRET ??= "fault-suite-signing-secret-0123456789";
 
 const RUNS = 60;

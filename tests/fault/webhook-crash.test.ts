@@ -6,7 +6,7 @@
  * the next attempt delivers the same event (same webhook-id) once.
  */
 import { spawn } from "node:child_process";
-import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setClock } from "../../lib/clock";
 import { drainWebhooks } from "../../lib/outbound-webhooks/drain";
 import { createWebhookEndpoint } from "../../lib/outbound-webhooks/endpoints";
@@ -16,8 +16,9 @@ import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
 import { startReceiver } from "../support/webhook-receiver";
+import { testDatabaseUrl } from "../support/database-url";
 
-process.env.DATABASE_URL = inject("databaseUrl");
+process.env.DATABASE_URL = testDatabaseUrl();
 const db = testDb();
 const events = recordEvents();
 

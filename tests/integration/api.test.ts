@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { authenticateApiKey } from "../../lib/api-keys/authenticate";
 import { hashApiKey } from "../../lib/api-keys/key-format";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../lib/api-keys/manage";
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
+import { testDatabaseUrl } from "../support/database-url";
 
 const db = testDb();
 const events = recordEvents();
@@ -21,7 +22,7 @@ let routes: Routes;
 let key: string;
 
 beforeAll(async () => {
-  process.env.DATABASE_URL = inject("databaseUrl");
+  process.env.DATABASE_URL = testDatabaseUrl();
   routes = {
     contacts: (await import("../../app/api/v1/contacts/route")) as unknown as Routes["contacts"],
     contact: (await import("../../app/api/v1/contacts/[id]/route")) as unknown as Routes["contact"],

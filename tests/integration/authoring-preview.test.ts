@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { afterAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { parseStoredDoc } from "../../lib/email/body-doc";
 import { TEST_UNSUBSCRIBE_TOKEN } from "../../lib/email/compose";
 import { previewStep } from "../../lib/email/step-preview";
@@ -11,12 +11,13 @@ import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
 import { plannedSend } from "../support/plan";
+import { testDatabaseUrl } from "../support/database-url";
 
 vi.mock("../../lib/auth/session", async () => ({
   requireUser: async () => ({ id: "user-1", email: "me@example.com", name: "Me", role: "marketer" }),
 }));
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
-process.env.DATABASE_URL ??= inject("databaseUrl");
+process.env.DATABASE_URL ??= testDatabaseUrl();
 process.env.STEPWISE_SIGNING_SECRET ??= "authoring-test-secret-0123456789";
 
 const db = testDb();

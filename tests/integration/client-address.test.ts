@@ -6,10 +6,11 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setClock } from "../../lib/clock";
 import { SIGNUP_RATE_LIMIT } from "../../lib/contacts/signup";
 import { resetDb, testDb } from "../support/db";
+import { testDatabaseUrl } from "../support/database-url";
 
 process.env.STEPWISE_CLIENT_ADDRESS_HOOK = "0"; // installed per server below, with the hops under test
 process.env.STEPWISE_SIGNUP_OPT_IN = "single"; // only the per-IP limit is under test here
@@ -20,7 +21,7 @@ let POST: (request: Request) => Promise<Response>;
 const servers: http.Server[] = [];
 
 beforeAll(async () => {
-  process.env.DATABASE_URL = inject("databaseUrl");
+  process.env.DATABASE_URL = testDatabaseUrl();
   ({ POST } = await import("../../app/api/signup/route"));
 });
 beforeEach(async () => {

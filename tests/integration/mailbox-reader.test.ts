@@ -131,7 +131,7 @@ describe("a batch of several contacts' mail, read at once", () => {
     await db.webhookEndpoint.create({ data: { url: "https://hooks.example.test/stepwise", events: ["contact.replied", "contact.bounced"], secret: "whsec_dGVzdA==" } });
     events.sent.length = 0;
 
-    expect(await readMailbox(db)).toMatchObject({ outcome: "read", messages: 5, replies: 3, bounces: 1 });
+    expect(await readMailbox(db, { mailboxId })).toMatchObject({ outcome: "read", messages: 5, replies: 3, bounces: 1 });
     expect(await enrollmentOf(twice.enrollmentId)).toEqual({ status: "replied", exitReason: "replied" });
     expect(await enrollmentOf(once.enrollmentId)).toEqual({ status: "replied", exitReason: "replied" });
     expect(await enrollmentOf(away.enrollmentId)).toEqual({ status: "active", exitReason: null });

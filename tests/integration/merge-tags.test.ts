@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { beforeEach, describe, expect, inject, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { parseCsv } from "../../lib/contacts/csv";
 import { importContacts } from "../../lib/contacts/import";
 import { listAttributeKeys } from "../../lib/email/attribute-keys";
@@ -8,6 +8,7 @@ import { guessImportColumn, type TImportMapping } from "../../lib/validations/co
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
+import { testDatabaseUrl } from "../support/database-url";
 
 const session = vi.hoisted(() => ({ role: "marketer" as "viewer" | "marketer" }));
 vi.mock("../../lib/auth/session", async () => {
@@ -21,7 +22,7 @@ vi.mock("../../lib/auth/session", async () => {
   };
 });
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
-process.env.DATABASE_URL ??= inject("databaseUrl");
+process.env.DATABASE_URL ??= testDatabaseUrl();
 
 const db = testDb();
 recordEvents();

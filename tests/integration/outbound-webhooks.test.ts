@@ -6,7 +6,7 @@
  * sent to disabled endpoints or for unsubscribed types.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setClock } from "../../lib/clock";
 import { markBounced } from "../../lib/contacts/bounce";
 import { unsubscribeContact } from "../../lib/contacts/unsubscribe";
@@ -24,8 +24,9 @@ import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
 import { startReceiver, type Received } from "../support/webhook-receiver";
+import { testDatabaseUrl } from "../support/database-url";
 
-process.env.DATABASE_URL = inject("databaseUrl");
+process.env.DATABASE_URL = testDatabaseUrl();
 process.env.STEPWISE_SIGNING_SECRET ??= "outbound-webhooks-test-secret-0123456789";
 const db = testDb();
 const events = recordEvents();

@@ -1,13 +1,14 @@
 /** The daily cap's setting (same schema as the form) and the Resume estimate, against the database. */
-import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setClock } from "../../lib/clock";
 import { resumePreview } from "../../lib/pacing/resume-preview";
 import { updateSequenceSchedule } from "../../lib/sequences/schedule-mutations";
 import { ZUpdateSequenceSchedule } from "../../lib/validations/schedule";
 import { resetDb, testDb } from "../support/db";
 import { makeContact, makeSequence } from "../support/factories";
+import { testDatabaseUrl } from "../support/database-url";
 
-process.env.DATABASE_URL ??= inject("databaseUrl");
+process.env.DATABASE_URL ??= testDatabaseUrl();
 
 const db = testDb();
 const WINDOW = { anyTime: false, days: [1, 2, 3, 4, 5] as (1 | 2 | 3 | 4 | 5)[], windowStart: "09:00", windowEnd: "17:00", holidayCountry: null, timezone: "Europe/Berlin" };

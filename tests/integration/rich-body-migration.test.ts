@@ -4,15 +4,16 @@
  * document plainTextToDoc makes, and the message reads as before.
  */
 import fs from "node:fs";
-import { beforeEach, describe, expect, inject, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { parseStoredDoc, plainTextToDoc } from "../../lib/email/body-doc";
 import { footerText } from "../../lib/email/layout";
 import { applyMergeTags } from "../../lib/email/merge-tags";
 import { renderStepMessage } from "../../lib/email/render";
 import { resetDb, testDb } from "../support/db";
 import { makeSequence } from "../support/factories";
+import { testDatabaseUrl } from "../support/database-url";
 
-process.env.DATABASE_URL ??= inject("databaseUrl");
+process.env.DATABASE_URL ??= testDatabaseUrl();
 const db = testDb();
 beforeEach(() => resetDb());
 

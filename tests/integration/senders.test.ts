@@ -5,7 +5,7 @@
  * preview and "send a test" agree; a sender in use cannot be deleted; one
  * default at most, by the database; bad input is a field error.
  */
-import { afterAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { mailConfig } from "../../lib/email/config";
 import { previewStep } from "../../lib/email/step-preview";
 import { sendTestStep } from "../../lib/email/test-send";
@@ -23,9 +23,10 @@ import { dataFingerprint } from "../support/fault-db";
 import { makeContact, makeSequence } from "../support/factories";
 import { plannedSend } from "../support/plan";
 import { startSmtpServer } from "../support/smtp-server";
+import { testDatabaseUrl } from "../support/database-url";
 
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
-process.env.DATABASE_URL ??= inject("databaseUrl");
+process.env.DATABASE_URL ??= testDatabaseUrl();
 process.env.STEPWISE_SIGNING_SECRET ??= "senders-test-signing-secret-0123456";
 
 const db = testDb();

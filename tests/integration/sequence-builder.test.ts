@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, inject, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "../../lib/db/client";
 import type { Db } from "../../lib/db/prisma";
 import { AppError } from "../../lib/errors";
@@ -14,6 +14,7 @@ import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
 import { startHarness, type Harness } from "../support/run-harness";
 import { publishNow } from "../support/publish-draft";
+import { testDatabaseUrl } from "../support/database-url";
 
 // Server actions read the session and revalidate Next's cache: both stand-ins
 // here, so the actions' own wiring (role, schema, domain call) is what runs.
@@ -31,7 +32,7 @@ vi.mock("../../lib/auth/session", async () => {
 });
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
-process.env.DATABASE_URL ??= inject("databaseUrl");
+process.env.DATABASE_URL ??= testDatabaseUrl();
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

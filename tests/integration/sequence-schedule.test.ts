@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, inject, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { Weekday } from "../../lib/schedule/types";
 import { updateSequenceSchedule } from "../../lib/sequences/schedule-mutations";
 import { contactSendPlans, previewSequenceForContact } from "../../lib/sequences/send-plans";
@@ -6,8 +6,9 @@ import { createSequence, duplicateSequence } from "../../lib/sequences/sequence-
 import { addStep, updateStep } from "../../lib/sequences/step-mutations";
 import { resetDb, testDb } from "../support/db";
 import { makeContact, makeSequence } from "../support/factories";
+import { testDatabaseUrl } from "../support/database-url";
 
-process.env.DATABASE_URL ??= inject("databaseUrl");
+process.env.DATABASE_URL ??= testDatabaseUrl();
 
 const db = testDb();
 

@@ -1,9 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setClock } from "../../lib/clock";
 import { SIGNUP_RATE_LIMIT } from "../../lib/contacts/signup";
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
+import { testDatabaseUrl } from "../support/database-url";
 
 process.env.STEPWISE_SIGNING_SECRET ??= "signup-test-signing-secret-0123456789";
 const db = testDb();
@@ -11,7 +12,7 @@ const events = recordEvents();
 let POST: (request: Request) => Promise<Response>;
 
 beforeAll(async () => {
-  process.env.DATABASE_URL = inject("databaseUrl");
+  process.env.DATABASE_URL = testDatabaseUrl();
   ({ POST } = await import("../../app/api/signup/route"));
 });
 beforeEach(async () => {

@@ -3,16 +3,17 @@
  * merge tags refused), listed and searched, renamed and deleted; a step
  * started from a template is a copy of it.
  */
-import { beforeEach, describe, expect, inject, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { parseStoredDoc } from "../../lib/email/body-doc";
 import { resetDb, testDb } from "../support/db";
 import { makeContact, makeSequence } from "../support/factories";
+import { testDatabaseUrl } from "../support/database-url";
 
 vi.mock("../../lib/auth/session", async () => ({
   requireUser: async () => ({ id: "user-1", email: "me@example.com", name: "Me", role: "marketer" }),
 }));
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
-process.env.DATABASE_URL ??= inject("databaseUrl");
+process.env.DATABASE_URL ??= testDatabaseUrl();
 
 const db = testDb();
 beforeEach(async () => {

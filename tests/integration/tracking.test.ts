@@ -10,7 +10,8 @@
  * single quotes, mailto:, anchors) are added to the composed message's body
  * here, before the tracking transform runs on it as it does on every send.
  */
-import { afterAll, afterEach, beforeEach, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { testDatabaseUrl } from "../support/database-url";
 
 vi.mock("../../lib/email/compose", async (importOriginal) => {
   const actual = await importOriginal<typeof import("../../lib/email/compose")>();
@@ -26,7 +27,7 @@ vi.mock("../../lib/email/compose", async (importOriginal) => {
 });
 
 const SECRET = "tracking-test-secret-0123456789";
-process.env.DATABASE_URL = inject("databaseUrl");
+process.env.DATABASE_URL = testDatabaseUrl();
 process.env.STEPWISE_SIGNING_SECRET = SECRET;
 
 const { setClock } = await import("../../lib/clock");

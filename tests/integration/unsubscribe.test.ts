@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setClock } from "../../lib/clock";
 import { maskEmail, readUnsubscribeLink, resubscribeContact, unsubscribeContact } from "../../lib/contacts/unsubscribe";
 import { createUnsubscribeToken } from "../../lib/email/unsubscribe-token";
@@ -8,9 +8,10 @@ import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
+import { testDatabaseUrl } from "../support/database-url";
 
 const SECRET = "unsubscribe-test-secret-0123456789";
-process.env.DATABASE_URL = inject("databaseUrl");
+process.env.DATABASE_URL = testDatabaseUrl();
 process.env.STEPWISE_SIGNING_SECRET = SECRET;
 const { POST, GET } = await import("../../app/api/unsubscribe/[token]/route");
 const { unsubscribeWithToken, resubscribeWithToken } = await import("../../lib/actions/unsubscribe/unsubscribe-with-token");

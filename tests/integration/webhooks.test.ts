@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setClock } from "../../lib/clock";
 import { rateLimit, RATE_LIMITS } from "../../lib/security/rate-limit";
 import { signWebhook } from "../../lib/security/webhook-signature";
@@ -6,9 +6,10 @@ import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
+import { testDatabaseUrl } from "../support/database-url";
 
 const SECRET = "webhook-test-secret-0123456789";
-process.env.DATABASE_URL = inject("databaseUrl");
+process.env.DATABASE_URL = testDatabaseUrl();
 process.env.WEBHOOK_SECRET = SECRET;
 const replies = await import("../../app/api/webhooks/replies/route");
 const bounces = await import("../../app/api/webhooks/bounces/route");

@@ -5,12 +5,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { freePort } from "../../lib/db/embedded-postgres";
 import { createPrismaClient, type Db } from "../../lib/db/prisma";
 import { PRODUCTION_SETTINGS } from "../../scripts/lib/start-config";
 import { resetDb } from "../support/db";
 import { alive, cleanEnv, descendants, listenAddresses, npmStart, throwawayDataDir, waitUntil, type StartedApp } from "../support/start-process";
+import { testDatabaseUrl } from "../support/database-url";
 
 // A build exists when `npm test` runs this (scripts/test-all.ts builds first); alone, the first start builds.
 const buildFlag = () => (fs.existsSync(path.join(".next", "BUILD_ID")) ? ["--no-build"] : []);
@@ -127,7 +128,7 @@ describe("production mode refuses to start without its secrets", () => {
   });
 
   it("lists everything that is missing at once (NODE_ENV=production with DATABASE_URL)", async () => {
-    const run = await finished(start(["--setup-only"], cleanEnv({ NODE_ENV: "production", DATABASE_URL: inject("databaseUrl") })));
+    const run = await finished(start(["--setup-only"], cleanEnv({ NODE_ENV: "production", DATABASE_URL: testDatabaseUrl() })));
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
       "Refusing to start in production mode (NODE_ENV=production with DATABASE_URL): INNGEST_SIGNING_KEY, INNGEST_EVENT_KEY, AUTH_SECRET, STEPWISE_SIGNING_SECRET, APP_URL are not set.",
@@ -137,7 +138,7 @@ describe("production mode refuses to start without its secrets", () => {
 
 describe("DATABASE_URL", () => {
   it("no demo users or data; an admin only when STEPWISE_ADMIN_EMAIL is set, its password generated and printed once", async () => {
-    const url = inject("databaseUrl");
+    const url = testDatabaseUrl();
     const db = dbAt(url);
     await resetDb(db);
     const dataDir = throwawayDataDir("dburl");

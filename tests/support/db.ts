@@ -1,15 +1,15 @@
-import { inject } from "vitest";
 import { createPrismaClient, type Db } from "../../lib/db/prisma";
+import { testDatabaseUrl } from "./database-url";
 
 let db: Db | undefined;
 
 /** A Prisma client on the test database (created once per test file). */
 export function testDb(): Db {
-  db ??= createPrismaClient(inject("databaseUrl"), { poolSize: 25 });
+  db ??= createPrismaClient(testDatabaseUrl(), { poolSize: 25 });
   return db;
 }
 
-const TABLES = ["WebhookAttempt", "WebhookDelivery", "WebhookEvent", "WebhookEndpoint", "StepTemplate", "Snippet", "SendPace", "SequenceDaySends", "TrackingEvent", "SendEngagement", "EngagementCounter", "TrackedLink", "AuditEvent", "UserToken", "InstallationMarker", "WebhookReplay", "PendingSignup", "ConsentEvent", "InboundReply", "ApiKey", "RateLimit", "CaughtMessage", "EnrollmentEvent", "StepSend", "Enrollment", "SequenceTrigger", "SequenceStep", "Sequence", "Sender", "ContactTag", "Tag", "Contact", "User"];
+const TABLES = ["WebhookAttempt", "WebhookDelivery", "WebhookEvent", "WebhookEndpoint", "StepTemplate", "Snippet", "SendPace", "SequenceDaySends", "TrackingEvent", "SendEngagement", "EngagementCounter", "TrackedLink", "AuditEvent", "UserToken", "InstallationMarker", "WebhookReplay", "PendingSignup", "ConsentEvent", "InboundReply", "ApiKey", "RateLimit", "CaughtMessage", "EnrollmentEvent", "StepSend", "Enrollment", "SequenceTrigger", "SequenceStep", "Sequence", "Mailbox", "Sender", "ContactTag", "Tag", "Contact", "User"];
 
 /** Empties every table (TRUNCATE bypasses the event log's no-DELETE trigger). */
 export async function resetDb(client: Db = testDb()): Promise<void> {

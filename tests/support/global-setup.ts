@@ -18,6 +18,8 @@ import { databaseName, dropCopies, ensureCopy, workerCopyPrefix } from "./databa
 declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
+    /** Each worker has its own copy of databaseUrl (tests/support/database-url.ts). */
+    databasePerWorker: boolean;
   }
 }
 
@@ -58,6 +60,7 @@ export async function setup(project: TestProject) {
   shared.projects += 1;
   const cluster = await shared.ready;
   project.provide("databaseUrl", await projectDatabase(cluster, project.name));
+  project.provide("databasePerWorker", (project.config.setupFiles ?? []).some((file) => file.endsWith("worker-database.ts")));
 }
 
 export async function teardown() {

@@ -6,12 +6,12 @@
  * with a signing key generated per harness), and the SDK checkpoints its
  * steps to the executor's API over loopback HTTP.
  */
-import { inject } from "vitest";
 import { LocalExecutor, ManualClock } from "@stepwise/inngest-local";
 import { setClock } from "../../lib/clock";
 import { replaceDb } from "../../lib/db/client";
 import { setTransport, type MailTransport } from "../../lib/email/transports";
 import { setEventSender, type OutgoingEvent } from "../../lib/events/publish";
+import { testDatabaseUrl } from "./database-url";
 
 export const TEST_SIGNING_SECRET = "test-signing-secret-0123456789";
 
@@ -56,7 +56,7 @@ export async function resetAppDb(): Promise<void> {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const databaseUrl = options.databaseUrl ?? inject("databaseUrl");
+  const databaseUrl = options.databaseUrl ?? testDatabaseUrl();
   if (process.env.DATABASE_URL !== databaseUrl) {
     process.env.DATABASE_URL = databaseUrl;
     await resetAppDb();
