@@ -21,6 +21,15 @@ export async function exitContact(db: Db, input: TExitContactInput): Promise<{ e
   return { exited };
 }
 
+/** What ending an enrollment writes (one exit, one way, whichever statement ends it). */
+function exitedColumns(reason: TExitContactInput["reason"], now: Date): Prisma.Sql {
+  return Prisma.sql`"status" = ${reason}::"EnrollmentStatus",
+          "exitReason" = ${reason}::"ExitReason",
+          "exitedAt" = ${now},
+          "nextStepDueAt" = NULL,
+          "updatedAt" = ${now}`;
+}
+
 /**
  * The database half of exitContact, for callers that end enrollments inside
  * a larger transaction (unsubscribe, delete contact). They must call
@@ -44,11 +53,7 @@ export async function endLiveEnrollments(tx: Tx, input: TExitContactInput): Prom
   const rows = await tx.$queryRaw<{ id: string; sequenceId: string }[]>`
     WITH ended AS (
       UPDATE "Enrollment" e
-      SET "status" = ${reason}::"EnrollmentStatus",
-          "exitReason" = ${reason}::"ExitReason",
-          "exitedAt" = ${now},
-          "nextStepDueAt" = NULL,
-          "updatedAt" = ${now}
+      SET ${exitedColumns(reason, now)}
       WHERE ${Prisma.join(conditions, " AND ")}
       RETURNING e."id", e."sequenceId"
     ), logged AS (
@@ -85,11 +90,7 @@ export async function endLiveEnrollmentsMany(tx: Tx, inputs: TExitContactInput[]
       ORDER BY e."id", i."n"
     ), ended AS (
       UPDATE "Enrollment" e
-      SET "status" = ${reason}::"EnrollmentStatus",
-          "exitReason" = ${reason}::"ExitReason",
-          "exitedAt" = ${now},
-          "nextStepDueAt" = NULL,
-          "updatedAt" = ${now}
+      SET ${exitedColumns(reason, now)}
       FROM target t
       WHERE e."id" = t."id" AND e."status" IN ('active', 'paused')
       RETURNING e."id", e."contactId", e."sequenceId", t."n", t."detail"
