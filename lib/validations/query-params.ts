@@ -17,7 +17,13 @@ export const optionalParam = <T extends z.ZodType>(schema: T) => z.preprocess(fi
 export const ZDay = z.iso
   .date({ message: "A date as YYYY-MM-DD" })
   // A real day (no 30 February) in the range the database stores sensibly.
-  .refine((day) => day >= "1970-01-01" && day <= "2999-12-31" && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), "Not a valid date");
+  // zod runs this refinement even when the format check above failed, so a
+  // string such as "1e309" reaches it: an invalid Date must be a "no", not a
+  // RangeError from toISOString() (which made the activity export answer 500).
+  .refine((day) => {
+    const date = new Date(`${day}T00:00:00Z`);
+    return day >= "1970-01-01" && day <= "2999-12-31" && !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day);
+  }, "Not a valid date");
 
 /** A position in an append-only log: its bigint key, as digits. */
 export const ZLogCursor = z.string().regex(/^\d{1,18}$/, "Not a valid position in the log");
