@@ -6,10 +6,9 @@
  * row-by-row importer's answer.
  */
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { parseCsv } from "../../lib/contacts/csv";
+import { csvFile } from "../support/csv-file";
 import { deleteContact } from "../../lib/contacts/delete-contact";
 import { importContacts, type ImportProgress } from "../../lib/contacts/import";
-import { guessImportColumn, type TImportMapping } from "../../lib/validations/contact-import";
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
@@ -22,11 +21,6 @@ beforeEach(async () => {
   events.sent.length = 0;
 });
 afterAll(() => events.restore());
-
-function file(text: string) {
-  const [header, ...rows] = parseCsv(text);
-  return { mapping: header.values.map(guessImportColumn) as TImportMapping, rows };
-}
 
 async function seed() {
   const trial = await makeSequence(db, { name: "Trial" });
@@ -66,7 +60,7 @@ async function importAndRead(batchSize: number) {
   console.error = () => {}; // the row-by-row fallback logs why
   let result;
   try {
-    result = await importContacts(db, { ...file(CSV), fireTriggers: true }, (p) => progress.push(p), { batchSize });
+    result = await importContacts(db, { ...csvFile(CSV), fireTriggers: true }, (p) => progress.push(p), { batchSize });
   } finally {
     console.error = original;
   }
@@ -144,7 +138,7 @@ describe("importContacts when a batch's tags cannot be written", () => {
       const csv = ["email,tags", "b1@example.com,vip", "b2@example.com,vip", "boom@example.com,vip", "b4@example.com,vip", "b5@example.com,vip", "b6@example.com,vip", "b7@example.com,vip"].join("\n");
       const progress: ImportProgress[] = [];
 
-      await expect(importContacts(db, { ...file(csv), fireTriggers: false }, (p) => progress.push(p), { batchSize: 2 })).rejects.toThrow(/injected tag fault/);
+      await expect(importContacts(db, { ...csvFile(csv), fireTriggers: false }, (p) => progress.push(p), { batchSize: 2 })).rejects.toThrow(/injected tag fault/);
 
       // The first batch was done; the failing one's links rolled back; nothing after it was tagged.
       expect(progress).toEqual([{ done: 2, total: 7 }]);

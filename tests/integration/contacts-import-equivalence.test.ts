@@ -5,10 +5,9 @@
  * the behaviour the set-based one must keep.
  */
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { parseCsv } from "../../lib/contacts/csv";
+import { csvFile } from "../support/csv-file";
 import { deleteContact } from "../../lib/contacts/delete-contact";
 import { importContacts } from "../../lib/contacts/import";
-import { guessImportColumn, type TImportMapping } from "../../lib/validations/contact-import";
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
@@ -21,11 +20,6 @@ beforeEach(async () => {
   events.sent.length = 0;
 });
 afterAll(() => events.restore());
-
-function file(text: string) {
-  const [header, ...rows] = parseCsv(text);
-  return { mapping: header.values.map(guessImportColumn) as TImportMapping, rows };
-}
 
 const hundredKeys = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, "v"]));
 const longTag = "t".repeat(51);
@@ -89,7 +83,7 @@ describe("importContacts on a mixed file", () => {
       "new3@example.com,\"Quoted, Name\",,,,,,Trial", // 18 created (after a blank line), tag in another case
     ].join("\r\n");
 
-    const result = await importContacts(db, { ...file(csv), fireTriggers: true });
+    const result = await importContacts(db, { ...csvFile(csv), fireTriggers: true });
 
     expect(result.imported).toBe(3);
     expect(result.updated).toBe(3);
@@ -162,7 +156,7 @@ describe("importContacts on a mixed file", () => {
     await makeContact(db, { email: "existing@example.com", firstName: "Old", lastName: null, leadScore: 10, timezone: "Europe/London", attributes: { company: "Old Co", plan: "" } });
     const csv = "email,first_name,last_name,score,tz,Company,PLAN,tags\nexisting@example.com,New,Last,70,Asia/Tokyo,New Co,pro,vip\nfresh@example.com,Fresh,,5,Asia/Tokyo,Fresh Co,,\n";
 
-    const result = await importContacts(db, { ...file(csv), fireTriggers: false, onlyFillEmpty: true, tagNames: ["webinar"] });
+    const result = await importContacts(db, { ...csvFile(csv), fireTriggers: false, onlyFillEmpty: true, tagNames: ["webinar"] });
 
     expect(result).toEqual({ imported: 1, updated: 1, failed: [] });
     const state = await storedState();
@@ -186,7 +180,7 @@ describe("importContacts when a batch cannot be written at once", () => {
     const original = console.error;
     console.error = (...args: unknown[]) => errors.push(args);
     try {
-      const result = await importContacts(db, { ...file(csv), fireTriggers: false });
+      const result = await importContacts(db, { ...csvFile(csv), fireTriggers: false });
       expect(result).toEqual({ imported: 2, updated: 0, failed: [{ line: 3, reason: "Could not be saved (unexpected error)" }] });
     } finally {
       console.error = original;

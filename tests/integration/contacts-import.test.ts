@@ -1,9 +1,8 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { parseCsv } from "../../lib/contacts/csv";
+import { csvFile } from "../support/csv-file";
 import { deleteContact } from "../../lib/contacts/delete-contact";
 import { importContacts, type ImportProgress } from "../../lib/contacts/import";
 import { findStoredEmails } from "../../lib/contacts/import-preview";
-import { guessImportColumn, type TImportMapping } from "../../lib/validations/contact-import";
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeSequence } from "../support/factories";
@@ -16,12 +15,6 @@ beforeEach(async () => {
   events.sent.length = 0;
 });
 afterAll(() => events.restore());
-
-/** A CSV file as the browser sends it: header mapped by its names, rows with their lines. */
-function file(text: string) {
-  const [header, ...rows] = parseCsv(text);
-  return { mapping: header.values.map(guessImportColumn) as TImportMapping, rows };
-}
 
 const contactByEmail = (email: string) =>
   db.contact.findFirstOrThrow({ where: { email }, include: { tags: { include: { tag: true } } } });
@@ -46,7 +39,7 @@ describe("importContacts", () => {
     }
     const progress: ImportProgress[] = [];
 
-    const result = await importContacts(db, { ...file(lines.join("\r\n")), fireTriggers: false }, (p) => progress.push(p));
+    const result = await importContacts(db, { ...csvFile(lines.join("\r\n")), fireTriggers: false }, (p) => progress.push(p));
 
     expect(result.imported).toBe(45);
     expect(result.updated).toBe(0);
@@ -67,7 +60,7 @@ describe("importContacts", () => {
 
   it("reports lines as they are in the file, even after quoted newlines and blank lines", async () => {
     const text = 'email,note\r\ngood@example.com,"two\r\nlines"\r\n\r\nbad@,x\r\n';
-    const result = await importContacts(db, { ...file(text), fireTriggers: false });
+    const result = await importContacts(db, { ...csvFile(text), fireTriggers: false });
     expect(result.failed).toEqual([{ line: 5, reason: expect.stringMatching(/^Email "bad@": /) }]);
     expect(result.imported).toBe(1);
   });
@@ -79,14 +72,14 @@ describe("importContacts", () => {
     const scored = await makeSequence(db, { name: "Hot leads" });
     await db.sequenceTrigger.create({ data: { sequenceId: scored.id, type: "score_threshold", scoreThreshold: 50 } });
 
-    const quiet = await importContacts(db, { ...file("email,tags,score\nquiet@example.com,trial;other,80\n"), fireTriggers: false });
+    const quiet = await importContacts(db, { ...csvFile("email,tags,score\nquiet@example.com,trial;other,80\n"), fireTriggers: false });
     expect(quiet.imported).toBe(1);
     const quietContact = await contactByEmail("quiet@example.com");
     expect(quietContact.tags.map((t) => t.tag.name).sort()).toEqual(["other", "trial"]);
     expect(quietContact.leadScore).toBe(80);
     expect(await db.enrollment.count()).toBe(0);
 
-    const loud = await importContacts(db, { ...file("email,tags,score\nloud@example.com,trial,80\n"), fireTriggers: true });
+    const loud = await importContacts(db, { ...csvFile("email,tags,score\nloud@example.com,trial,80\n"), fireTriggers: true });
     expect(loud.imported).toBe(1);
     const loudContact = await contactByEmail("loud@example.com");
     const enrollments = await db.enrollment.findMany({ where: { contactId: loudContact.id }, orderBy: { source: "asc" } });
@@ -98,10 +91,10 @@ describe("importContacts", () => {
   });
 
   it("re-importing updates the contacts instead of duplicating them, and blank cells keep stored values", async () => {
-    const first = await importContacts(db, { ...file("email,first_name,last_name,plan\nada@example.com,Ada,Lovelace,free\nbob@example.com,Bob,,free\n"), fireTriggers: false });
+    const first = await importContacts(db, { ...csvFile("email,first_name,last_name,plan\nada@example.com,Ada,Lovelace,free\nbob@example.com,Bob,,free\n"), fireTriggers: false });
     expect(first).toEqual({ imported: 2, updated: 0, failed: [] });
 
-    const second = await importContacts(db, { ...file("email,first_name,last_name,plan\nada@example.com,Augusta,,pro\ncarol@example.com,Carol,,free\n"), fireTriggers: false });
+    const second = await importContacts(db, { ...csvFile("email,first_name,last_name,plan\nada@example.com,Augusta,,pro\ncarol@example.com,Carol,,free\n"), fireTriggers: false });
 
     expect(second).toEqual({ imported: 1, updated: 1, failed: [] });
     expect(await db.contact.count()).toBe(3);
@@ -109,9 +102,9 @@ describe("importContacts", () => {
   });
 
   it("matches emails case-insensitively, across imports and within one file (a later line is a duplicate of the first)", async () => {
-    await importContacts(db, { ...file("email,first_name\nAda@Example.com,Ada\n"), fireTriggers: false });
+    await importContacts(db, { ...csvFile("email,first_name\nAda@Example.com,Ada\n"), fireTriggers: false });
 
-    const result = await importContacts(db, { ...file("email,first_name\nADA@example.COM,Augusta\n  ada@EXAMPLE.com ,Countess\nnew@Example.com,New\nNEW@example.com,Newer\n"), fireTriggers: false });
+    const result = await importContacts(db, { ...csvFile("email,first_name\nADA@example.COM,Augusta\n  ada@EXAMPLE.com ,Countess\nnew@Example.com,New\nNEW@example.com,Newer\n"), fireTriggers: false });
 
     expect(result).toEqual({
       imported: 1,
@@ -129,10 +122,10 @@ describe("importContacts", () => {
   });
 
   it("with onlyFillEmpty, existing contacts keep their values and only empty fields are filled", async () => {
-    await importContacts(db, { ...file("email,first_name,last_name,lead_score,timezone,plan\nada@example.com,Ada,,5,Europe/London,free\n"), fireTriggers: false });
+    await importContacts(db, { ...csvFile("email,first_name,last_name,lead_score,timezone,plan\nada@example.com,Ada,,5,Europe/London,free\n"), fireTriggers: false });
 
     const result = await importContacts(db, {
-      ...file("email,first_name,last_name,lead_score,timezone,plan,company,tags\nada@example.com,Augusta,Lovelace,50,Asia/Tokyo,pro,Engines,vip\nnew@example.com,New,Person,7,Asia/Tokyo,pro,,\n"),
+      ...csvFile("email,first_name,last_name,lead_score,timezone,plan,company,tags\nada@example.com,Augusta,Lovelace,50,Asia/Tokyo,pro,Engines,vip\nnew@example.com,New,Person,7,Asia/Tokyo,pro,,\n"),
       fireTriggers: false,
       onlyFillEmpty: true,
     });
@@ -146,7 +139,7 @@ describe("importContacts", () => {
   });
 
   it("applies extra tags to every row and reports a deleted contact's row instead of reviving it", async () => {
-    const { mapping, rows } = file("email\nkept@example.com\ngone@example.com\n");
+    const { mapping, rows } = csvFile("email\nkept@example.com\ngone@example.com\n");
     await importContacts(db, { mapping, rows: rows.slice(1), fireTriggers: false });
     const gone = await contactByEmail("gone@example.com");
     await deleteContact(db, { contactId: gone.id, deletedBy: "test" });
@@ -169,7 +162,7 @@ describe("importContacts", () => {
 
 describe("findStoredEmails (the summary before an import)", () => {
   it("tells stored contacts (in any case and spacing) and deleted ones from new emails", async () => {
-    await importContacts(db, { ...file("email\nada@example.com\ngone@example.com\n"), fireTriggers: false });
+    await importContacts(db, { ...csvFile("email\nada@example.com\ngone@example.com\n"), fireTriggers: false });
     const gone = await contactByEmail("gone@example.com");
     await deleteContact(db, { contactId: gone.id, deletedBy: "test" });
 
