@@ -6,9 +6,9 @@
 import { z } from "zod";
 import { now as currentTime } from "../clock";
 import type { Db, Tx } from "../db/prisma";
-import { recordOutboundEvent } from "../outbound-webhooks/record";
-import { endLiveEnrollments, publishExitEvents, type ExitedEnrollment } from "../sequences/exit-contact";
-import { attributeToSend, latestSendOf } from "../tracking/attribution";
+import { recordOutboundEvents } from "../outbound-webhooks/record";
+import { endLiveEnrollmentsMany, publishExitEvents, type ExitedEnrollment } from "../sequences/exit-contact";
+import { attributeToSends, latestSendOf } from "../tracking/attribution";
 import { parsedOf as parsed, type Parsed } from "../validations/parse";
 import { normalizeEmail, ZEmail } from "./email";
 
@@ -33,43 +33,67 @@ export async function markBounced(db: Db, input: BounceInput): Promise<MarkBounc
 
 /**
  * Several bounces (the mailbox reader's batch), each as markBounced marks
- * it, in one transaction: one commit. The contacts are locked in address
- * order, so two of these never wait on each other in a cycle. Outcomes in
- * the order given.
+ * it, in one transaction and a fixed number of statements: the contacts
+ * are locked in address order (so two of these never wait on each other in
+ * a cycle), and an address named twice is bounced by the first input and
+ * found already bounced by the rest, as calling markBounced in turn would.
+ * Outcomes in the order given.
  */
 export async function markBouncedMany(db: Db, inputs: BounceInput[]): Promise<MarkBouncedOutcome[]> {
   if (inputs.length === 0) return [];
-  const order = inputs.map((input, i) => ({ email: normalizeEmail(input.email), i })).sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : a.i - b.i));
-  const results = await db.$transaction(async (tx) => {
-    const out: MarkBouncedOutcome[] = new Array(inputs.length);
-    for (const { email, i } of order) out[i] = await bounceOne(tx, email, inputs[i]);
-    return out;
-  });
+  const emails = inputs.map((input) => normalizeEmail(input.email));
+  const results = await db.$transaction((tx) => bounceAll(tx, emails, inputs));
   for (const result of results) {
     if (result.outcome === "bounced") await publishExitEvents({ contactId: result.contactId, reason: "bounced" }, result.exited);
   }
   return results;
 }
 
-async function bounceOne(tx: Tx, email: string, input: BounceInput): Promise<MarkBouncedOutcome> {
-  const [contact] = await tx.$queryRaw<{ id: string; status: string }[]>`
-    SELECT "id", "status"::text AS "status" FROM "Contact"
-    WHERE lower("email") = ${email} AND "deletedAt" IS NULL FOR UPDATE`;
-  if (!contact) return { outcome: "no_contact", exited: [] };
-  if (contact.status === "bounced") return { outcome: "already_bounced", contactId: contact.id, exited: [] };
+type Bouncing = { i: number; contactId: string; input: BounceInput; detail: string | undefined; sendId: string | null };
+
+async function bounceAll(tx: Tx, emails: string[], inputs: BounceInput[]): Promise<MarkBouncedOutcome[]> {
+  const contacts = await tx.$queryRaw<{ id: string; status: string; email: string }[]>`
+    SELECT "id", "status"::text AS "status", lower("email") AS "email" FROM "Contact"
+    WHERE lower("email") = ANY(${[...new Set(emails)]}::text[]) AND "deletedAt" IS NULL
+    ORDER BY lower("email"), "id" FOR UPDATE`;
+  const byEmail = new Map<string, { id: string; status: string }>();
+  for (const contact of contacts) if (!byEmail.has(contact.email)) byEmail.set(contact.email, contact);
+
+  const out: MarkBouncedOutcome[] = new Array(inputs.length);
+  const bouncing: Bouncing[] = [];
+  const seen = new Set<string>();
+  for (const [i, email] of emails.entries()) {
+    const contact = byEmail.get(email);
+    if (!contact) out[i] = { outcome: "no_contact", exited: [] };
+    else if (contact.status === "bounced" || seen.has(contact.id)) out[i] = { outcome: "already_bounced", contactId: contact.id, exited: [] };
+    else {
+      seen.add(contact.id);
+      bouncing.push({ i, contactId: contact.id, input: inputs[i], detail: inputs[i].detail?.slice(0, 500), sendId: inputs[i].sendId ?? null });
+    }
+  }
+  if (bouncing.length === 0) return out;
 
   const at = currentTime();
-  const detail = input.detail?.slice(0, 500);
-  await tx.contact.update({ where: { id: contact.id }, data: { status: "bounced", bouncedAt: at } });
-  await tx.consentEvent.create({
-    data: { contactId: contact.id, type: input.kind === "hard" ? "bounced" : "complained", source: "webhook", detail, createdAt: at },
+  const hard = (b: Bouncing) => b.input.kind === "hard";
+  await tx.contact.updateMany({ where: { id: { in: bouncing.map((b) => b.contactId) } }, data: { status: "bounced", bouncedAt: at } });
+  await tx.consentEvent.createMany({
+    data: bouncing.map((b) => ({ contactId: b.contactId, type: hard(b) ? "bounced" : "complained", source: "webhook", detail: b.detail, createdAt: at })),
   });
-  // The send that bounced (named by the report), else the last one sent: its step's bounce count.
-  const sendId = input.sendId ?? (await latestSendOf(tx, contact.id));
-  if (sendId) await attributeToSend(tx, { sendId, contactId: contact.id, kind: "bounced", at });
-  const exited = await endLiveEnrollments(tx, { contactId: contact.id, reason: "bounced", detail: input.kind === "hard" ? "hard bounce" : "spam complaint" });
-  await recordOutboundEvent(tx, "contact.bounced", { contactId: contact.id, kind: input.kind === "hard" ? "hard" : "complaint", detail }, at);
-  return { outcome: "bounced", contactId: contact.id, exited };
+  // The send that bounced (named by the report), else the contact's last one sent: its step's bounce count.
+  for (const b of bouncing) b.sendId ??= await latestSendOf(tx, b.contactId);
+  await attributeToSends(tx, bouncing.flatMap((b) => (b.sendId ? [{ sendId: b.sendId, contactId: b.contactId }] : [])), "bounced", at);
+  const exited = await endLiveEnrollmentsMany(
+    tx,
+    bouncing.map((b) => ({ contactId: b.contactId, reason: "bounced", detail: hard(b) ? "hard bounce" : "spam complaint" })),
+  );
+  await recordOutboundEvents(
+    tx,
+    "contact.bounced",
+    bouncing.map((b) => ({ contactId: b.contactId, kind: hard(b) ? "hard" : "complaint", detail: b.detail })),
+    at,
+  );
+  bouncing.forEach((b, k) => (out[b.i] = { outcome: "bounced", contactId: b.contactId, exited: exited[k] }));
+  return out;
 }
 
 /** The provider-neutral bounce webhook body. */

@@ -2,14 +2,14 @@ import "server-only";
 /**
  * A batch of messages read from the mailbox: which are ours is decided from
  * their headers and one database look-up of every Message-ID they refer to;
- * only those are parsed, and handled together (handle-message.ts): the
+ * only those are parsed (a delivery report fetched whole first), and handled together (handle-message.ts): the
  * replies recorded in one transaction, the bounces in another, through the
  * webhooks' paths.
  */
 import type { Db } from "../db/prisma";
 import { handleMessages, type Handled } from "./handle-message";
 import { scanHeaders, type HeaderFacts } from "./header-scan";
-import type { RawMessage } from "./imap-client";
+import type { MessageHead } from "./imap-client";
 import { parseMessage } from "./parse-message";
 
 /** As many as handle-message looks at. */
@@ -19,8 +19,9 @@ const IDS_PER_MESSAGE = 20;
 async function storedIds(db: Db, ids: string[]): Promise<Set<string>> {
   const wanted = [...new Set(ids)].filter((id) => id.length <= 255);
   if (wanted.length === 0) return new Set();
-  const rows = await db.stepSend.findMany({ where: { messageId: { in: wanted } }, select: { messageId: true } });
-  return new Set(rows.map((r) => r.messageId!));
+  // One array parameter, not one per id: a batch refers to hundreds of ids, nearly all of them not ours.
+  const rows = await db.$queryRaw<{ messageId: string }[]>`SELECT "messageId" FROM "StepSend" WHERE "messageId" = ANY(${wanted}::text[])`;
+  return new Set(rows.map((r) => r.messageId));
 }
 
 const refersTo = (facts: HeaderFacts, ours: Set<string>) => facts.referencedIds.slice(0, IDS_PER_MESSAGE).some((id) => ours.has(id));
@@ -30,15 +31,26 @@ function mayBeOurs(facts: HeaderFacts, ours: Set<string>): boolean {
   return facts.isReport || refersTo(facts, ours) || facts.deliveredTo.some((a) => a.startsWith("bounces+"));
 }
 
-/** What each message meant, in the order given. */
-export async function handleBatch(db: Db, messages: RawMessage[]): Promise<Handled[]> {
-  const facts = messages.map((m) => scanHeaders(m.source));
+/**
+ * What each message meant, in the order given. `sourcesOf` fetches whole
+ * messages by UID: only delivery reports need more than their headers.
+ */
+export async function handleBatch(db: Db, heads: MessageHead[], sourcesOf: (uids: number[]) => Promise<Map<number, Buffer>>): Promise<Handled[]> {
+  const facts = heads.map((m) => scanHeaders(m.header));
   const ours = await storedIds(db, facts.flatMap((f) => f.referencedIds.slice(0, IDS_PER_MESSAGE)));
-  const results: Handled[] = messages.map(() => ({ kind: "ignored", reason: "not_ours" }));
-  const todo = messages.map((_, i) => i).filter((i) => mayBeOurs(facts[i], ours));
+  const results: Handled[] = heads.map(() => ({ kind: "ignored", reason: "not_ours" }));
+  const todo = heads.map((_, i) => i).filter((i) => mayBeOurs(facts[i], ours));
+  const sources = await sourcesOf(todo.filter((i) => facts[i].isReport).map((i) => heads[i].uid));
   const items = [];
-  for (const i of todo) items.push({ message: await parseMessage(messages[i].source), known: { deliveredTo: facts[i].deliveredTo, refersToOurs: refersTo(facts[i], ours) } });
+  const parsed = [];
+  for (const i of todo) {
+    // A report expunged before its body was fetched is left for what it is: gone.
+    const source = facts[i].isReport ? sources.get(heads[i].uid) : heads[i].header;
+    if (!source) continue;
+    items.push({ message: await parseMessage(source), known: { deliveredTo: facts[i].deliveredTo, refersToOurs: refersTo(facts[i], ours) } });
+    parsed.push(i);
+  }
   const handled = await handleMessages(db, items);
-  todo.forEach((i, k) => (results[i] = handled[k]));
+  parsed.forEach((i, k) => (results[i] = handled[k]));
   return results;
 }

@@ -14,7 +14,8 @@ export type ImapSettings = {
 };
 
 export type FolderState = { uidValidity: bigint; uidNext: number; messages: number };
-export type RawMessage = { uid: number; source: Buffer };
+/** A message as first read: its UID and its header block (with the empty line that ends it). */
+export type MessageHead = { uid: number; header: Buffer };
 
 /** Short enough that a dead server fails a read (or the settings page's test) quickly. */
 const TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 60_000 };
@@ -97,15 +98,29 @@ export class ImapSession {
   }
 
   /**
-   * The messages with UIDs first..last, in one FETCH: their first MAX_SOURCE
-   * bytes. Headers, the reply's text and a bounce's delivery-status part come
-   * first; a large attachment is not worth downloading to decide whether a
-   * message is a reply.
+   * The header blocks of the messages with UIDs first..last, in one FETCH
+   * (BODY.PEEK[HEADER]): all a reply needs to be recognised and recorded.
+   * Most of an inbox is none of ours, and its bodies (HTML newsletters,
+   * attachments) are not worth downloading to find that out.
    */
-  async fetchRange(first: number, last: number): Promise<RawMessage[]> {
-    const messages = await this.client.fetchAll(`${first}:${last}`, { uid: true, source: { maxLength: MAX_SOURCE } }, { uid: true });
-    return messages.filter((m) => m.source).map((m) => ({ uid: m.uid, source: m.source! })).sort((a, b) => a.uid - b.uid);
+  async fetchHeaders(first: number, last: number): Promise<MessageHead[]> {
+    // BODY.PEEK[HEADER]<0.MAX_HEADER>: a hostile message's huge header block is cut, as its source is.
+    const messages = await this.client.fetchAll(`${first}:${last}`, { uid: true, bodyParts: [{ key: "header", maxLength: MAX_HEADER }] }, { uid: true });
+    return messages.filter((m) => m.headers).map((m) => ({ uid: m.uid, header: m.headers! })).sort((a, b) => a.uid - b.uid);
+  }
+
+  /**
+   * These messages' first MAX_SOURCE bytes, in one FETCH: for the few whose
+   * body matters (a delivery report's status part follows its text part).
+   * A message expunged meanwhile is missing from the map.
+   */
+  async fetchSources(uids: number[]): Promise<Map<number, Buffer>> {
+    if (uids.length === 0) return new Map();
+    const messages = await this.client.fetchAll(uids.join(","), { uid: true, source: { maxLength: MAX_SOURCE } }, { uid: true });
+    return new Map(messages.filter((m) => m.source).map((m) => [m.uid, m.source!]));
   }
 }
 
 const MAX_SOURCE = 256 * 1024;
+/** Real header blocks are a few KB; Received chains of a long relay path stay well under this. */
+const MAX_HEADER = 64 * 1024;

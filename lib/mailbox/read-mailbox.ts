@@ -116,12 +116,20 @@ async function readNew(db: Db, mailbox: Mailbox, session: Session): Promise<Read
 
   const uids = (await session.uidsAfter(cursor)).slice(0, MAX_PER_RUN);
   const totals = { messages: 0, replies: 0, bounces: 0 };
-  for (let i = 0; i < uids.length; i += BATCH) {
-    const batch = uids.slice(i, i + BATCH);
-    // One FETCH of the UID range (gaps are expunged messages: none come back).
-    const messages = await session.fetchRange(batch[0], batch.at(-1)!);
-    const handled = await handleBatch(db, messages);
-    const counts = { messages: messages.length, replies: handled.filter((h) => h.kind === "reply").length, bounces: handled.filter((h) => h.kind === "bounce").length };
+  // One FETCH of header blocks per batch, of its UID range (gaps are
+  // expunged messages: none come back); the next batch's FETCH runs while
+  // this one is handled.
+  const batches = Array.from({ length: Math.ceil(uids.length / BATCH) }, (_, k) => uids.slice(k * BATCH, (k + 1) * BATCH));
+  const fetchBatch = (k: number) => (k < batches.length ? session.fetchHeaders(batches[k][0], batches[k].at(-1)!) : null);
+  let next = fetchBatch(0);
+  for (let k = 0; k < batches.length; k++) {
+    const batch = batches[k];
+    const heads = await next!;
+    next = fetchBatch(k + 1);
+    // A failed prefetch surfaces when it is awaited, not as an unhandled rejection meanwhile.
+    next?.catch(() => {});
+    const handled = await handleBatch(db, heads, (wanted) => session.fetchSources(wanted));
+    const counts = { messages: heads.length, replies: handled.filter((h) => h.kind === "reply").length, bounces: handled.filter((h) => h.kind === "bounce").length };
     cursor = batch.at(-1)!;
     totals.messages += counts.messages;
     totals.replies += counts.replies;

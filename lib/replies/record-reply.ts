@@ -16,7 +16,7 @@ import { ZExitContactInput, type TExitContactInput } from "../validations/enroll
 import { parseOrThrow } from "../validations/parse";
 import { attributeToSends } from "../tracking/attribution";
 import { isAutoReply } from "./auto-reply";
-import { holdOnAutoReply } from "./hold-on-auto-reply";
+import { holdOnAutoReplies } from "./hold-on-auto-reply";
 import { senderAuthenticated } from "./sender-auth";
 import { stripAngleBrackets, type TInboundReply } from "./normalize";
 import { candidateIds, contactsByEmail, liveContacts, matchSend, sendsByMessageId, type MatchedSend } from "./reply-lookups";
@@ -120,9 +120,11 @@ export async function recordInboundReplies(db: Db, replies: TInboundReply[], opt
     const ended = await endLiveEnrollmentsMany(tx, ending.map((i) => planned[i].exit!));
     // An out-of-office reply never exits; it may hold the next step (a duplicate does not hold again).
     // After the exits: a contact who also replied in earnest has nothing left to hold.
-    for (const [i, p] of planned.entries()) {
-      if (p.autoReply && p.verified && p.contactId && fresh[i]) await holdOnAutoReply(tx, { contactId: p.contactId, sequenceId: p.answered?.sequenceId, at });
-    }
+    await holdOnAutoReplies(
+      tx,
+      planned.flatMap((p, i) => (p.autoReply && p.verified && p.contactId && fresh[i] ? [{ contactId: p.contactId, sequenceId: p.answered?.sequenceId }] : [])),
+      at,
+    );
     // The step it answers gets the reply in its stats (once per message, whatever the retries), in the same commit.
     await attributeToSends(tx, planned.flatMap((p) => (p.answered && !p.autoReply && p.contactId ? [{ sendId: p.answered.id, contactId: p.contactId }] : [])), "replied", at);
     return planned.map((_, i): { duplicate: boolean; exited: ExitedEnrollment[] } => ({ duplicate: !fresh[i], exited: ended[ending.indexOf(i)] ?? [] }));

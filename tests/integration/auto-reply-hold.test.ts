@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setClock } from "../../lib/clock";
 import { setTransport } from "../../lib/email/transports";
-import { handleMessage } from "../../lib/mailbox/handle-message";
+import { handleMessage, handleMessages } from "../../lib/mailbox/handle-message";
 import { parseMessage } from "../../lib/mailbox/parse-message";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { planNextStep, sendStep } from "../../lib/sequences/run-step";
@@ -119,6 +119,29 @@ describe("an out-of-office reply", () => {
     const other = await sentStep1(2);
     expect(await handleMessage(db, await outOfOffice(other.contact.email, "not-ours@example.com"))).toEqual({ kind: "ignored", reason: "not_ours" });
     expect((await db.enrollment.findUniqueOrThrow({ where: { id: other.enrollmentId } })).heldUntil).toBeNull();
+  });
+});
+
+describe("a batch of out-of-office replies (the mailbox reader's)", () => {
+  it("holds each contact's enrollment once, even one that replied twice, and nothing in a sequence without a hold", async () => {
+    const twice = await sentStep1(3);
+    const once = await sentStep1(4);
+    const noHold = await sentStep1(null);
+    clock = start + 3600_000;
+    const batch = [
+      await outOfOffice(twice.contact.email, twice.messageId),
+      await outOfOffice(once.contact.email, once.messageId),
+      await outOfOffice(twice.contact.email, twice.messageId),
+      await outOfOffice(noHold.contact.email, noHold.messageId),
+    ];
+    expect(await handleMessages(db, batch.map((message) => ({ message })))).toEqual(batch.map(() => ({ kind: "auto_reply" })));
+
+    for (const [{ enrollmentId }, days] of [[twice, 3], [once, 4]] as const) {
+      expect((await db.enrollment.findUniqueOrThrow({ where: { id: enrollmentId } })).heldUntil?.toISOString()).toBe(new Date(clock + days * DAY).toISOString());
+      expect(await db.enrollmentEvent.count({ where: { enrollmentId, type: "step_held" } })).toBe(1);
+    }
+    expect(await db.enrollment.findUniqueOrThrow({ where: { id: noHold.enrollmentId } })).toMatchObject({ status: "active", heldUntil: null });
+    expect(await db.enrollmentEvent.count({ where: { enrollmentId: noHold.enrollmentId, type: "step_held" } })).toBe(0);
   });
 });
 
