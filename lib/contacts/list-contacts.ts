@@ -52,7 +52,8 @@ export function contactFilterSql(filters: TContactFilters): Prisma.Sql {
   }
   if (filters.status) conditions.push(Prisma.sql`c."status" = ${filters.status}::"ContactStatus"`);
   if (filters.tag) {
-    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "ContactTag" ct WHERE ct."contactId" = c."id" AND ct."tagId" = ${filters.tag})`);
+    // The trigger-kept copy of the contact's tags (GIN-indexed): with a search, its bitmap is ANDed with the trigram one.
+    conditions.push(Prisma.sql`c."tagIds" @> ARRAY[${filters.tag}]::text[]`);
   }
   if (filters.sequence) {
     conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "Enrollment" e WHERE e."contactId" = c."id" AND e."sequenceId" = ${filters.sequence} AND e."status" IN ('active', 'paused'))`);

@@ -8,7 +8,7 @@
  * "exited" per ended enrollment, topped up with "step_skipped" events to
  * exactly 1,000,000; and engagement tracking, 3,000,000 open and click
  * events with their counters (tracking-data.ts). Triggers are off while generating, so what they keep
- * (currentStepIndex, nextStepId, SequenceCounter) is written directly.
+ * (currentStepIndex, nextStepId, SequenceCounter, Contact.tagIds) is written directly.
  */
 import type pg from "pg";
 import { insertContacts, insertSequence } from "./data";
@@ -65,6 +65,11 @@ export async function buildScaleData(pool: pg.Pool, scale: Scale, log: (line: st
       SELECT c."id", t."id", now() FROM "Contact" c
       JOIN t ON t.k IN (${HASH(`c."id"`)} % ${scale.tags}, ${HASH(`c."id" || '/2'`)} % ${scale.tags})
       ON CONFLICT DO NOTHING`);
+    // What the ContactTag triggers keep (they are off here): each contact's tag ids.
+    await step("tag ids", `
+      UPDATE "Contact" c SET "tagIds" = t."ids"
+      FROM (SELECT "contactId", array_agg("tagId" ORDER BY "tagId") AS "ids" FROM "ContactTag" GROUP BY "contactId") t
+      WHERE c."id" = t."contactId"`);
 
     // Three sequences per contact; status, and how many steps were sent
     // (all when completed, else a prefix), by hashes of the random ids.
