@@ -52,7 +52,7 @@ export function contactFilterSql(filters: TContactFilters): Prisma.Sql {
   }
   if (filters.status) conditions.push(Prisma.sql`c."status" = ${filters.status}::"ContactStatus"`);
   if (filters.tag) {
-    // The trigger-kept copy of the contact's tags (GIN-indexed): with a search, its bitmap is ANDed with the trigram one.
+    // The trigger-kept copy of the contact's tags: in one GIN index with the search's trigrams (contact_search), so a search and a tag are intersected inside the index.
     conditions.push(Prisma.sql`c."tagIds" @> ARRAY[${filters.tag}]::text[]`);
   }
   if (filters.sequence) {
