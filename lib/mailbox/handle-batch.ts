@@ -6,7 +6,8 @@ import "server-only";
  * replies recorded in one transaction, the bounces in another, through the
  * webhooks' paths.
  */
-import type { Db } from "../db/prisma";
+import { queryRows } from "../db/direct";
+import { Prisma, type Db } from "../db/prisma";
 import { handleMessages, type Handled } from "./handle-message";
 import { scanHeaders, type HeaderFacts } from "./header-scan";
 import type { MessageHead } from "./imap-client";
@@ -20,7 +21,7 @@ async function storedIds(db: Db, ids: string[]): Promise<Set<string>> {
   const wanted = [...new Set(ids)].filter((id) => id.length <= 255);
   if (wanted.length === 0) return new Set();
   // One array parameter, not one per id: a batch refers to hundreds of ids, nearly all of them not ours.
-  const rows = await db.$queryRaw<{ messageId: string }[]>`SELECT "messageId" FROM "StepSend" WHERE "messageId" = ANY(${wanted}::text[])`;
+  const rows = await queryRows<{ messageId: string }>(db, Prisma.sql`SELECT "messageId" FROM "StepSend" WHERE "messageId" = ANY(${wanted}::text[])`);
   return new Set(rows.map((r) => r.messageId));
 }
 

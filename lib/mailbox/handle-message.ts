@@ -9,6 +9,7 @@ import "server-only";
  */
 import { markBouncedMany, type BounceInput } from "../contacts/bounce";
 import { normalizeEmail } from "../contacts/email";
+import { queryRows } from "../db/direct";
 import { Prisma, type Db } from "../db/prisma";
 import { mailConfig } from "../email/config";
 import { recordInboundReplies } from "../replies/record-reply";
@@ -30,10 +31,12 @@ type OurSend = { id: string; email: string };
 async function oursByMessageId(db: Db, ids: string[]): Promise<Map<string, OurSend>> {
   const wanted = [...new Set(ids)].filter((id) => id.length <= 255);
   if (wanted.length === 0) return new Map();
-  const rows = await db.$queryRaw<(OurSend & { messageId: string })[]>`
-    SELECT ss."id", ss."messageId", c."email"
+  const rows = await queryRows<OurSend & { messageId: string }>(
+    db,
+    Prisma.sql`SELECT ss."id", ss."messageId", c."email"
     FROM "StepSend" ss JOIN "Enrollment" e ON e."id" = ss."enrollmentId" JOIN "Contact" c ON c."id" = e."contactId"
-    WHERE ss."messageId" IN (${Prisma.join(wanted)})`;
+    WHERE ss."messageId" = ANY(${wanted}::text[])`,
+  );
   return new Map(rows.map(({ messageId, ...send }) => [messageId, send]));
 }
 

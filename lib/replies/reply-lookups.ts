@@ -2,8 +2,10 @@
  * What recording replies needs to know before it writes, for many replies
  * at once: the contacts their senders are, and the sends their headers
  * answer. A fixed number of look-ups whatever the number of replies (the
- * mailbox reader records a batch of them; a webhook, one).
+ * mailbox reader records a batch of them; a webhook, one), each straight on
+ * the client's pool (lib/db/direct.ts) with its ids as one array parameter.
  */
+import { queryRows } from "../db/direct";
 import { Prisma, type Db } from "../db/prisma";
 import { lowerCaseKeys } from "./auto-reply";
 import { messageIdsIn, type TInboundReply } from "./normalize";
@@ -25,10 +27,12 @@ export function candidateIds(reply: TInboundReply): string[] {
 export async function sendsByMessageId(db: Db, ids: string[]): Promise<Map<string, MatchedSend>> {
   const wanted = [...new Set(ids)];
   if (wanted.length === 0) return new Map();
-  const rows = await db.$queryRaw<(MatchedSend & { messageId: string })[]>`
-    SELECT ss."id", ss."messageId", e."contactId", e."sequenceId"
+  const rows = await queryRows<MatchedSend & { messageId: string }>(
+    db,
+    Prisma.sql`SELECT ss."id", ss."messageId", e."contactId", e."sequenceId"
     FROM "StepSend" ss JOIN "Enrollment" e ON e."id" = ss."enrollmentId"
-    WHERE ss."messageId" IN (${Prisma.join(wanted)})`;
+    WHERE ss."messageId" = ANY(${wanted}::text[])`,
+  );
   return new Map(rows.map(({ messageId, ...send }) => [messageId, send]));
 }
 
@@ -45,7 +49,7 @@ export function matchSend(candidates: string[], sends: Map<string, MatchedSend>)
 export async function contactsByEmail(db: Db, emails: string[]): Promise<Map<string, string>> {
   const wanted = [...new Set(emails)];
   if (wanted.length === 0) return new Map();
-  const rows = await db.contact.findMany({ where: { email: { in: wanted }, deletedAt: null }, select: { id: true, email: true } });
+  const rows = await queryRows<{ id: string; email: string }>(db, Prisma.sql`SELECT "id", "email" FROM "Contact" WHERE "email" = ANY(${wanted}::text[]) AND "deletedAt" IS NULL`);
   return new Map(rows.map((r) => [r.email, r.id]));
 }
 
@@ -53,6 +57,6 @@ export async function contactsByEmail(db: Db, emails: string[]): Promise<Map<str
 export async function liveContacts(db: Db, ids: string[]): Promise<Set<string>> {
   const wanted = [...new Set(ids)];
   if (wanted.length === 0) return new Set();
-  const rows = await db.contact.findMany({ where: { id: { in: wanted }, deletedAt: null }, select: { id: true } });
+  const rows = await queryRows<{ id: string }>(db, Prisma.sql`SELECT "id" FROM "Contact" WHERE "id" = ANY(${wanted}::text[]) AND "deletedAt" IS NULL`);
   return new Set(rows.map((r) => r.id));
 }
