@@ -91,9 +91,14 @@ export async function makeActionFixtures(db: Db) {
   };
 }
 
-/** A webhook endpoint (on a documentation address: no DNS, never reached) with one failed delivery to replay. */
+/**
+ * A webhook endpoint (on a documentation address: no DNS, never reached) with one failed delivery to replay.
+ * It subscribes to step.failed, which no fixture or action emits: subscribed to contact.enrolled, every
+ * endpoint got a delivery of every later fixture's enrollments, and the rows (which dataFingerprint reads
+ * before and after each call) grew with the square of the fixture sets made (10,000 after 100).
+ */
 async function webhookWithFailedDelivery(db: Db, suffix: string) {
-  const endpoint = await db.webhookEndpoint.create({ data: { url: `https://203.0.113.10/hooks/${suffix}`, events: ["contact.enrolled"], secret: "whsec_dGVzdC1zZWNyZXQtMDEyMzQ1Njc4OWFiY2RlZg==" } });
+  const endpoint = await db.webhookEndpoint.create({ data: { url: `https://203.0.113.10/hooks/${suffix}`, events: ["step.failed"], secret: "whsec_dGVzdC1zZWNyZXQtMDEyMzQ1Njc4OWFiY2RlZg==" } });
   const event = await db.webhookEvent.create({ data: { id: `msg_${randomUUID().replace(/-/g, "")}`, type: "contact.enrolled", payload: { type: "contact.enrolled", data: {} } } });
   const delivery = await db.webhookDelivery.create({ data: { eventId: event.id, endpointId: endpoint.id, status: "failed", attempts: 8 } });
   return { id: endpoint.id, deliveryId: delivery.id };
@@ -280,11 +285,12 @@ export const ACTION_CATALOG: CatalogEntry[] = [
   { file: "lib/actions/settings/delete-sender-action.ts", exportName: "deleteSenderAction", access: role("admin"), input: (fx) => ({ senderId: fx.sender.id }) },
   { file: "lib/actions/settings/set-default-sender-action.ts", exportName: "setDefaultSenderAction", access: role("admin"), input: (fx) => ({ senderId: fx.sender.id }) },
   // Webhook URLs on a documentation address (203.0.113.0/24): public, so allowed, and checked without DNS.
+  // Events nothing in the suite emits (see webhookWithFailedDelivery): accepted creations must not multiply deliveries.
   {
     file: "lib/actions/settings/create-webhook-endpoint-action.ts",
     exportName: "createWebhookEndpointAction",
     access: role("admin"),
-    input: (fx) => ({ url: `https://203.0.113.10/new/${fx.suffix}`, description: "CRM", events: ["contact.enrolled", "contact.exited"] }),
+    input: (fx) => ({ url: `https://203.0.113.10/new/${fx.suffix}`, description: "CRM", events: ["step.failed", "step.sent"] }),
   },
   {
     file: "lib/actions/settings/update-webhook-endpoint-action.ts",
