@@ -20,6 +20,7 @@ const faultParallel = [
   "tests/fault/bad-input-actions.test.ts",
   "tests/fault/bad-input-bodies.test.ts",
   "tests/fault/bad-input-routes.test.ts",
+  "tests/fault/data-fingerprint.test.ts",
   "tests/fault/team.test.ts",
   "tests/fault/tracking-routes.test.ts",
 ];
