@@ -122,7 +122,10 @@ const FINGERPRINT_QUERY: Record<string, string> = {
 export async function dataFingerprint(db: Db): Promise<Record<string, string>> {
   const columns = FINGERPRINTED_TABLES.map((table) => {
     const query = FINGERPRINT_QUERY[table] ?? `SELECT * FROM "${table}"`;
-    const sum = (seed: number) => `coalesce(sum(hash_record_extended(t, ${seed})::numeric), 0)`;
+    // hash_record_extended combines its columns' hashes linearly (h * 31 + next), so a sum of it would not
+    // see two rows swap a column's values: hashing it again (hashint8extended mixes its bits) makes each
+    // row's contribution depend on the whole row.
+    const sum = (seed: number) => `coalesce(sum(hashint8extended(hash_record_extended(t, ${seed}), ${seed})::numeric), 0)`;
     return `(SELECT count(*) || ':' || ${sum(0)} || ':' || ${sum(1)} FROM (${query}) t) AS "${table}"`;
   });
   const [row] = await db.$queryRawUnsafe<Record<string, string>[]>(`SELECT ${columns.join(", ")}`);
