@@ -4,6 +4,27 @@ import { defineConfig } from "vitest/config";
 
 const cores = os.availableParallelism();
 
+// Files of the parallel projects (integration, fault-parallel) run beside each other, one per worker.
+const parallelWorkers = Number(process.env.STEPWISE_TEST_WORKERS) || Math.min(3, Math.max(2, cores));
+
+/**
+ * The fault suite's files that are no race: the authorization matrix and the
+ * hostile-input properties call each action or route and compare the data
+ * before and after, so the CPU beside them changes nothing they check. They
+ * run in parallel (fault-parallel), the races and crashes alone (fault).
+ */
+const faultParallel = [
+  "tests/fault/audit-trail.test.ts",
+  "tests/fault/authorization-actions.test.ts",
+  "tests/fault/authorization-routes.test.ts",
+  "tests/fault/bad-input-actions.test.ts",
+  "tests/fault/bad-input-bodies.test.ts",
+  "tests/fault/bad-input-routes.test.ts",
+  "tests/fault/data-fingerprint.test.ts",
+  "tests/fault/team.test.ts",
+  "tests/fault/tracking-routes.test.ts",
+];
+
 const root = fileURLToPath(new URL("./", import.meta.url));
 const resolve = {
   alias: {
@@ -34,7 +55,7 @@ export default defineConfig({
           // waiting (on IMAP, SMTP, HTTP, timers): one worker per core, at most
           // 3; STEPWISE_TEST_WORKERS=1 runs the files one at a time as before.
           setupFiles: ["tests/support/worker-database.ts"],
-          maxWorkers: Number(process.env.STEPWISE_TEST_WORKERS) || Math.min(3, Math.max(2, cores)),
+          maxWorkers: parallelWorkers,
           sequence: { groupOrder: 1 },
           // Files share the cores now: CPU-bound runs (error-details, pacing-run) took
           // 30-35 s beside another worker on a loaded 2-core machine. A limit, not a check.
@@ -45,8 +66,25 @@ export default defineConfig({
       {
         resolve,
         test: {
+          name: "fault-parallel",
+          include: faultParallel,
+          environment: "node",
+          globalSetup: ["tests/support/global-setup.ts"],
+          // Beside the integration files (same group, so the same workers), each worker on its own copy of the database.
+          setupFiles: ["tests/support/worker-database.ts"],
+          maxWorkers: parallelWorkers,
+          sequence: { groupOrder: 1 },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          server: { deps: { inline: ["next-auth"] } },
+        },
+      },
+      {
+        resolve,
+        test: {
           name: "fault",
           include: ["tests/fault/**/*.test.ts"],
+          exclude: faultParallel,
           environment: "node",
           // Its own database (global-setup.ts copies the migrated one per project),
           // and after the other projects: the race tests need the CPU.

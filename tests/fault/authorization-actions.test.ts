@@ -19,6 +19,8 @@ import { testDatabaseUrl } from "../support/database-url";
 
 vi.mock("next/headers", async () => (await import("../support/fault-session")).nextHeadersMock);
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, revalidateTag: () => {} }));
+// The same few passwords are hashed and checked (at the app's cost) dozens of times: each answer is computed once.
+vi.mock("bcryptjs", async (original) => (await import("../support/remembered-bcrypt")).rememberingBcrypt(await original()));
 
 process.env.DATABASE_URL = testDatabaseUrl();
 process.env.STEPWISE_SIGNING_SECRET ??= "fault-suite-signing-secret-0123456789";

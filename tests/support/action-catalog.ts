@@ -24,32 +24,45 @@ export type Fixtures = Awaited<ReturnType<typeof makeActionFixtures>>;
 /** A small workspace on which every action in the catalog has a valid call. */
 export async function makeActionFixtures(db: Db) {
   const suffix = randomUUID().slice(0, 8);
-  const tag = await db.tag.create({ data: { name: `vip-${suffix}` } });
-  const contact = await makeContact(db, { email: `ada-${suffix}@example.com` });
-  const other = await makeContact(db, { email: `grace-${suffix}@example.com` });
-  const tagged = await makeContact(db, { email: `tagged-${suffix}@example.com`, tags: { create: { tagId: tag.id } } });
-  const unsubscribed = await makeContact(db, { email: `gone-${suffix}@example.com`, status: "unsubscribed", unsubscribedAt: new Date() });
-  const active = await makeSequence(db, { name: `Active ${suffix}`, steps: [{ delayAmount: 0, delayUnit: "minutes" }, { delayAmount: 1 }] });
-  const draft = await makeSequence(db, { name: `Draft ${suffix}`, status: "draft", steps: [{ delayAmount: 0, delayUnit: "minutes" }, { delayAmount: 1 }] });
-  const draftTrigger = await db.sequenceTrigger.create({ data: { sequenceId: draft.id, type: "tag_added", tagId: tag.id } });
-  const paused = await makeSequence(db, { name: `Paused ${suffix}`, status: "paused" });
-  const enrolled = await makeContact(db, { email: `enrolled-${suffix}@example.com` });
-  const enrollment = await enrollContact(db, { contactId: enrolled.id, sequenceId: active.id, source: "manual" });
-  if (enrollment.outcome !== "enrolled") throw new Error(`fixture enrollment: ${enrollment.outcome}`);
-  // A sequence someone is in, with an unpublished edit (a draft) and its preview's token.
-  const live = await makeSequence(db, { name: `Live ${suffix}`, steps: [{ delayAmount: 0, delayUnit: "minutes" }, { delayAmount: 1 }] });
-  const liveEnrollment = await enrollContact(db, { contactId: other.id, sequenceId: live.id, source: "manual" });
-  if (liveEnrollment.outcome !== "enrolled") throw new Error(`fixture enrollment: ${liveEnrollment.outcome}`);
-  await updateStep(db, { sequenceId: live.id, stepId: live.steps[1].id, subject: "Edited in a draft", body: "Draft body", delayAmount: 2, delayUnit: "days" });
-  const { token: previewToken } = await getDraftPreview(db, { sequenceId: live.id, backfill: false });
-  const apiKey = await createApiKey(db, { name: `Key ${suffix}` });
-  const stepTemplate = await db.stepTemplate.create({ data: { name: `Welcome ${suffix}`, subject: "Welcome", body: "Hello {{firstName|there}}" } });
-  const snippet = await db.snippet.create({ data: { name: `Signature ${suffix}`, body: "Ada, Acme" } });
-  const tracked = await sentMessageWithLink(db, active.steps[0].id);
-  const member = await db.user.create({ data: { email: `member-${suffix}@example.com`, name: "Member", role: "marketer", passwordHash: "x" } });
-  const sender = await db.sender.create({ data: { fromName: `Sales ${suffix}`, fromAddress: `sales-${suffix}@example.com` } });
-  const inactive = await db.user.create({ data: { email: `inactive-${suffix}@example.com`, name: "Inactive", role: "viewer", passwordHash: "x", deactivatedAt: new Date() } });
-  const webhook = await webhookWithFailedDelivery(db, suffix);
+  // Rows that need nothing else are made concurrently, then what builds on them: a fixture set is
+  // made for every allowed call of the matrix, and one after another its round trips were most of it.
+  const [tag, contact, other, unsubscribed, active, draft, paused, enrolled, live, apiKey, stepTemplate, snippet, member, sender, inactive, webhook] = await Promise.all([
+    db.tag.create({ data: { name: `vip-${suffix}` } }),
+    makeContact(db, { email: `ada-${suffix}@example.com` }),
+    makeContact(db, { email: `grace-${suffix}@example.com` }),
+    makeContact(db, { email: `gone-${suffix}@example.com`, status: "unsubscribed", unsubscribedAt: new Date() }),
+    makeSequence(db, { name: `Active ${suffix}`, steps: [{ delayAmount: 0, delayUnit: "minutes" }, { delayAmount: 1 }] }),
+    makeSequence(db, { name: `Draft ${suffix}`, status: "draft", steps: [{ delayAmount: 0, delayUnit: "minutes" }, { delayAmount: 1 }] }),
+    makeSequence(db, { name: `Paused ${suffix}`, status: "paused" }),
+    makeContact(db, { email: `enrolled-${suffix}@example.com` }),
+    makeSequence(db, { name: `Live ${suffix}`, steps: [{ delayAmount: 0, delayUnit: "minutes" }, { delayAmount: 1 }] }),
+    createApiKey(db, { name: `Key ${suffix}` }),
+    db.stepTemplate.create({ data: { name: `Welcome ${suffix}`, subject: "Welcome", body: "Hello {{firstName|there}}" } }),
+    db.snippet.create({ data: { name: `Signature ${suffix}`, body: "Ada, Acme" } }),
+    db.user.create({ data: { email: `member-${suffix}@example.com`, name: "Member", role: "marketer", passwordHash: "x" } }),
+    db.sender.create({ data: { fromName: `Sales ${suffix}`, fromAddress: `sales-${suffix}@example.com` } }),
+    db.user.create({ data: { email: `inactive-${suffix}@example.com`, name: "Inactive", role: "viewer", passwordHash: "x", deactivatedAt: new Date() } }),
+    webhookWithFailedDelivery(db, suffix),
+  ]);
+  const [{ tagged, draftTrigger }, tracked, previewToken] = await Promise.all([
+    (async () => {
+      const tagged = await makeContact(db, { email: `tagged-${suffix}@example.com`, tags: { create: { tagId: tag.id } } });
+      return { tagged, draftTrigger: await db.sequenceTrigger.create({ data: { sequenceId: draft.id, type: "tag_added", tagId: tag.id } }) };
+    })(),
+    // One after the other: both write the active sequence's counters.
+    (async () => {
+      const enrollment = await enrollContact(db, { contactId: enrolled.id, sequenceId: active.id, source: "manual" });
+      if (enrollment.outcome !== "enrolled") throw new Error(`fixture enrollment: ${enrollment.outcome}`);
+      return sentMessageWithLink(db, active.steps[0].id);
+    })(),
+    // A sequence someone is in, with an unpublished edit (a draft) and its preview's token.
+    (async () => {
+      const liveEnrollment = await enrollContact(db, { contactId: other.id, sequenceId: live.id, source: "manual" });
+      if (liveEnrollment.outcome !== "enrolled") throw new Error(`fixture enrollment: ${liveEnrollment.outcome}`);
+      await updateStep(db, { sequenceId: live.id, stepId: live.steps[1].id, subject: "Edited in a draft", body: "Draft body", delayAmount: 2, delayUnit: "days" });
+      return (await getDraftPreview(db, { sequenceId: live.id, backfill: false })).token;
+    })(),
+  ]);
   /** A fresh invitation (or reset link) per call, and its signed token. */
   const userToken = async (kind: "invite" | "password_reset") => {
     const email = `${kind === "invite" ? "invitee" : "resetter"}-${randomUUID().slice(0, 8)}@example.com`;
@@ -91,9 +104,14 @@ export async function makeActionFixtures(db: Db) {
   };
 }
 
-/** A webhook endpoint (on a documentation address: no DNS, never reached) with one failed delivery to replay. */
+/**
+ * A webhook endpoint (on a documentation address: no DNS, never reached) with one failed delivery to replay.
+ * It subscribes to step.failed, which no fixture or action emits: subscribed to contact.enrolled, every
+ * endpoint got a delivery of every later fixture's enrollments, and the rows (which dataFingerprint reads
+ * before and after each call) grew with the square of the fixture sets made (10,000 after 100).
+ */
 async function webhookWithFailedDelivery(db: Db, suffix: string) {
-  const endpoint = await db.webhookEndpoint.create({ data: { url: `https://203.0.113.10/hooks/${suffix}`, events: ["contact.enrolled"], secret: "whsec_dGVzdC1zZWNyZXQtMDEyMzQ1Njc4OWFiY2RlZg==" } });
+  const endpoint = await db.webhookEndpoint.create({ data: { url: `https://203.0.113.10/hooks/${suffix}`, events: ["step.failed"], secret: "whsec_dGVzdC1zZWNyZXQtMDEyMzQ1Njc4OWFiY2RlZg==" } });
   const event = await db.webhookEvent.create({ data: { id: `msg_${randomUUID().replace(/-/g, "")}`, type: "contact.enrolled", payload: { type: "contact.enrolled", data: {} } } });
   const delivery = await db.webhookDelivery.create({ data: { eventId: event.id, endpointId: endpoint.id, status: "failed", attempts: 8 } });
   return { id: endpoint.id, deliveryId: delivery.id };
@@ -280,11 +298,12 @@ export const ACTION_CATALOG: CatalogEntry[] = [
   { file: "lib/actions/settings/delete-sender-action.ts", exportName: "deleteSenderAction", access: role("admin"), input: (fx) => ({ senderId: fx.sender.id }) },
   { file: "lib/actions/settings/set-default-sender-action.ts", exportName: "setDefaultSenderAction", access: role("admin"), input: (fx) => ({ senderId: fx.sender.id }) },
   // Webhook URLs on a documentation address (203.0.113.0/24): public, so allowed, and checked without DNS.
+  // Events nothing in the suite emits (see webhookWithFailedDelivery): accepted creations must not multiply deliveries.
   {
     file: "lib/actions/settings/create-webhook-endpoint-action.ts",
     exportName: "createWebhookEndpointAction",
     access: role("admin"),
-    input: (fx) => ({ url: `https://203.0.113.10/new/${fx.suffix}`, description: "CRM", events: ["contact.enrolled", "contact.exited"] }),
+    input: (fx) => ({ url: `https://203.0.113.10/new/${fx.suffix}`, description: "CRM", events: ["step.failed", "step.sent"] }),
   },
   {
     file: "lib/actions/settings/update-webhook-endpoint-action.ts",
