@@ -41,8 +41,7 @@ export async function markBounced(db: Db, input: BounceInput): Promise<MarkBounc
  */
 export async function markBouncedMany(db: Db, inputs: BounceInput[]): Promise<MarkBouncedOutcome[]> {
   if (inputs.length === 0) return [];
-  const emails = inputs.map((input) => normalizeEmail(input.email));
-  const results = await db.$transaction((tx) => bounceAll(tx, emails, inputs));
+  const results = await db.$transaction((tx) => bounceAll(tx, inputs));
   for (const result of results) {
     if (result.outcome === "bounced") await publishExitEvents({ contactId: result.contactId, reason: "bounced" }, result.exited);
   }
@@ -51,7 +50,8 @@ export async function markBouncedMany(db: Db, inputs: BounceInput[]): Promise<Ma
 
 type Bouncing = { i: number; contactId: string; input: BounceInput; detail: string | undefined; sendId: string | null };
 
-async function bounceAll(tx: Tx, emails: string[], inputs: BounceInput[]): Promise<MarkBouncedOutcome[]> {
+async function bounceAll(tx: Tx, inputs: BounceInput[]): Promise<MarkBouncedOutcome[]> {
+  const emails = inputs.map((input) => normalizeEmail(input.email));
   const contacts = await tx.$queryRaw<{ id: string; status: string; email: string }[]>`
     SELECT "id", "status"::text AS "status", lower("email") AS "email" FROM "Contact"
     WHERE lower("email") = ANY(${[...new Set(emails)]}::text[]) AND "deletedAt" IS NULL

@@ -6,8 +6,8 @@ import "server-only";
  * replies recorded in one transaction, the bounces in another, through the
  * webhooks' paths.
  */
-import { queryRows } from "../db/direct";
-import { Prisma, type Db } from "../db/prisma";
+import type { Db } from "../db/prisma";
+import { sendsByMessageId } from "../replies/reply-lookups";
 import { handleMessages, type Handled } from "./handle-message";
 import { scanHeaders, type HeaderFacts } from "./header-scan";
 import type { MessageHead } from "./imap-client";
@@ -16,19 +16,13 @@ import { parseMessage } from "./parse-message";
 /** As many as handle-message looks at. */
 const IDS_PER_MESSAGE = 20;
 
-/** The Message-IDs among these that we stored for a sent step. */
-async function storedIds(db: Db, ids: string[]): Promise<Set<string>> {
-  const wanted = [...new Set(ids)].filter((id) => id.length <= 255);
-  if (wanted.length === 0) return new Set();
-  // One array parameter, not one per id: a batch refers to hundreds of ids, nearly all of them not ours.
-  const rows = await queryRows<{ messageId: string }>(db, Prisma.sql`SELECT "messageId" FROM "StepSend" WHERE "messageId" = ANY(${wanted}::text[])`);
-  return new Set(rows.map((r) => r.messageId));
-}
+/** Our stored sends, by Message-ID (sendsByMessageId): only which ids are ours matters here. */
+type Ours = ReadonlyMap<string, unknown>;
 
-const refersTo = (facts: HeaderFacts, ours: Set<string>) => facts.referencedIds.slice(0, IDS_PER_MESSAGE).some((id) => ours.has(id));
+const refersTo = (facts: HeaderFacts, ours: Ours) => facts.referencedIds.slice(0, IDS_PER_MESSAGE).some((id) => ours.has(id));
 
 /** Worth parsing: refers to one of ours, or may be a bounce (a report, or mail to a VERP return path). */
-function mayBeOurs(facts: HeaderFacts, ours: Set<string>): boolean {
+function mayBeOurs(facts: HeaderFacts, ours: Ours): boolean {
   return facts.isReport || refersTo(facts, ours) || facts.deliveredTo.some((a) => a.startsWith("bounces+"));
 }
 
@@ -38,7 +32,7 @@ function mayBeOurs(facts: HeaderFacts, ours: Set<string>): boolean {
  */
 export async function handleBatch(db: Db, heads: MessageHead[], sourcesOf: (uids: number[]) => Promise<Map<number, Buffer>>): Promise<Handled[]> {
   const facts = heads.map((m) => scanHeaders(m.header));
-  const ours = await storedIds(db, facts.flatMap((f) => f.referencedIds.slice(0, IDS_PER_MESSAGE)));
+  const ours = await sendsByMessageId(db, facts.flatMap((f) => f.referencedIds.slice(0, IDS_PER_MESSAGE)));
   const results: Handled[] = heads.map(() => ({ kind: "ignored", reason: "not_ours" }));
   const todo = heads.map((_, i) => i).filter((i) => mayBeOurs(facts[i], ours));
   const sources = await sourcesOf(todo.filter((i) => facts[i].isReport).map((i) => heads[i].uid));

@@ -9,10 +9,10 @@ import "server-only";
  */
 import { markBouncedMany, type BounceInput } from "../contacts/bounce";
 import { normalizeEmail } from "../contacts/email";
-import { queryRows } from "../db/direct";
-import { Prisma, type Db } from "../db/prisma";
+import type { Db } from "../db/prisma";
 import { mailConfig } from "../email/config";
 import { recordInboundReplies } from "../replies/record-reply";
+import { sendsByMessageId, type MatchedSend } from "../replies/reply-lookups";
 import type { ParsedMessage } from "./parse-message";
 import { messageIdOfReturnPath } from "./verp";
 
@@ -25,22 +25,7 @@ export type Handled =
 /** As many of a message's ids as are looked at. */
 const IDS_PER_MESSAGE = 20;
 
-type OurSend = { id: string; email: string };
-
-/** Our stored sends (and their recipients) by Message-ID, for all these ids in one look-up. */
-async function oursByMessageId(db: Db, ids: string[]): Promise<Map<string, OurSend>> {
-  const wanted = [...new Set(ids)].filter((id) => id.length <= 255);
-  if (wanted.length === 0) return new Map();
-  const rows = await queryRows<OurSend & { messageId: string }>(
-    db,
-    Prisma.sql`SELECT ss."id", ss."messageId", c."email"
-    FROM "StepSend" ss JOIN "Enrollment" e ON e."id" = ss."enrollmentId" JOIN "Contact" c ON c."id" = e."contactId"
-    WHERE ss."messageId" = ANY(${wanted}::text[])`,
-  );
-  return new Map(rows.map(({ messageId, ...send }) => [messageId, send]));
-}
-
-const firstOurs = (ids: string[], ours: Map<string, OurSend>) => ids.slice(0, IDS_PER_MESSAGE).map((id) => ours.get(id)).find((s) => s) ?? null;
+const firstOurs = (ids: string[], ours: Map<string, MatchedSend>) => ids.slice(0, IDS_PER_MESSAGE).map((id) => ours.get(id)).find((s) => s) ?? null;
 
 /**
  * What the batch already knows from the headers: the addresses the message
@@ -60,7 +45,7 @@ export async function handleMessages(db: Db, items: { message: ParsedMessage; kn
   const domain = mailConfig().messageIdDomain;
   const byReturnPath = items.map(({ message, known }) => (message.dsn ? (known?.deliveredTo ?? []).flatMap((a) => messageIdOfReturnPath(a, domain) ?? []) : []));
   // One look-up: the bounces' returned and return-path ids, and the ids of replies the batch did not look up.
-  const ours = await oursByMessageId(
+  const ours = await sendsByMessageId(
     db,
     items.flatMap(({ message, known }, i) =>
       message.dsn ? [...message.returnedMessageIds.slice(0, IDS_PER_MESSAGE), ...byReturnPath[i].slice(0, IDS_PER_MESSAGE)] : known ? [] : message.referencedIds.slice(0, IDS_PER_MESSAGE),
@@ -101,7 +86,7 @@ export async function handleMessages(db: Db, items: { message: ParsedMessage; kn
  * (verp.ts) when it returns no headers. Both are unguessable: anyone can
  * mail the inbox a delivery report naming any address.
  */
-function bounceOf(message: ParsedMessage, send: OurSend | null): { input: BounceInput } | Extract<Handled, { kind: "ignored" }> {
+function bounceOf(message: ParsedMessage, send: MatchedSend | null): { input: BounceInput } | Extract<Handled, { kind: "ignored" }> {
   if (!send) return { kind: "ignored", reason: "bounce_not_ours" };
   const sentTo = normalizeEmail(send.email);
   const failed = (message.dsn ?? []).filter((r) => r.action === "failed" && /^5\./.test(r.status));

@@ -10,7 +10,8 @@ import { Prisma, type Db } from "../db/prisma";
 import { lowerCaseKeys } from "./auto-reply";
 import { messageIdsIn, type TInboundReply } from "./normalize";
 
-export type MatchedSend = { id: string; contactId: string; sequenceId: string };
+/** A stored send: its enrollment's contact and sequence, and the address it went to. */
+export type MatchedSend = { id: string; contactId: string; sequenceId: string; email: string };
 
 /**
  * The Message-IDs a reply may answer: In-Reply-To names the message
@@ -23,14 +24,19 @@ export function candidateIds(reply: TInboundReply): string[] {
     .filter((id) => id.length <= 255);
 }
 
-/** Stored sends by their Message-ID, with the enrollment's contact and sequence: one indexed look-up. */
+/**
+ * Stored sends by their Message-ID, with the enrollment's contact and
+ * sequence and the recipient: one indexed look-up, the ids as one array
+ * parameter (the mailbox reader's batch refers to hundreds, nearly all of
+ * them not ours). Ids longer than a Message-ID column holds match nothing.
+ */
 export async function sendsByMessageId(db: Db, ids: string[]): Promise<Map<string, MatchedSend>> {
-  const wanted = [...new Set(ids)];
+  const wanted = [...new Set(ids)].filter((id) => id.length <= 255);
   if (wanted.length === 0) return new Map();
   const rows = await queryRows<MatchedSend & { messageId: string }>(
     db,
-    Prisma.sql`SELECT ss."id", ss."messageId", e."contactId", e."sequenceId"
-    FROM "StepSend" ss JOIN "Enrollment" e ON e."id" = ss."enrollmentId"
+    Prisma.sql`SELECT ss."id", ss."messageId", e."contactId", e."sequenceId", c."email"
+    FROM "StepSend" ss JOIN "Enrollment" e ON e."id" = ss."enrollmentId" JOIN "Contact" c ON c."id" = e."contactId"
     WHERE ss."messageId" = ANY(${wanted}::text[])`,
   );
   return new Map(rows.map(({ messageId, ...send }) => [messageId, send]));
