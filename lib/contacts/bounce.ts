@@ -41,16 +41,27 @@ export async function markBounced(db: Db, input: BounceInput): Promise<MarkBounc
  */
 export async function markBouncedMany(db: Db, inputs: BounceInput[]): Promise<MarkBouncedOutcome[]> {
   if (inputs.length === 0) return [];
-  const results = await db.$transaction((tx) => bounceAll(tx, inputs));
+  const results = await db.$transaction((tx) => markBouncedIn(tx, inputs));
+  await announceBounces(results);
+  return results;
+}
+
+/** The cancel events of committed bounces: after the commit, never before. */
+export async function announceBounces(results: MarkBouncedOutcome[]): Promise<void> {
   for (const result of results) {
     if (result.outcome === "bounced") await publishExitEvents({ contactId: result.contactId, reason: "bounced" }, result.exited);
   }
-  return results;
 }
 
 type Bouncing = { i: number; contactId: string; input: BounceInput; detail: string | undefined; sendId: string | null };
 
-async function bounceAll(tx: Tx, inputs: BounceInput[]): Promise<MarkBouncedOutcome[]> {
+/**
+ * markBouncedMany's writes inside the caller's transaction (the mailbox
+ * reader records a batch's bounces and replies in one commit); the caller
+ * announces them (announceBounces) once it has committed.
+ */
+export async function markBouncedIn(tx: Tx, inputs: BounceInput[]): Promise<MarkBouncedOutcome[]> {
+  if (inputs.length === 0) return [];
   const emails = inputs.map((input) => normalizeEmail(input.email));
   const contacts = await tx.$queryRaw<{ id: string; status: string; email: string }[]>`
     SELECT "id", "status"::text AS "status", lower("email") AS "email" FROM "Contact"

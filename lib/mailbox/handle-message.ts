@@ -1,18 +1,19 @@
 import "server-only";
 /**
  * What messages read from the mailbox mean, fed into the same paths the
- * webhooks use: recordInboundReplies for replies, markBouncedMany for
- * bounces (recordInboundReply and markBounced are those for one). Only mail
- * that refers to a Message-ID we stored counts: the inbox also holds
- * newsletters, colleagues' mail and forged bounces. A batch is recorded in
- * a fixed number of statements per kind, not per message.
+ * webhooks use: the reply path (record-reply.ts) for replies, the bounce
+ * path (markBouncedIn) for bounces. Only mail that refers to a Message-ID
+ * we stored counts: the inbox also holds newsletters, colleagues' mail and
+ * forged bounces. A batch is recorded in one transaction and a fixed number
+ * of statements, not per message; the reader advances its cursor in the
+ * same commit (`inSameCommit`).
  */
-import { markBouncedMany, type BounceInput } from "../contacts/bounce";
+import { announceBounces, markBouncedIn, type BounceInput, type MarkBouncedOutcome } from "../contacts/bounce";
 import { normalizeEmail } from "../contacts/email";
-import type { Db } from "../db/prisma";
+import type { Db, Tx } from "../db/prisma";
 import { mailConfig } from "../email/config";
-import { recordInboundReplies } from "../replies/record-reply";
-import { sendsByMessageId, type MatchedSend } from "../replies/reply-lookups";
+import { announceReplies, planReplies, writeReplies, type WrittenReply } from "../replies/record-reply";
+import { sendFinder, type MatchedSend, type SendFinder } from "../replies/reply-lookups";
 import type { ParsedMessage } from "./parse-message";
 import { messageIdOfReturnPath } from "./verp";
 
@@ -27,55 +28,69 @@ const IDS_PER_MESSAGE = 20;
 
 const firstOurs = (ids: string[], ours: Map<string, MatchedSend>) => ids.slice(0, IDS_PER_MESSAGE).map((id) => ours.get(id)).find((s) => s) ?? null;
 
-/**
- * What the batch already knows from the headers: the addresses the message
- * was delivered to (where a VERP return path shows), and whether it refers
- * to one of our stored Message-IDs (handle-batch.ts looked them all up at once).
- */
-export type Known = { deliveredTo: string[]; refersToOurs: boolean };
+export type HandleOptions = {
+  /** The addresses each message was delivered to (header-scan.ts): where a VERP return path shows. */
+  deliveredTo?: string[][];
+  /** A finder the caller already asked (the reader's batch): ids it knows are not looked up again. */
+  findSends?: SendFinder;
+  /** Runs in the transaction that records the messages, with what each meant. */
+  inSameCommit?: (tx: Tx, handled: Handled[]) => Promise<void>;
+};
 
-/** Without `known`, one message alone: its Message-IDs are looked up here. */
-export async function handleMessage(db: Db, message: ParsedMessage, known?: Known): Promise<Handled> {
-  const [handled] = await handleMessages(db, [{ message, known }]);
+/** One message alone. */
+export async function handleMessage(db: Db, message: ParsedMessage, deliveredTo: string[] = []): Promise<Handled> {
+  const [handled] = await handleMessages(db, [message], { deliveredTo: [deliveredTo] });
   return handled;
 }
 
 /** What each message meant, in the order given. */
-export async function handleMessages(db: Db, items: { message: ParsedMessage; known?: Known }[]): Promise<Handled[]> {
+export async function handleMessages(db: Db, messages: ParsedMessage[], options: HandleOptions = {}): Promise<Handled[]> {
   const domain = mailConfig().messageIdDomain;
-  const byReturnPath = items.map(({ message, known }) => (message.dsn ? (known?.deliveredTo ?? []).flatMap((a) => messageIdOfReturnPath(a, domain) ?? []) : []));
-  // One look-up: the bounces' returned and return-path ids, and the ids of replies the batch did not look up.
-  const ours = await sendsByMessageId(
-    db,
-    items.flatMap(({ message, known }, i) =>
-      message.dsn ? [...message.returnedMessageIds.slice(0, IDS_PER_MESSAGE), ...byReturnPath[i].slice(0, IDS_PER_MESSAGE)] : known ? [] : message.referencedIds.slice(0, IDS_PER_MESSAGE),
+  const findSends = options.findSends ?? sendFinder(db);
+  const byReturnPath = messages.map((message, i) => (message.dsn ? (options.deliveredTo?.[i] ?? []).flatMap((a) => messageIdOfReturnPath(a, domain) ?? []) : []));
+  // The bounces' returned and return-path ids and the replies' ids: one look-up, of those not asked before.
+  const ours = await findSends(
+    messages.flatMap((message, i) =>
+      message.dsn ? [...message.returnedMessageIds.slice(0, IDS_PER_MESSAGE), ...byReturnPath[i].slice(0, IDS_PER_MESSAGE)] : message.referencedIds.slice(0, IDS_PER_MESSAGE),
     ),
   );
 
-  const results: Handled[] = items.map(() => ({ kind: "ignored", reason: "not_ours" }));
+  const results: Handled[] = messages.map(() => ({ kind: "ignored", reason: "not_ours" }));
   const replies: number[] = [];
   const bounces: { at: number; input: BounceInput }[] = [];
-  items.forEach(({ message, known }, i) => {
+  messages.forEach((message, i) => {
     if (message.dsn) {
       const bounce = bounceOf(message, firstOurs(message.returnedMessageIds, ours) ?? firstOurs(byReturnPath[i], ours));
       if ("input" in bounce) bounces.push({ at: i, input: bounce.input });
       else results[i] = bounce;
     } else if (!message.from) results[i] = { kind: "ignored", reason: "no_sender" };
-    else if (known ? known.refersToOurs : firstOurs(message.referencedIds, ours)) replies.push(i);
+    else if (firstOurs(message.referencedIds, ours)) replies.push(i);
   });
 
-  const recorded = await recordInboundReplies(
+  const planned = await planReplies(
     db,
     replies.map((i) => {
-      const message = items[i].message;
+      const message = messages[i];
       return { from: message.from!, subject: message.subject, inReplyTo: message.inReplyTo ?? undefined, messageId: message.messageId ?? undefined, headers: message.headers };
     }),
-    { provider: "imap" },
+    findSends,
   );
-  replies.forEach((i, k) => (results[i] = recorded[k].autoReply ? { kind: "auto_reply" } : { kind: "reply", exited: recorded[k].exited }));
+  if (planned.length === 0 && bounces.length === 0 && !options.inSameCommit) return results;
 
-  const marked = await markBouncedMany(db, bounces.map((b) => b.input));
-  bounces.forEach(({ at }, k) => (results[at] = { kind: "bounce", bounced: marked[k].outcome === "bounced" ? 1 : 0 }));
+  // The bounces first: they lock contacts and then their enrollments, the
+  // order every path takes (claim-step.ts); the replies then lock only
+  // enrollments, and a contact bounced here has none live left to end.
+  let marked: MarkBouncedOutcome[] = [];
+  let written: WrittenReply[] = [];
+  await db.$transaction(async (tx) => {
+    marked = await markBouncedIn(tx, bounces.map((b) => b.input));
+    written = await writeReplies(tx, planned, { provider: "imap" });
+    bounces.forEach(({ at }, k) => (results[at] = { kind: "bounce", bounced: marked[k].outcome === "bounced" ? 1 : 0 }));
+    replies.forEach((i, k) => (results[i] = planned[k].autoReply ? { kind: "auto_reply" } : { kind: "reply", exited: written[k].exited.length }));
+    await options.inSameCommit?.(tx, results);
+  });
+  await announceBounces(marked);
+  await announceReplies(planned, written);
   return results;
 }
 

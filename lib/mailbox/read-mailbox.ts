@@ -9,13 +9,13 @@ import "server-only";
  * One reader at a time per mailbox: a lease in the mailbox row, taken with
  * a conditional UPDATE (the Inngest function also has concurrency 1 per
  * mailbox id).
- * Exactly once, in effect: the cursor advances after each batch of
- * messages is handled, in the same statement as its counters. A crash
- * between handling a message and advancing past its batch hands the batch
- * over again next time, and both paths it feeds are idempotent (a reply is
- * stored once by its Message-ID, a bounced contact stays bounced); a crash
- * before handling loses nothing. (The counters may then count a message
- * twice; they are a display, not a ledger.)
+ * Exactly once: a batch's replies, bounces, cursor and counters are one
+ * commit (handle-message.ts). A crash before it records nothing of the
+ * batch and leaves the cursor before it, so the next read hands the whole
+ * batch over again; a crash after it finds the cursor past it. The paths
+ * it feeds stay idempotent besides (a reply is stored once by its
+ * Message-ID, a bounced contact stays bounced): the same reply may also
+ * arrive by webhook or in another sender's mailbox.
  * UIDVALIDITY changed: the folder was rebuilt and its UIDs mean nothing,
  * so the folder is read again from the start.
  */
@@ -25,6 +25,7 @@ import type { Mailbox } from "../generated/prisma/client";
 import type { ImapSession as Session } from "./imap-client";
 import { withMailboxSession } from "./oauth-refresh";
 import { handleBatch } from "./handle-batch";
+import type { Handled } from "./handle-message";
 
 const LEASE_MS = 5 * 60_000;
 /** Messages per FETCH, per database look-up of their Message-IDs, per cursor update. */
@@ -87,6 +88,8 @@ export async function readMailbox(db: Db, options: { mailboxId: string; idleMs?:
 
 type Read = Extract<ReadOutcome, { outcome: "read" }>;
 
+const count = (handled: Handled[], kind: Handled["kind"]) => handled.filter((h) => h.kind === kind).length;
+
 async function readAndWait(db: Db, mailbox: Mailbox, session: Session, idleMs: number): Promise<Read> {
   // IDLE waits in real time, whatever the app's clock says.
   const until = Date.now() + idleMs;
@@ -109,7 +112,7 @@ async function readNew(db: Db, mailbox: Mailbox, session: Session): Promise<Read
   const reset = mailbox.uidValidity === null || mailbox.uidValidity !== state.uidValidity;
   // A folder never read, or renumbered: read it all. What refers to none of
   // our Message-IDs is skipped, and a reply read twice is stored once.
-  let cursor = reset ? 0 : Number(mailbox.lastSeenUid);
+  const cursor = reset ? 0 : Number(mailbox.lastSeenUid);
   if (reset) {
     await db.mailbox.update({ where: { id: mailbox.id }, data: { uidValidity: state.uidValidity, lastSeenUid: cursor } });
   }
@@ -128,24 +131,29 @@ async function readNew(db: Db, mailbox: Mailbox, session: Session): Promise<Read
     next = fetchBatch(k + 1);
     // A failed prefetch surfaces when it is awaited, not as an unhandled rejection meanwhile.
     next?.catch(() => {});
-    const handled = await handleBatch(db, heads, (wanted) => session.fetchSources(wanted));
-    const counts = { messages: heads.length, replies: handled.filter((h) => h.kind === "reply").length, bounces: handled.filter((h) => h.kind === "bounce").length };
-    cursor = batch.at(-1)!;
-    totals.messages += counts.messages;
-    totals.replies += counts.replies;
-    totals.bounces += counts.bounces;
-    // Past the whole batch only once all of it is handled: a crash before
-    // this hands the batch over again, and handling is idempotent.
-    await db.mailbox.update({
-      where: { id: mailbox.id },
-      data: {
-        lastSeenUid: cursor,
-        messagesRead: { increment: counts.messages },
-        repliesMatched: { increment: counts.replies },
-        bouncesMatched: { increment: counts.bounces },
-        leaseUntil: new Date(currentTime().getTime() + LEASE_MS),
-      },
-    });
+    const handled = await handleBatch(
+      db,
+      heads,
+      (wanted) => session.fetchSources(wanted),
+      // Past the batch in the commit that records it: a crash before hands
+      // the whole batch over again, and nothing of it was recorded.
+      (tx, handled) =>
+        tx.mailbox
+          .update({
+            where: { id: mailbox.id },
+            data: {
+              lastSeenUid: batch.at(-1)!,
+              messagesRead: { increment: heads.length },
+              repliesMatched: { increment: count(handled, "reply") },
+              bouncesMatched: { increment: count(handled, "bounce") },
+              leaseUntil: new Date(currentTime().getTime() + LEASE_MS),
+            },
+          })
+          .then(() => undefined),
+    );
+    totals.messages += heads.length;
+    totals.replies += count(handled, "reply");
+    totals.bounces += count(handled, "bounce");
   }
   return { outcome: "read", ...totals, uidValidityReset: reset && mailbox.uidValidity !== null };
 }

@@ -9,7 +9,7 @@
 import { randomUUID } from "node:crypto";
 import { now as currentTime } from "../clock";
 import { normalizeEmail } from "../contacts/email";
-import type { Db } from "../db/prisma";
+import type { Db, Tx } from "../db/prisma";
 import { recordOutboundEvents } from "../outbound-webhooks/record";
 import { endLiveEnrollmentsMany, publishExitEvents, type ExitedEnrollment } from "../sequences/exit-contact";
 import { ZExitContactInput, type TExitContactInput } from "../validations/enrollment";
@@ -19,7 +19,7 @@ import { isAutoReply } from "./auto-reply";
 import { holdOnAutoReplies } from "./hold-on-auto-reply";
 import { senderAuthenticated } from "./sender-auth";
 import { stripAngleBrackets, type TInboundReply } from "./normalize";
-import { candidateIds, contactsByEmail, liveContacts, matchSend, sendsByMessageId, type MatchedSend } from "./reply-lookups";
+import { candidateIds, contactsByEmail, liveContacts, matchSend, sendFinder, type MatchedSend, type SendFinder } from "./reply-lookups";
 
 export type RecordReplyResult = {
   matched: boolean;
@@ -33,7 +33,7 @@ export type RecordReplyResult = {
 };
 
 /** One reply, as far as it is known before anything is written. */
-type Planned = {
+export type PlannedReply = {
   reply: TInboundReply;
   from: string;
   autoReply: boolean;
@@ -43,14 +43,18 @@ type Planned = {
   exit: TExitContactInput | null;
 };
 
+/** What writing one planned reply did. */
+export type WrittenReply = { duplicate: boolean; exited: ExitedEnrollment[] };
+
 /**
  * Who each reply is from and what it answers: a fixed number of look-ups
- * for all of them (reply-lookups.ts).
+ * for all of them (reply-lookups.ts). `findSends` may be one the caller
+ * already asked (the mailbox reader's batch): ids it knows cost nothing.
  */
-async function plan(db: Db, replies: TInboundReply[]): Promise<Planned[]> {
+export async function planReplies(db: Db, replies: TInboundReply[], findSends: SendFinder = sendFinder(db)): Promise<PlannedReply[]> {
   const froms = replies.map((r) => normalizeEmail(r.from));
   const candidates = replies.map(candidateIds);
-  const [senders, sends] = await Promise.all([contactsByEmail(db, froms), sendsByMessageId(db, candidates.flat())]);
+  const [senders, sends] = await Promise.all([contactsByEmail(db, froms), findSends(candidates.flat())]);
   const matched = candidates.map((ids) => matchSend(ids, sends));
   // The sender decides who replied. Only when the address is unknown (an
   // alias, a forwarding mailbox) does our own Message-ID in the headers
@@ -81,58 +85,75 @@ export async function recordInboundReply(db: Db, reply: TInboundReply, options: 
 }
 
 /**
- * Records several inbound replies (the mailbox reader's batch) as
- * recordInboundReply records each, in one transaction: the same rows,
- * events and exits, one commit. Results in the order given.
+ * Records several inbound replies as recordInboundReply records each, in
+ * one transaction: the same rows, events and exits, one commit. Results in
+ * the order given.
  */
 export async function recordInboundReplies(db: Db, replies: TInboundReply[], options: { provider: string }): Promise<RecordReplyResult[]> {
   if (replies.length === 0) return [];
-  const planned = await plan(db, replies);
+  const planned = await planReplies(db, replies);
+  const written = await db.$transaction((tx) => writeReplies(tx, planned, options));
+  return announceReplies(planned, written);
+}
+
+/**
+ * The planned replies' rows, events and exits, in the caller's transaction
+ * (the mailbox reader commits a batch's bounces, replies and cursor
+ * together), in a fixed number of statements whatever their number.
+ */
+export async function writeReplies(tx: Tx, planned: PlannedReply[], options: { provider: string }): Promise<WrittenReply[]> {
+  if (planned.length === 0) return [];
   // Each reply is stored and the enrollments it ends end in the same
   // transaction: once the reply is visible, no send can claim a step (the
   // claim re-checks the enrollment under lock). Stored first and ended
   // after, a step claimed in between went out after the reply was recorded
   // (tests/fault/reply-race.test.ts).
-  const outcomes = await db.$transaction(async (tx) => {
-    const rows = planned.map((p) => ({
-      id: randomUUID(),
-      contactId: p.contactId,
-      fromAddress: p.from,
-      subject: (p.reply.subject ?? "").slice(0, 1000),
-      inReplyTo: p.reply.inReplyTo?.trim().slice(0, 1000) || null,
-      stepSendId: p.answered?.id ?? null,
-      provider: options.provider,
-      messageId: p.reply.messageId ? stripAngleBrackets(p.reply.messageId).slice(0, 1000) || null : null,
-      isAutoReply: p.autoReply,
-      receivedAt: currentTime(),
-    }));
-    // ON CONFLICT DO NOTHING on the unique Message-ID: concurrent retries
-    // (and the same message twice in one batch) store one row.
-    const stored = new Set((await tx.inboundReply.createManyAndReturn({ data: rows, skipDuplicates: true, select: { id: true } })).map((r) => r.id));
-    const fresh = planned.map((_, i) => stored.has(rows[i].id));
-    const at = currentTime();
-    // A fixed number of statements for the whole batch, each as the one-reply path did it.
-    // A reply that ends something is announced once (a duplicate is not).
-    const exits = planned.flatMap((p, i) => (p.exit && fresh[i] ? [{ contactId: p.exit.contactId, sequenceId: p.answered?.sequenceId, subject: (p.reply.subject ?? "").slice(0, 200) }] : []));
-    await recordOutboundEvents(tx, "contact.replied", exits, at);
-    // A duplicate still exits: an exit is idempotent, and ending what is live costs nothing.
-    const ending = planned.flatMap((p, i) => (p.exit ? [i] : []));
-    const ended = await endLiveEnrollmentsMany(tx, ending.map((i) => planned[i].exit!));
-    // An out-of-office reply never exits; it may hold the next step (a duplicate does not hold again).
-    // After the exits: a contact who also replied in earnest has nothing left to hold.
-    await holdOnAutoReplies(
-      tx,
-      planned.flatMap((p, i) => (p.autoReply && p.verified && p.contactId && fresh[i] ? [{ contactId: p.contactId, sequenceId: p.answered?.sequenceId }] : [])),
-      at,
-    );
-    // The step it answers gets the reply in its stats (once per message, whatever the retries), in the same commit.
-    await attributeToSends(tx, planned.flatMap((p) => (p.answered && !p.autoReply && p.contactId ? [{ sendId: p.answered.id, contactId: p.contactId }] : [])), "replied", at);
-    return planned.map((_, i): { duplicate: boolean; exited: ExitedEnrollment[] } => ({ duplicate: !fresh[i], exited: ended[ending.indexOf(i)] ?? [] }));
-  });
+  const at = currentTime();
+  const ids = planned.map(() => randomUUID());
+  const column = <T>(pick: (p: PlannedReply) => T) => planned.map(pick);
+  // ON CONFLICT DO NOTHING on the unique Message-ID: concurrent retries
+  // (and the same message twice in one batch) store one row.
+  const stored = new Set(
+    (
+      await tx.$queryRaw<{ id: string }[]>`
+        INSERT INTO "InboundReply" ("id", "contactId", "fromAddress", "subject", "inReplyTo", "stepSendId", "messageId", "isAutoReply", "provider", "receivedAt")
+        SELECT r."id", r."contactId", r."fromAddress", r."subject", r."inReplyTo", r."stepSendId", r."messageId", r."isAutoReply", ${options.provider}, ${at}::timestamp(3)
+        FROM unnest(
+          ${ids}::text[], ${column((p) => p.contactId)}::text[], ${column((p) => p.from)}::text[], ${column((p) => (p.reply.subject ?? "").slice(0, 1000))}::text[],
+          ${column((p) => p.reply.inReplyTo?.trim().slice(0, 1000) || null)}::text[], ${column((p) => p.answered?.id ?? null)}::text[],
+          ${column((p) => (p.reply.messageId ? stripAngleBrackets(p.reply.messageId).slice(0, 1000) || null : null))}::text[], ${column((p) => p.autoReply)}::boolean[]
+        ) WITH ORDINALITY AS r("id", "contactId", "fromAddress", "subject", "inReplyTo", "stepSendId", "messageId", "isAutoReply", "n")
+        -- In the order given: of one message read twice, the first is stored.
+        ORDER BY r."n"
+        ON CONFLICT DO NOTHING
+        RETURNING "id"`
+    ).map((r) => r.id),
+  );
+  const fresh = ids.map((id) => stored.has(id));
+  // A fixed number of statements for the whole batch, each as the one-reply path did it.
+  // A reply that ends something is announced once (a duplicate is not).
+  const exits = planned.flatMap((p, i) => (p.exit && fresh[i] ? [{ contactId: p.exit.contactId, sequenceId: p.answered?.sequenceId, subject: (p.reply.subject ?? "").slice(0, 200) }] : []));
+  await recordOutboundEvents(tx, "contact.replied", exits, at);
+  // A duplicate still exits: an exit is idempotent, and ending what is live costs nothing.
+  const ending = planned.flatMap((p, i) => (p.exit ? [i] : []));
+  const ended = await endLiveEnrollmentsMany(tx, ending.map((i) => planned[i].exit!));
+  // An out-of-office reply never exits; it may hold the next step (a duplicate does not hold again).
+  // After the exits: a contact who also replied in earnest has nothing left to hold.
+  await holdOnAutoReplies(
+    tx,
+    planned.flatMap((p, i) => (p.autoReply && p.verified && p.contactId && fresh[i] ? [{ contactId: p.contactId, sequenceId: p.answered?.sequenceId }] : [])),
+    at,
+  );
+  // The step it answers gets the reply in its stats (once per message, whatever the retries), in the same commit.
+  await attributeToSends(tx, planned.flatMap((p) => (p.answered && !p.autoReply && p.contactId ? [{ sendId: p.answered.id, contactId: p.contactId }] : [])), "replied", at);
+  return planned.map((_, i) => ({ duplicate: !fresh[i], exited: ended[ending.indexOf(i)] ?? [] }));
+}
 
+/** The cancel events of committed replies (after the commit, never before), and each reply's result. */
+export async function announceReplies(planned: PlannedReply[], written: WrittenReply[]): Promise<RecordReplyResult[]> {
   return Promise.all(
     planned.map(async ({ exit, contactId, answered, autoReply, verified }, i) => {
-      const { duplicate, exited } = outcomes[i];
+      const { duplicate, exited } = written[i];
       if (!exit) return { matched: !!contactId, matchedSend: !!answered, autoReply, verified, duplicate, exited: 0 };
       await publishExitEvents(exit, exited);
       return { matched: true, matchedSend: !!answered, autoReply, verified, duplicate, exited: exited.length };

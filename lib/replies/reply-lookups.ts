@@ -42,6 +42,32 @@ export async function sendsByMessageId(db: Db, ids: string[]): Promise<Map<strin
   return new Map(rows.map(({ messageId, ...send }) => [messageId, send]));
 }
 
+/** Stored sends by Message-ID (sendsByMessageId), each id looked up at most once however often asked. */
+export type SendFinder = (ids: string[]) => Promise<Map<string, MatchedSend>>;
+
+/**
+ * A SendFinder that remembers what it found and what it did not: the
+ * mailbox reader's batch asks for every id its headers name, and then, for
+ * the few messages that are ours, for the same ids again (and a report's
+ * returned ids): only ids not asked before reach the database.
+ */
+export function sendFinder(db: Db): SendFinder {
+  const known = new Map<string, MatchedSend | null>();
+  return async (ids) => {
+    const missing = [...new Set(ids)].filter((id) => !known.has(id));
+    if (missing.length > 0) {
+      const found = await sendsByMessageId(db, missing);
+      for (const id of missing) known.set(id, found.get(id) ?? null);
+    }
+    const sends = new Map<string, MatchedSend>();
+    for (const id of ids) {
+      const send = known.get(id);
+      if (send) sends.set(id, send);
+    }
+    return sends;
+  };
+}
+
 /** The first candidate that is one of our sends. */
 export function matchSend(candidates: string[], sends: Map<string, MatchedSend>): MatchedSend | null {
   for (const id of candidates) {

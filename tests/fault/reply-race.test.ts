@@ -162,7 +162,7 @@ describe("step 2 being sent while the contact's reply to step 1 is read from the
         const { messageId } = await db.stepSend.findFirstOrThrow({ where: { enrollmentId, status: "sent" }, select: { messageId: true } });
         const step2 = await plannedSend(db, enrollmentId);
         expect(step2.stepId).toBe(step2Id);
-        const reply = await parseMessage(replyTo(contact.email, messageId!));
+        const reply = parseMessage(replyTo(contact.email, messageId!));
         const key = `${enrollmentId}:${step2Id}`;
         const before = transport.deliveries.length;
 
@@ -217,7 +217,7 @@ describe("step 2 sent, start to finish, right after the reply's row was written"
     const afterStore = async () => {
       send ??= await callSendStep(step2, []);
     };
-    const handled = await handleMessage(replyingDb([], recorded, afterStore), await parseMessage(replyTo(contact.email, messageId!)));
+    const handled = await handleMessage(replyingDb([], recorded, afterStore), parseMessage(replyTo(contact.email, messageId!)));
 
     expect(handled).toEqual({ kind: "reply", exited: 1 });
     expect(send).toBeDefined();

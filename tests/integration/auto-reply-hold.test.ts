@@ -67,7 +67,7 @@ describe("an out-of-office reply", () => {
   it("holds the next step for the sequence's days: the step is not sent on its own due date, and goes once the hold is over", async () => {
     const { contact, enrollmentId, messageId, step2 } = await sentStep1(3);
     clock = start + 2 * 3600_000;
-    expect(await handleMessage(db, await outOfOffice(contact.email, messageId))).toEqual({ kind: "auto_reply" });
+    expect(await handleMessage(db, outOfOffice(contact.email, messageId))).toEqual({ kind: "auto_reply" });
 
     const held = await db.enrollment.findUniqueOrThrow({ where: { id: enrollmentId } });
     expect(held.status).toBe("active");
@@ -89,7 +89,7 @@ describe("an out-of-office reply", () => {
 
   it("holds nothing and exits nothing when the sequence has no hold; the step goes on its own due date", async () => {
     const { contact, enrollmentId, messageId, step2 } = await sentStep1(null);
-    expect(await handleMessage(db, await outOfOffice(contact.email, messageId))).toEqual({ kind: "auto_reply" });
+    expect(await handleMessage(db, outOfOffice(contact.email, messageId))).toEqual({ kind: "auto_reply" });
     const enrollment = await db.enrollment.findUniqueOrThrow({ where: { id: enrollmentId } });
     expect(enrollment).toMatchObject({ status: "active", heldUntil: null, exitReason: null });
     expect(enrollment.nextStepDueAt?.toISOString()).toBe(new Date(start + DAY).toISOString());
@@ -99,17 +99,17 @@ describe("an out-of-office reply", () => {
 
   it("a second out-of-office extends the hold from its own time, never shortens it; a real reply afterwards still exits", async () => {
     const { contact, enrollmentId, messageId } = await sentStep1(5);
-    await handleMessage(db, await outOfOffice(contact.email, messageId));
+    await handleMessage(db, outOfOffice(contact.email, messageId));
     clock = start + DAY;
-    await handleMessage(db, await outOfOffice(contact.email, messageId));
+    await handleMessage(db, outOfOffice(contact.email, messageId));
     expect((await db.enrollment.findUniqueOrThrow({ where: { id: enrollmentId } })).heldUntil?.toISOString()).toBe(new Date(start + 6 * DAY).toISOString());
-    expect(await handleMessage(db, await parseMessage(message(contact.email, messageId, [])))).toEqual({ kind: "reply", exited: 1 });
+    expect(await handleMessage(db, parseMessage(message(contact.email, messageId, [])))).toEqual({ kind: "reply", exited: 1 });
     expect(await db.enrollment.findUniqueOrThrow({ where: { id: enrollmentId } })).toMatchObject({ status: "replied", exitReason: "replied" });
   });
 
   it("the same message read twice holds once; a forged From with no Message-ID of ours holds nothing", async () => {
     const { contact, enrollmentId, messageId } = await sentStep1(2);
-    const ooo = await outOfOffice(contact.email, messageId);
+    const ooo = outOfOffice(contact.email, messageId);
     await handleMessage(db, ooo);
     clock = start + DAY;
     await handleMessage(db, ooo);
@@ -117,7 +117,7 @@ describe("an out-of-office reply", () => {
     expect(await db.enrollmentEvent.count({ where: { enrollmentId, type: "step_held", reason: "auto_reply" } })).toBe(1);
 
     const other = await sentStep1(2);
-    expect(await handleMessage(db, await outOfOffice(other.contact.email, "not-ours@example.com"))).toEqual({ kind: "ignored", reason: "not_ours" });
+    expect(await handleMessage(db, outOfOffice(other.contact.email, "not-ours@example.com"))).toEqual({ kind: "ignored", reason: "not_ours" });
     expect((await db.enrollment.findUniqueOrThrow({ where: { id: other.enrollmentId } })).heldUntil).toBeNull();
   });
 });
@@ -129,12 +129,12 @@ describe("a batch of out-of-office replies (the mailbox reader's)", () => {
     const noHold = await sentStep1(null);
     clock = start + 3600_000;
     const batch = [
-      await outOfOffice(twice.contact.email, twice.messageId),
-      await outOfOffice(once.contact.email, once.messageId),
-      await outOfOffice(twice.contact.email, twice.messageId),
-      await outOfOffice(noHold.contact.email, noHold.messageId),
+      outOfOffice(twice.contact.email, twice.messageId),
+      outOfOffice(once.contact.email, once.messageId),
+      outOfOffice(twice.contact.email, twice.messageId),
+      outOfOffice(noHold.contact.email, noHold.messageId),
     ];
-    expect(await handleMessages(db, batch.map((message) => ({ message })))).toEqual(batch.map(() => ({ kind: "auto_reply" })));
+    expect(await handleMessages(db, batch)).toEqual(batch.map(() => ({ kind: "auto_reply" })));
 
     for (const [{ enrollmentId }, days] of [[twice, 3], [once, 4]] as const) {
       expect((await db.enrollment.findUniqueOrThrow({ where: { id: enrollmentId } })).heldUntil?.toISOString()).toBe(new Date(clock + days * DAY).toISOString());
