@@ -1,69 +1,28 @@
 import { isManualClock, systemClock, type Clock } from "./clock";
 import { tableBackoffMs } from "./backoff";
 import { handleApiRequest } from "./checkpoint";
-import { ConcurrencyCounter, concurrencyBuckets } from "./concurrency";
+import { ConcurrencyCounter } from "./concurrency";
 import { AppCalls } from "./calls";
 import { CronTable } from "./cron";
-import { Gcra, checkRateLimit, throttleBucket } from "./flow-control";
+import { Gcra, checkRateLimit } from "./flow-control";
 import { handleEventApiRequest, startEventApiServer, type EventApiServer } from "./event-api";
 import { MonotonicUlid, ulid } from "./ids";
 import { generateEventKey, generateSigningKey, hashSigningKey, sameSecret } from "./keys";
 import { EventLedger } from "./ledger";
 import { RealTimeLoop } from "./loop";
 import type { OpContext } from "./ops";
-import { INTERNAL_EVENTS, describeError } from "./protocol";
+import { INTERNAL_EVENTS } from "./protocol";
 import { CallQueue, TimerIndex } from "./queues";
 import { logSafe, type Refusal } from "./request-guard";
-import { routeEvent, type RoutingContext } from "./routing";
-import { DISCOVERY, Run } from "./run";
+import { routeEvent, storedEvent, type RoutingContext } from "./routing";
+import type { LocalExecutorOptions } from "./options";
+import { RunBook } from "./run-book";
 import { syncApp } from "./sync";
 import { createTransport, type AppTransport } from "./transport";
-import type { EventPayload, FunctionConfig, RunInfo, ServeHandlers, StoredEvent } from "./types";
+import type { EventPayload, FunctionConfig, RunInfo, StoredEvent } from "./types";
 import type { ConcurrencyLimit } from "./validate";
 import { RunWaiters } from "./waiters";
 import { RecentEvents, WAIT_LOOKBACK_MS } from "./waits";
-
-export interface LocalExecutorOptions {
-  /** Defaults to the `app_id` the app reports at sync. */
-  appId?: string;
-  /** In-process: the route handlers exported by `serve()` from "inngest/next". */
-  handlers?: ServeHandlers;
-  /** Over HTTP (or the URL reported to the app in-process), e.g. http://localhost:3000/api/inngest */
-  serveUrl?: string;
-  /** Default: real time. Use `ManualClock` in tests. */
-  clock?: Clock;
-  /** Parallel requests to the app. Default 4. */
-  concurrency?: number;
-  log?: (msg: string) => void;
-  /**
-   * Signs every request to the app, which serves in cloud mode with the same
-   * key (INNGEST_SIGNING_KEY), and authenticates the SDK's checkpoint calls.
-   * Default: a fresh `signkey-local-<64 hex>` (see `signingKey`).
-   */
-  signingKey?: string;
-  /** The key `inngest.send()` must use on the event API (`/e/<key>`). Default: a fresh random one. */
-  eventKey?: string;
-  /**
-   * Send `ctx.fn_id` as the real server always does, so that the SDK runs in
-   * async checkpointing mode, production's code path (checkpoint.ts). Default
-   * true; false gives the SDK's classic mode (one step per request).
-   */
-  checkpointing?: boolean;
-  /**
-   * Delay before retry `attempt` (1-based). Default: the real server's table,
-   * 15 s, 30 s, 1 m, 2 m, 5 m... plus 0-30 s of jitter (backoff.ts), with a
-   * ManualClock too: tests advance the clock through it.
-   */
-  retryDelayMs?: (attempt: number) => number;
-  /**
-   * How long after its receipt an event may still resume a wait registered
-   * later. Default 5 s, the real server's bound (waits.ts); 0 models a server
-   * that processed the event before the wait existed.
-   */
-  waitLookbackMs?: number;
-  /** HTTP mode only. Default 5 minutes. */
-  requestTimeoutMs?: number;
-}
 
 /**
  * Runs Inngest functions against an app's real `serve()` handler, speaking the
@@ -89,35 +48,45 @@ export class LocalExecutor {
   private readonly ids = new MonotonicUlid();
   private fnConcurrency = new Map<string, ConcurrencyLimit[]>();
   private readonly slots = new ConcurrencyCounter();
-  /** rateLimit and idempotency buckets (drop), throttle buckets (delay): flow-control.ts. */
+  /** rateLimit and idempotency buckets (drop): flow-control.ts. */
   private readonly rateLimits = new Gcra();
-  private readonly throttles = new Gcra();
   /** Events of the last few seconds, for waits registered after them (waits.ts). */
   private readonly recent = new RecentEvents(WAIT_LOOKBACK_MS);
   private readonly crons = new CronTable();
   private readonly ledger = new EventLedger();
-  private readonly runMap = new Map<string, Run>();
   private readonly calls = new CallQueue();
   private readonly timers = new TimerIndex();
+  private readonly waiters = new RunWaiters();
+  /** The runs, started and finished (run-book.ts). */
+  private readonly book = new RunBook({
+    now: () => this.clock.now(),
+    log: (msg) => this.log(msg),
+    ids: this.ids,
+    calls: this.calls,
+    slots: this.slots,
+    waiters: this.waiters,
+    ledger: this.ledger,
+    functions: this.fns,
+    concurrencyOf: (functionId) => this.fnConcurrency.get(functionId) ?? [],
+    ingest: (event) => this.ingest(event),
+  });
 
-  private seq = 0;
   private draining?: Promise<void>;
   private readonly loop: RealTimeLoop;
-  private readonly waiters = new RunWaiters();
 
   /** The executor internals that op handling (ops.ts) may use. */
   private readonly opContext: OpContext = {
     now: () => this.clock.now(),
     log: (msg) => this.log(msg),
     recent: this.recent,
-    resumeWait: (run, stepId, event) => this.resumeWait(run, stepId, event),
+    resumeWait: (run, stepId, event) => this.book.resumeWait(run, stepId, event),
     retryDelayMs: (attempt) => this.retryDelayMs(attempt),
-    scheduleCall: (run, stepId, attempt, dueAt) => this.scheduleCall(run, stepId, attempt, dueAt),
-    scheduleDiscovery: (run) => this.scheduleDiscovery(run),
-    completeRun: (run, output) => this.completeRun(run, output),
-    failRun: (run, error) => this.failRun(run, error),
+    scheduleCall: (run, stepId, attempt, dueAt) => this.book.scheduleCall(run, stepId, attempt, dueAt),
+    scheduleDiscovery: (run) => this.book.scheduleDiscovery(run),
+    completeRun: (run, output) => this.book.complete(run, output),
+    failRun: (run, error) => this.book.fail(run, error),
     retryOrFail: (run, call, failure) => this.appCalls.retryOrFail(run, call, failure),
-    startInvoked: (run, stepId, functionId, data) => this.startInvoked(run, stepId, functionId, data),
+    startInvoked: (run, stepId, functionId, data) => this.book.startInvoked(run, stepId, functionId, data),
   };
 
   /** Requests to the app in flight, and what their answers do (calls.ts). */
@@ -130,10 +99,10 @@ export class LocalExecutor {
     ledger: this.ledger,
     recent: this.recent,
     functions: () => this.fns.values(),
-    runs: () => this.runMap.values(),
+    runs: () => this.book.runs.values(),
     scheduleRun: (fn, event) => this.scheduleRun(fn, event),
-    cancelRun: (run, cause) => this.cancelRun(run, cause),
-    resumeWait: (run, stepId, event) => this.resumeWait(run, stepId, event),
+    cancelRun: (run, cause) => this.book.cancel(run, cause),
+    resumeWait: (run, stepId, event) => this.book.resumeWait(run, stepId, event),
   };
 
   constructor(opts: LocalExecutorOptions) {
@@ -158,10 +127,10 @@ export class LocalExecutor {
       ops: this.opContext,
       log: (msg) => this.log(msg),
       retryDelayMs: (attempt) => this.retryDelayMs(attempt),
-      scheduleCall: (run, stepId, attempt, dueAt) => this.scheduleCall(run, stepId, attempt, dueAt),
-      scheduleDiscovery: (run) => this.scheduleDiscovery(run),
-      completeRun: (run, output) => this.completeRun(run, output),
-      failRun: (run, error) => this.failRun(run, error),
+      scheduleCall: (run, stepId, attempt, dueAt) => this.book.scheduleCall(run, stepId, attempt, dueAt),
+      scheduleDiscovery: (run) => this.book.scheduleDiscovery(run),
+      completeRun: (run, output) => this.book.complete(run, output),
+      failRun: (run, error) => this.book.fail(run, error),
       settled: () => this.waiters.notify(),
     });
     this.loop = new RealTimeLoop({
@@ -214,17 +183,7 @@ export class LocalExecutor {
     const now = this.clock.now();
     // Received (and so ordered against run ids) now, before any of them is routed.
     const received = payloads.map(() => this.ids.next(now));
-    const stored = payloads.map((payload, index): StoredEvent => {
-      if (!payload || typeof payload.name !== "string" || payload.name === "") {
-        throw new Error(`event ${index} has no name`);
-      }
-      return {
-        ...payload,
-        id: payload.id || idFor?.(index) || ulid(now),
-        data: payload.data ?? {},
-        ts: typeof payload.ts === "number" ? payload.ts : now,
-      };
-    });
+    const stored = payloads.map((payload, index) => storedEvent(payload, index, now, payload?.id ? undefined : idFor?.(index)));
     stored.forEach((event, index) => this.ingest(event, received[index]));
     this.loop.wake();
     return { ids: stored.map((event) => event.id) };
@@ -262,7 +221,7 @@ export class LocalExecutor {
     return handleApiRequest(
       {
         log: (msg) => this.log(msg),
-        findRun: (id) => this.runMap.get(id),
+        findRun: (id) => this.book.runs.get(id),
         findCall: (qi) => this.appCalls.find(qi),
         hashedSigningKey: this.hashedSigningKey,
         checkpointed: () => void this.stats.checkpoints++,
@@ -282,116 +241,7 @@ export class LocalExecutor {
   private scheduleRun(fn: FunctionConfig, event: StoredEvent): void {
     const decision = checkRateLimit(this.rateLimits, fn, event, this.clock.now());
     if (decision.reason) this.log(`${fn.id}: ${logSafe(decision.reason)}`);
-    if (decision.start) this.startRun(fn, event);
-  }
-
-  private startRun(fn: FunctionConfig, event: StoredEvent, parent?: Run["parent"]): Run {
-    const now = this.clock.now();
-    const run = new Run({ id: this.ids.next(now), fn, event, startedAt: now, index: this.runMap.size, parent });
-    run.concurrency = concurrencyBuckets(fn.id, this.fnConcurrency.get(fn.id) ?? [], event);
-    run.throttle = throttleBucket(fn, event);
-    this.runMap.set(run.id, run);
-    this.log(`run ${run.id} started: ${fn.id} for ${logSafe(event.name)}`);
-    this.scheduleCall(run, DISCOVERY, 0, now);
-    return run;
-  }
-
-  private scheduleCall(run: Run, stepId: string, attempt: number, dueAt: number): void {
-    const call = { stepId, attempt, dueAt, seq: this.seq++ };
-    run.pending.push(call);
-    this.calls.add(run, call);
-  }
-
-  /** Asks the SDK what comes next, once per batch of new results. */
-  private scheduleDiscovery(run: Run): void {
-    if (!run.isActive || run.hasPending(DISCOVERY)) return;
-    if (run.inFlight.has(DISCOVERY)) {
-      run.rediscover = true;
-      return;
-    }
-    this.scheduleCall(run, DISCOVERY, 0, this.clock.now());
-  }
-
-  private startInvoked(parent: Run, stepId: string, functionId: string, data: Record<string, unknown>): Run | undefined {
-    const target = this.fns.get(functionId);
-    if (!target) return undefined;
-    const now = this.clock.now();
-    const event: StoredEvent = { id: ulid(now), name: INTERNAL_EVENTS.invoked, data, ts: now };
-    this.ledger.markSeen(event.id, now);
-    return this.startRun(target, event, { runId: parent.id, stepId });
-  }
-
-  private completeRun(run: Run, output: unknown): void {
-    run.finish("completed", this.clock.now(), { output });
-    this.log(`run ${run.id} completed`);
-    this.afterFinish(run);
-    this.emitInternal(INTERNAL_EVENTS.finished, { function_id: run.fn.id, run_id: run.id, event: run.event, result: output });
-  }
-
-  private failRun(run: Run, error: unknown): void {
-    run.finish("failed", this.clock.now(), { error });
-    this.log(`run ${run.id} failed: ${describeError(error)}`);
-    this.afterFinish(run);
-    // Triggers the function's onFailure handler, if it has one.
-    this.emitInternal(INTERNAL_EVENTS.failed, { function_id: run.fn.id, run_id: run.id, event: run.event, error });
-    this.emitInternal(INTERNAL_EVENTS.finished, { function_id: run.fn.id, run_id: run.id, event: run.event, error });
-  }
-
-  /**
-   * Takes effect between steps: a request already in flight finishes, its
-   * response is dropped, and nothing more is called for this run.
-   */
-  private cancelRun(run: Run, cause: StoredEvent): void {
-    run.finish("cancelled", this.clock.now());
-    this.log(`run ${run.id} cancelled by ${logSafe(cause.name)} ${logSafe(cause.id)}`);
-    this.afterFinish(run);
-    this.emitInternal(INTERNAL_EVENTS.cancelled, { function_id: run.fn.id, run_id: run.id, event: run.event });
-  }
-
-  private resumeWait(run: Run, stepId: string, event: StoredEvent): void {
-    if (!run.waits.delete(stepId)) return;
-    run.resumedBy.add(event);
-    run.memoize(stepId, "WaitForEvent", { data: event });
-    this.scheduleDiscovery(run);
-  }
-
-  /**
-   * Whether a call may be made now: a free slot in each of the run's
-   * concurrency buckets, and for a run that has not started yet, its
-   * throttle. A throttled start waits in order until the bucket admits it
-   * (queue/backlog.go:190-215, lease_item.go:183); nothing is dropped, and
-   * only starts are throttled. Nothing is consumed unless both pass.
-   */
-  private canStart(run: Run): boolean | number {
-    if (!this.slots.hasSlot(run)) return false;
-    const throttle = run.throttle;
-    if (!throttle) return true;
-    const now = this.clock.now();
-    if (!this.throttles.take(throttle.key, now, throttle.rate)) return this.throttles.admitAt(throttle.key, now, throttle.rate);
-    run.throttle = undefined;
-    return true;
-  }
-
-  /** Resumes a parent waiting in `step.invoke`, and wakes `waitForRun` callers. */
-  private afterFinish(run: Run): void {
-    const link = run.parent;
-    const parent = link && this.runMap.get(link.runId);
-    if (link && parent?.isActive && parent.invokes.has(link.stepId)) {
-      const { stepId } = link;
-      parent.invokes.delete(stepId);
-      const result =
-        run.status === "completed"
-          ? { data: run.output ?? null }
-          : { error: run.error ?? { name: "Error", message: `invoked run ${run.id} was ${run.status}` } };
-      parent.memoize(stepId, "InvokeFunction", result);
-      this.scheduleDiscovery(parent);
-    }
-    this.waiters.notify();
-  }
-
-  private emitInternal(name: string, data: Record<string, unknown>): void {
-    const now = this.clock.now();
-    this.ingest({ id: ulid(now), name, data, ts: now });
+    if (decision.start) this.book.start(fn, event);
   }
 
   // ---------------------------------------------------------------- scheduling
@@ -403,10 +253,10 @@ export class LocalExecutor {
       if (!fn) continue;
       const event: StoredEvent = { id: ulid(now), name: INTERNAL_EVENTS.cron, data: { cron }, ts: dueAt };
       this.ledger.markSeen(event.id, now);
-      this.startRun(fn, event);
+      this.book.start(fn, event);
     }
     for (const run of this.timers.takeDue(now)) {
-      if (run.expireTimers(now)) this.scheduleDiscovery(run);
+      if (run.expireTimers(now)) this.book.scheduleDiscovery(run);
       this.timers.track(run);
     }
   }
@@ -416,7 +266,7 @@ export class LocalExecutor {
       const now = this.clock.now();
       this.processTimers(now);
       while (this.appCalls.size < this.concurrency) {
-        const next = this.calls.takeDue(now, (run) => this.canStart(run));
+        const next = this.calls.takeDue(now, (run) => this.book.canStart(run));
         if (!next) break;
         this.appCalls.dispatch(next.run, next.call);
       }
@@ -483,18 +333,18 @@ export class LocalExecutor {
 
   runs(filter?: { functionId?: string; status?: RunInfo["status"] }): RunInfo[] {
     const fnId = filter?.functionId && this.resolveFunctionId(filter.functionId);
-    return [...this.runMap.values()]
+    return [...this.book.runs.values()]
       .filter((run) => !fnId || run.fn.id === fnId)
       .map((run) => run.toInfo())
       .filter((info) => !filter?.status || info.status === filter.status);
   }
 
   getRun(runId: string): RunInfo | undefined {
-    return this.runMap.get(runId)?.toInfo();
+    return this.book.runs.get(runId)?.toInfo();
   }
 
   /** Resolves when the run has completed, failed or been cancelled (real-clock mode). */
   waitForRun(runId: string, timeoutMs = 30_000): Promise<RunInfo> {
-    return this.waiters.wait(runId, (id) => this.runMap.get(id), timeoutMs);
+    return this.waiters.wait(runId, (id) => this.book.runs.get(id), timeoutMs);
   }
 }

@@ -3,7 +3,8 @@
  * SDK's public protocol, for tests and offline development (the Inngest Dev
  * Server cannot be installed here).
  */
-export { LocalExecutor, type LocalExecutorOptions } from "./executor";
+export { LocalExecutor } from "./executor";
+export type { LocalExecutorOptions } from "./options";
 export { ManualClock, systemClock, type Clock } from "./clock";
 export { nextCronTime, parseCron } from "./cron";
 export { parseDuration } from "./duration";

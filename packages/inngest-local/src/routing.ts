@@ -3,8 +3,18 @@ import { cancelDecision, functionTriggeredBy, waitMatches } from "./matching";
 import { INTERNAL_EVENTS } from "./protocol";
 import { logSafe } from "./request-guard";
 import type { Run } from "./run";
-import type { FunctionConfig, StoredEvent } from "./types";
+import { ulid } from "./ids";
+import type { EventPayload, FunctionConfig, StoredEvent } from "./types";
 import type { RecentEvents } from "./waits";
+
+/**
+ * A sent event as stored: its id (given, else `seededId`, else a new one),
+ * its data and timestamp defaulted. A nameless event is refused.
+ */
+export function storedEvent(payload: EventPayload, index: number, now: number, seededId?: string): StoredEvent {
+  if (!payload || typeof payload.name !== "string" || payload.name === "") throw new Error(`event ${index} has no name`);
+  return { ...payload, id: payload.id || seededId || ulid(now), data: payload.data ?? {}, ts: typeof payload.ts === "number" ? payload.ts : now };
+}
 
 /** What routing an event needs from the executor. */
 export interface RoutingContext {
