@@ -8,14 +8,13 @@ import { setClock } from "../../lib/clock";
 import { setTransport } from "../../lib/email/transports";
 import { handleMessage, handleMessages } from "../../lib/mailbox/handle-message";
 import { parseMessage } from "../../lib/mailbox/parse-message";
-import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { planNextStep, sendStep } from "../../lib/sequences/run-step";
 import { updateSequenceSettings } from "../../lib/sequences/sequence-mutations";
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
-import { makeContact, makeSequence } from "../support/factories";
+import { makeSequence } from "../support/factories";
 import { recordingTransport } from "../support/fault-transport";
-import { plannedSend } from "../support/plan";
+import { plannedSend, sentFirstStep } from "../support/plan";
 
 process.env.STEPWISE_SIGNING_SECRET ??= "auto-reply-hold-signing-secret-0123";
 
@@ -47,20 +46,8 @@ function message(from: string, inReplyTo: string, extra: string[]): Buffer {
 const outOfOffice = (from: string, inReplyTo: string) => parseMessage(message(from, inReplyTo, ["Auto-Submitted: auto-replied"]));
 
 async function sentStep1(autoReplyPauseDays: number | null) {
-  const sequence = await makeSequence(db, {
-    autoReplyPauseDays,
-    steps: [
-      { subject: "Step 1", delayAmount: 0, delayUnit: "minutes" },
-      { subject: "Step 2", delayAmount: 1, delayUnit: "days" },
-    ],
-  });
-  const contact = await makeContact(db);
-  const enrolled = await enrollContact(db, { contactId: contact.id, sequenceId: sequence.id, source: "manual" });
-  if (enrolled.outcome !== "enrolled") throw new Error(enrolled.outcome);
-  expect((await sendStep(db, await plannedSend(db, enrolled.enrollmentId))).outcome).toBe("sent");
-  const { messageId } = await db.stepSend.findFirstOrThrow({ where: { enrollmentId: enrolled.enrollmentId }, select: { messageId: true } });
-  const step2 = await plannedSend(db, enrolled.enrollmentId);
-  return { sequence, contact, enrollmentId: enrolled.enrollmentId, messageId: messageId!, step2 };
+  const sent = await sentFirstStep(db, { autoReplyPauseDays });
+  return { ...sent, step2: await plannedSend(db, sent.enrollmentId) };
 }
 
 describe("an out-of-office reply", () => {

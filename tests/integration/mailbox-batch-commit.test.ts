@@ -8,14 +8,11 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { setTransport } from "../../lib/email/transports";
 import { handleMessages, type Handled } from "../../lib/mailbox/handle-message";
 import { parseMessage } from "../../lib/mailbox/parse-message";
-import { enrollContact } from "../../lib/sequences/enroll-contact";
-import { sendStep } from "../../lib/sequences/run-step";
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
-import { makeContact, makeSequence } from "../support/factories";
 import { recordingTransport } from "../support/fault-transport";
 import { deliveryReport, replyMessage } from "../support/mail-messages";
-import { plannedSend } from "../support/plan";
+import { sentFirstStep } from "../support/plan";
 
 process.env.STEPWISE_SIGNING_SECRET ??= "mailbox-batch-commit-secret-0123456";
 
@@ -31,23 +28,8 @@ afterAll(() => {
   events.restore();
 });
 
-/** A contact enrolled in an exit-on-reply sequence that holds out-of-office replies 3 days, step 1 sent. */
-async function sentStep1() {
-  const sequence = await makeSequence(db, {
-    exitOnReply: true,
-    autoReplyPauseDays: 3,
-    steps: [
-      { subject: "Step 1", delayAmount: 0, delayUnit: "minutes" },
-      { subject: "Step 2", delayAmount: 1, delayUnit: "days" },
-    ],
-  });
-  const contact = await makeContact(db);
-  const enrolled = await enrollContact(db, { contactId: contact.id, sequenceId: sequence.id, source: "manual" });
-  if (enrolled.outcome !== "enrolled") throw new Error(enrolled.outcome);
-  expect((await sendStep(db, await plannedSend(db, enrolled.enrollmentId))).outcome).toBe("sent");
-  const { messageId } = await db.stepSend.findFirstOrThrow({ where: { enrollmentId: enrolled.enrollmentId }, select: { messageId: true } });
-  return { contact, enrollmentId: enrolled.enrollmentId, messageId: messageId! };
-}
+/** A contact in an exit-on-reply sequence that holds out-of-office replies 3 days, step 1 sent. */
+const sentStep1 = () => sentFirstStep(db, { exitOnReply: true, autoReplyPauseDays: 3 });
 
 async function state(ids: { replied: string; bounced: string; away: string }) {
   const enrollments = await db.enrollment.findMany({ where: { id: { in: Object.values(ids) } }, select: { id: true, status: true, heldUntil: true } });
