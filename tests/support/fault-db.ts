@@ -96,7 +96,7 @@ export function connectionLost(where: string): Error {
 /** Every table the app writes, except the ones a refused request may legitimately touch. */
 const FINGERPRINTED_TABLES = [
   "Contact", "Tag", "ContactTag", "Sequence", "SequenceStep", "SequenceTrigger", "Enrollment", "EnrollmentEvent",
-  "StepSend", "CaughtMessage", "ConsentEvent", "InboundReply", "User", "ApiKey", "Mailbox", "Sender", "PendingSignup", "SequenceDaySends", "SendPace",
+  "StepSend", "SkippedStep", "CaughtMessage", "ConsentEvent", "InboundReply", "User", "ApiKey", "Mailbox", "Sender", "PendingSignup", "SequenceDaySends", "SendPace",
   "SequenceVersion", "TrackedLink", "TrackingEvent", "SendEngagement", "EngagementCounter", "AuditEvent", "UserToken",
   "WebhookEndpoint", "WebhookEvent", "WebhookDelivery", "WebhookAttempt", "StepTemplate", "Snippet",
   // RateLimit is left out on purpose: counting attempts, refused ones included, is its job.

@@ -8,7 +8,7 @@
  * "exited" per ended enrollment, topped up with "step_skipped" events to
  * exactly 1,000,000; and engagement tracking, 3,000,000 open and click
  * events with their counters (tracking-data.ts). Triggers are off while generating, so what they keep
- * (currentStepIndex, nextStepId, SequenceCounter, Contact.tagIds) is written directly.
+ * (currentStepIndex, nextStepId, SequenceCounter, SkippedStep, Contact.tagIds) is written directly.
  */
 import type pg from "pg";
 import { insertContacts, insertSequence } from "./data";
@@ -128,7 +128,15 @@ export async function buildScaleData(pool: pg.Pool, scale: Scale, log: (line: st
        ORDER BY e."id" LIMIT $1`,
       [scale.events - n],
     );
-    // The stats panel's running totals (their triggers were off), as the migration computes them.
+    // The stats panel's running totals (their triggers were off), as the migrations compute them.
+    await step("skipped steps", `
+      INSERT INTO "SkippedStep" ("enrollmentId", "stepId", "sequenceId", "sent")
+      SELECT DISTINCT ON (ev."enrollmentId", ev."stepId") ev."enrollmentId", ev."stepId", ev."sequenceId",
+             EXISTS (SELECT 1 FROM "StepSend" ss WHERE ss."enrollmentId" = ev."enrollmentId" AND ss."stepId" = ev."stepId")
+      FROM "EnrollmentEvent" ev
+      WHERE ev."type" = 'step_skipped' AND ev."enrollmentId" IS NOT NULL AND ev."stepId" IS NOT NULL
+        AND NOT starts_with(coalesce(ev."reason", ''), 'sequence_')
+      ORDER BY ev."enrollmentId", ev."stepId", ev."id"`);
     await step("counters", `
       INSERT INTO "SequenceCounter" ("sequenceId", "key", "delta")
       SELECT "sequenceId", 'status:' || "status", count(*)::int FROM "Enrollment" GROUP BY 1, 2
@@ -136,7 +144,9 @@ export async function buildScaleData(pool: pg.Pool, scale: Scale, log: (line: st
       SELECT "sequenceId", 'waiting:' || "nextStepId", count(*)::int FROM "Enrollment" WHERE "status" = 'active' AND "nextStepId" IS NOT NULL GROUP BY 1, 2
       UNION ALL
       SELECT st."sequenceId", ss."status" || ':' || ss."stepId", count(*)::int
-      FROM "StepSend" ss JOIN "SequenceStep" st ON st."id" = ss."stepId" WHERE ss."status" IN ('sent', 'failed') GROUP BY 1, 2`);
+      FROM "StepSend" ss JOIN "SequenceStep" st ON st."id" = ss."stepId" WHERE ss."status" IN ('sent', 'failed') GROUP BY 1, 2
+      UNION ALL
+      SELECT "sequenceId", 'skipped:' || "stepId", count(*)::int FROM "SkippedStep" WHERE NOT "sent" GROUP BY 1, 2`);
     await buildTrackingData(client, scale.trackingEvents, step);
     await step("vacuum", "VACUUM ANALYZE");
   } finally {
