@@ -86,10 +86,16 @@ export async function markBouncedIn(tx: Tx, inputs: BounceInput[]): Promise<Mark
 
   const at = currentTime();
   const hard = (b: Bouncing) => b.input.kind === "hard";
-  await tx.contact.updateMany({ where: { id: { in: bouncing.map((b) => b.contactId) } }, data: { status: "bounced", bouncedAt: at } });
-  await tx.consentEvent.createMany({
-    data: bouncing.map((b) => ({ contactId: b.contactId, type: hard(b) ? "bounced" : "complained", source: "webhook", detail: b.detail, createdAt: at })),
-  });
+  // The contacts and their consent events in one statement (the reader records a batch of bounces at once).
+  await tx.$executeRaw`
+    WITH b AS (
+      SELECT * FROM unnest(${bouncing.map((b) => b.contactId)}::text[], ${bouncing.map((b) => (hard(b) ? "bounced" : "complained"))}::text[], ${bouncing.map((b) => b.detail ?? null)}::text[])
+        WITH ORDINALITY AS b("contactId", "type", "detail", "n")
+    ), marked AS (
+      UPDATE "Contact" c SET "status" = 'bounced', "bouncedAt" = ${at}, "updatedAt" = ${at} FROM b WHERE c."id" = b."contactId"
+    )
+    INSERT INTO "ConsentEvent" ("contactId", "type", "source", "detail", "createdAt")
+    SELECT b."contactId", b."type"::"ConsentEventType", 'webhook', b."detail", ${at} FROM b ORDER BY b."n"`;
   // The send that bounced (named by the report), else the contact's last one sent: its step's bounce count.
   for (const b of bouncing) b.sendId ??= await latestSendOf(tx, b.contactId);
   await attributeToSends(tx, bouncing.flatMap((b) => (b.sendId ? [{ sendId: b.sendId, contactId: b.contactId }] : [])), "bounced", at);

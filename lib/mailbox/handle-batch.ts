@@ -41,9 +41,12 @@ export async function handleBatch(
   const facts = heads.map((m) => scanHeaders(m.header));
   // One finder for the batch: what the headers name is looked up once, here, and not again below.
   const findSends = sendFinder(db);
-  const ours = await findSends(facts.flatMap((f) => f.referencedIds.slice(0, IDS_PER_MESSAGE)));
+  // Reports are fetched whole whatever the look-up finds: both at once.
+  const [ours, sources] = await Promise.all([
+    findSends(facts.flatMap((f) => f.referencedIds.slice(0, IDS_PER_MESSAGE))),
+    sourcesOf(heads.flatMap((head, i) => (facts[i].isReport ? [head.uid] : []))),
+  ]);
   const todo = heads.map((_, i) => i).filter((i) => mayBeOurs(facts[i], ours));
-  const sources = await sourcesOf(todo.filter((i) => facts[i].isReport).map((i) => heads[i].uid));
   const messages: ParsedMessage[] = [];
   const parsed: number[] = [];
   for (const i of todo) {

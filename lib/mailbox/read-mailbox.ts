@@ -137,19 +137,13 @@ async function readNew(db: Db, mailbox: Mailbox, session: Session): Promise<Read
       (wanted) => session.fetchSources(wanted),
       // Past the batch in the commit that records it: a crash before hands
       // the whole batch over again, and nothing of it was recorded.
-      (tx, handled) =>
-        tx.mailbox
-          .update({
-            where: { id: mailbox.id },
-            data: {
-              lastSeenUid: batch.at(-1)!,
-              messagesRead: { increment: heads.length },
-              repliesMatched: { increment: count(handled, "reply") },
-              bouncesMatched: { increment: count(handled, "bounce") },
-              leaseUntil: new Date(currentTime().getTime() + LEASE_MS),
-            },
-          })
-          .then(() => undefined),
+      async (tx, handled) => {
+        await tx.$executeRaw`
+          UPDATE "Mailbox" SET "lastSeenUid" = ${batch.at(-1)!}, "messagesRead" = "messagesRead" + ${heads.length},
+            "repliesMatched" = "repliesMatched" + ${count(handled, "reply")}, "bouncesMatched" = "bouncesMatched" + ${count(handled, "bounce")},
+            "leaseUntil" = ${new Date(currentTime().getTime() + LEASE_MS)}, "updatedAt" = ${currentTime()}
+          WHERE "id" = ${mailbox.id}`;
+      },
     );
     totals.messages += heads.length;
     totals.replies += count(handled, "reply");
