@@ -48,10 +48,15 @@ export default async function ContactsPage({ searchParams }: { searchParams: Pro
       </div>
       {result.items.length === 0 ? (
         <EmptyState
-          title={filtered ? "No contacts match these filters" : result.hasPreviousPage ? "No contacts on this page" : "No contacts yet"}
-          description={filtered ? "Try a broader search or clear the filters." : canEdit ? "Import a CSV file, or add contacts through the API or a signup form." : undefined}
+          // Past the last row (a position kept in a URL while contacts were deleted): the earlier pages still have them.
+          title={result.hasPreviousPage ? "No contacts on this page" : filtered ? "No contacts match these filters" : "No contacts yet"}
+          description={result.hasPreviousPage ? undefined : filtered ? "Try a broader search or clear the filters." : canEdit ? "Import a CSV file, or add contacts through the API or a signup form." : undefined}
           action={
-            filtered ? (
+            result.hasPreviousPage ? (
+              <Button asChild variant="outline">
+                <Link href={`/contacts?${contactListQuery(firstPageOf(params))}`}>Back to the first page</Link>
+              </Button>
+            ) : filtered ? (
               <Button asChild variant="outline">
                 <Link href="/contacts">Clear filters</Link>
               </Button>
