@@ -1,27 +1,27 @@
 import Link from "next/link";
 import { buttonVariants } from "@/components/ui/button";
-import { pageHref } from "@/components/ui/pagination";
 import { cn } from "@/lib/utils/cn";
 
-type SearchParams = Record<string, string | string[] | undefined>;
-
 /**
- * Like Pagination, but the total may be capped ("400+ pages"): "Next" follows
- * whether the query found another row, not the count.
+ * Previous and Next for the contact list. The links carry a position in
+ * the list (a cursor), not a page number, so a deep page is read from the
+ * sort's index at that position. The page's number is shown when the list
+ * knows it cheaply (a count of 10,000 or fewer); past the cap only the
+ * first page's is.
  */
-export function ContactsPagination({ page, pageCount, countIsCapped, hasNextPage, searchParams, className }: {
-  page: number;
+export function ContactsPagination({ page, pageCount, countIsCapped, previousHref, nextHref, className }: {
+  page: number | null;
   pageCount: number;
   countIsCapped: boolean;
-  hasNextPage: boolean;
-  searchParams: SearchParams;
+  previousHref: string | null;
+  nextHref: string | null;
   className?: string;
 }) {
   const linkClass = buttonVariants({ variant: "outline", size: "sm" });
   return (
     <nav aria-label="Pagination" className={cn("flex items-center justify-between gap-4 py-4", className)}>
-      {page > 1 ? (
-        <Link href={pageHref("/contacts", searchParams, page - 1)} rel="prev" className={linkClass}>
+      {previousHref ? (
+        <Link href={previousHref} rel="prev" className={linkClass}>
           Previous
         </Link>
       ) : (
@@ -29,12 +29,14 @@ export function ContactsPagination({ page, pageCount, countIsCapped, hasNextPage
           Previous
         </span>
       )}
-      <p className="text-sm text-muted-foreground">
-        Page {page.toLocaleString("en")} of {Math.max(page, pageCount).toLocaleString("en")}
-        {countIsCapped ? "+" : ""}
-      </p>
-      {hasNextPage ? (
-        <Link href={pageHref("/contacts", searchParams, page + 1)} rel="next" className={linkClass}>
+      {page !== null ? (
+        <p className="text-sm text-muted-foreground">
+          Page {page.toLocaleString("en")} of {Math.max(page, pageCount).toLocaleString("en")}
+          {countIsCapped ? "+" : ""}
+        </p>
+      ) : null}
+      {nextHref ? (
+        <Link href={nextHref} rel="next" className={linkClass}>
           Next
         </Link>
       ) : (

@@ -7,7 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import type { ContactListItem } from "@/lib/contacts/list-contacts";
-import { contactListQuery, DEFAULT_SORT_DIR, type TContactListParams, type TContactSort } from "@/lib/validations/contact-list";
+import { contactListQuery, DEFAULT_SORT_DIR, firstPageOf, type TContactListParams, type TContactSort } from "@/lib/validations/contact-list";
 import { BulkActions } from "./bulk-actions";
 
 type Option = { id: string; name: string };
@@ -24,7 +24,7 @@ function SortHeader({ label, column, params, className }: { label: string; colum
   const active = params.sort === column;
   const currentDir = params.dir ?? DEFAULT_SORT_DIR[params.sort];
   const nextDir = active ? (currentDir === "asc" ? "desc" : "asc") : DEFAULT_SORT_DIR[column];
-  const href = `/contacts?${contactListQuery(params, { sort: column, dir: nextDir, page: 1 })}`;
+  const href = `/contacts?${contactListQuery(firstPageOf(params), { sort: column, dir: nextDir })}`;
   return (
     <TableHead aria-sort={active ? (currentDir === "asc" ? "ascending" : "descending") : undefined} className={className}>
       <Link href={href} className="inline-flex items-center gap-1 hover:underline">

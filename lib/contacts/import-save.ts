@@ -1,26 +1,30 @@
 /**
  * The set-based write of a batch of valid import rows: a handful of
  * statements in one transaction whatever the batch size (lock the stored
- * contacts of these emails, insert the new ones with their consent events,
- * update the rest), with upsertContact's rules: a deleted contact is not
+ * contacts of these emails, insert the new ones with their consent events
+ * and tag ids, update the rest, then the tag links and the enrollments of
+ * the tag_added triggers they fire: import-tags.ts), with upsertContact's rules: a deleted contact is not
  * brought back, blank cells were already left out, `onlyFillEmpty` keeps
  * what a stored contact has, and nothing here touches a contact's
  * subscription status, so an opted-out contact stays opted out.
  */
 import { now as currentTime } from "../clock";
-import type { Db, Tx } from "../db/prisma";
+import { Prisma, type Db, type Tx } from "../db/prisma";
 import { AppError, isAppError } from "../errors";
+import type { OutgoingEvent } from "../events/publish";
 import type { ChangeSource } from "../triggers/fire";
 import type { TContactInput, TContactParsed } from "../validations/contact";
 import { BULK_TRANSACTION_TIMEOUT_MS } from "../sequences/enroll-many";
 import { describeAppError } from "./import-reasons";
+import { linkImportTags, resolveImportTags, tagIdsOf, type ImportTags } from "./import-tags";
 import { detailsUpdate, mergeAttributes, type DetailsUpdate } from "./upsert";
 
 /** A row that passed validation: what the file had (for error messages) and the parsed contact. */
 export type ImportCandidate = { line: number; raw: TContactInput; contact: TContactParsed };
-/** A saved row, with what its tags and score still have to do (addTags / score triggers). */
+/** A saved row (its tags linked), with what its score still has to do (score triggers). */
 export type SavedRow = { line: number; contactId: string; created: boolean; tags: string[]; score: { previous: number; next: number } | null };
-export type SaveOutcome = { saved: SavedRow[]; failed: { line: number; reason: string }[] };
+/** `started`: the runs the tag triggers started, to hand to the event sender after the commit. */
+export type SaveOutcome = { saved: SavedRow[]; failed: { line: number; reason: string }[]; started: OutgoingEvent[] };
 
 type Stored = { id: string; email: string; deleted: boolean; attributes: unknown; firstName: string | null; lastName: string | null; leadScore: number };
 
@@ -28,27 +32,27 @@ type Stored = { id: string; email: string; deleted: boolean; attributes: unknown
 const NEW_CONTACT_SCORE = 0;
 const DELETED_MESSAGE = "A contact with this email was deleted; it cannot be created again.";
 
-export async function saveImportBatch(
-  db: Db,
-  rows: ImportCandidate[],
-  options: { source: ChangeSource; onlyFillEmpty: boolean },
-): Promise<SaveOutcome> {
-  if (rows.length === 0) return { saved: [], failed: [] };
-  return db.$transaction((tx) => saveInTransaction(tx, rows, options), { timeout: BULK_TRANSACTION_TIMEOUT_MS });
+type SaveOptions = { source: ChangeSource; onlyFillEmpty: boolean; fireTriggers: boolean };
+
+/** Throws ImportTagsError when the batch's tags or their triggers cannot be written (the transaction rolls back whole). */
+export async function saveImportBatch(db: Db, rows: ImportCandidate[], options: SaveOptions): Promise<SaveOutcome> {
+  if (rows.length === 0) return { saved: [], failed: [], started: [] };
+  const tags = await resolveImportTags(db, rows.flatMap((row) => row.contact.tags ?? []), options.fireTriggers);
+  return db.$transaction((tx) => saveInTransaction(tx, rows, options, tags), { timeout: BULK_TRANSACTION_TIMEOUT_MS });
 }
 
-async function saveInTransaction(tx: Tx, rows: ImportCandidate[], options: { source: ChangeSource; onlyFillEmpty: boolean }): Promise<SaveOutcome> {
+async function saveInTransaction(tx: Tx, rows: ImportCandidate[], options: SaveOptions, importTags: ImportTags): Promise<SaveOutcome> {
   const now = currentTime();
   const byEmail = new Map(rows.map((row) => [row.contact.email, row]));
   const stored = await lockStored(tx, [...byEmail.keys()]);
-  const created = await insertNew(tx, rows.filter((row) => !stored.has(row.contact.email)), options.source, now);
+  const created = await insertNew(tx, rows.filter((row) => !stored.has(row.contact.email)), importTags, options.source, now);
   // An email neither stored nor inserted was created by a concurrent call after our read: update that contact.
   const raced = rows.filter((row) => !stored.has(row.contact.email) && !created.has(row.contact.email)).map((row) => row.contact.email);
   if (raced.length > 0) for (const [email, contact] of await lockStored(tx, raced)) stored.set(email, contact);
 
   const saved: SavedRow[] = [];
   const failed: SaveOutcome["failed"] = [];
-  const updates: (DetailsUpdate & { id: string; leadScore?: number })[] = [];
+  const updates: StoredUpdate[] = [];
   for (const row of rows) {
     const { email, tags = [], leadScore } = row.contact;
     const contactId = created.get(email);
@@ -69,7 +73,8 @@ async function saveInTransaction(tx: Tx, rows: ImportCandidate[], options: { sou
     try {
       const data = detailsUpdate(contact, details(row.contact), options.onlyFillEmpty);
       const setScore = leadScore !== undefined && !options.onlyFillEmpty;
-      if (data || setScore) updates.push({ id: contact.id, ...data, ...(setScore ? { leadScore } : {}) });
+      // Its tag ids join the update it gets anyway; a contact updated for its tags alone gets them from the links' trigger (one write either way).
+      if (data || setScore) updates.push({ id: contact.id, ...data, ...(setScore ? { leadScore } : {}), tagIds: tagIdsOf(importTags, tags) });
       const score = setScore ? { previous: contact.leadScore, next: leadScore } : null;
       saved.push({ line: row.line, contactId: contact.id, created: false, tags, score });
     } catch (error) {
@@ -78,8 +83,19 @@ async function saveInTransaction(tx: Tx, rows: ImportCandidate[], options: { sou
     }
   }
   await updateStored(tx, updates, now);
-  return { saved, failed };
+  const started = await linkImportTags(tx, importTags, saved);
+  return { saved, failed, started };
 }
+
+type StoredUpdate = DetailsUpdate & { id: string; leadScore?: number; tagIds: string[] };
+
+/**
+ * A contact's tag ids with `added` among them, as the ContactTag triggers
+ * compute them (contact_tag_ids_add: the same expression, so the same
+ * order), so that when the links are inserted the trigger finds the array
+ * already right and leaves the row alone.
+ */
+const withTagIds = (current: Prisma.Sql, added: Prisma.Sql) => Prisma.sql`ARRAY(SELECT DISTINCT x FROM unnest(${current} || ${added}) AS x ORDER BY x)`;
 
 function details({ firstName, lastName, timezone, attributes }: TContactParsed) {
   return { firstName, lastName, timezone, attributes };
@@ -104,9 +120,10 @@ async function lockStored(tx: Tx, emails: string[]): Promise<Map<string, Stored>
  * The rows travel as one JSON parameter (Prisma serializes array
  * parameters element by element). Returns email -> new id.
  */
-async function insertNew(tx: Tx, rows: ImportCandidate[], source: ChangeSource, now: Date): Promise<Map<string, string>> {
+async function insertNew(tx: Tx, rows: ImportCandidate[], tags: ImportTags, source: ChangeSource, now: Date): Promise<Map<string, string>> {
   if (rows.length === 0) return new Map();
   const records = rows.map(({ contact }) => ({
+    tagIds: tagIdsOf(tags, contact.tags ?? []),
     email: contact.email,
     firstName: contact.firstName ?? null,
     lastName: contact.lastName ?? null,
@@ -117,10 +134,11 @@ async function insertNew(tx: Tx, rows: ImportCandidate[], source: ChangeSource, 
   const at = now.toISOString();
   const [{ inserted }] = await tx.$queryRaw<{ inserted: string }[]>`
     WITH inserted AS (
-      INSERT INTO "Contact" ("id", "email", "firstName", "lastName", "leadScore", "timezone", "attributes", "createdAt", "updatedAt")
-      SELECT gen_random_uuid()::text, r."email", r."firstName", r."lastName", r."leadScore", r."timezone", r."attributes", ${at}::timestamp(3), ${at}::timestamp(3)
+      INSERT INTO "Contact" ("id", "email", "firstName", "lastName", "leadScore", "timezone", "attributes", "tagIds", "createdAt", "updatedAt")
+      SELECT gen_random_uuid()::text, r."email", r."firstName", r."lastName", r."leadScore", r."timezone", r."attributes",
+             ${withTagIds(Prisma.sql`ARRAY[]::text[]`, Prisma.sql`r."tagIds"`)}, ${at}::timestamp(3), ${at}::timestamp(3)
       FROM json_to_recordset(${JSON.stringify(records)}::json)
-           AS r("email" text, "firstName" text, "lastName" text, "leadScore" int, "timezone" text, "attributes" jsonb)
+           AS r("email" text, "firstName" text, "lastName" text, "leadScore" int, "timezone" text, "attributes" jsonb, "tagIds" text[])
       ORDER BY r."email"
       ON CONFLICT DO NOTHING
       RETURNING "id", "email"
@@ -133,7 +151,7 @@ async function insertNew(tx: Tx, rows: ImportCandidate[], source: ChangeSource, 
 }
 
 /** One UPDATE for every stored contact whose details or score change; a column a row leaves out keeps its value. */
-async function updateStored(tx: Tx, updates: (DetailsUpdate & { id: string; leadScore?: number })[], now: Date): Promise<void> {
+async function updateStored(tx: Tx, updates: StoredUpdate[], now: Date): Promise<void> {
   if (updates.length === 0) return;
   const records = updates.map((u) => ({
     id: u.id,
@@ -144,6 +162,7 @@ async function updateStored(tx: Tx, updates: (DetailsUpdate & { id: string; lead
     timezone: u.timezone ?? null,
     attributes: u.attributes ?? null,
     leadScore: u.leadScore ?? null,
+    tagIds: u.tagIds,
   }));
   const count = await tx.$executeRaw`
     UPDATE "Contact" c SET
@@ -152,9 +171,10 @@ async function updateStored(tx: Tx, updates: (DetailsUpdate & { id: string; lead
       "timezone" = coalesce(u."timezone", c."timezone"),
       "attributes" = coalesce(u."attributes", c."attributes"),
       "leadScore" = coalesce(u."leadScore", c."leadScore"),
+      "tagIds" = ${withTagIds(Prisma.sql`c."tagIds"`, Prisma.sql`u."tagIds"`)},
       "updatedAt" = ${now.toISOString()}::timestamp(3)
     FROM json_to_recordset(${JSON.stringify(records)}::json)
-         AS u("id" text, "setFirstName" boolean, "firstName" text, "setLastName" boolean, "lastName" text, "timezone" text, "attributes" jsonb, "leadScore" int)
+         AS u("id" text, "setFirstName" boolean, "firstName" text, "setLastName" boolean, "lastName" text, "timezone" text, "attributes" jsonb, "leadScore" int, "tagIds" text[])
     WHERE c."id" = u."id"`;
   if (count !== updates.length) throw new AppError("conflict", "The contact changed while saving; please retry.");
 }

@@ -6,7 +6,8 @@ import { duplicateLines, duplicateReason, importRowEmail } from "./import-plan";
 import { importRowChecker } from "./import-check";
 import { applyImportEffects } from "./import-effects";
 import { describeAppError, truncate } from "./import-reasons";
-import { saveImportBatch, type ImportCandidate, type SavedRow, type SaveOutcome } from "./import-save";
+import { saveImportBatch, type ImportCandidate, type SaveOutcome } from "./import-save";
+import { ImportTagsError } from "./import-tags";
 import { upsertContact } from "./upsert";
 import { canonicalKeyMap } from "../email/attribute-keys";
 import { keyIdentity } from "../email/merge-tags";
@@ -21,6 +22,8 @@ export type ImportProgress = { done: number; total: number };
  * it locks are not held for long.
  */
 export const IMPORT_BATCH_SIZE = 5000;
+/** Batches saved at the same time (two transactions, two connections): the database works on one while it waits on the other's round trips. */
+const SAVES_AT_ONCE = 2;
 
 type ContactInput = Parameters<typeof upsertContact>[1];
 type Options = { fireTriggers: boolean; onlyFillEmpty: boolean };
@@ -54,14 +57,42 @@ export async function importContacts(
   const duplicates = duplicateLines(rows, mapping);
   const check = importRowChecker();
 
-  // Two stages: while one batch's tags and triggers run (a second
-  // connection), the next batch is checked and its contacts written. The
-  // batches hold different contacts (the file's repeated emails were set
-  // aside above), so the stages never wait on each other's rows; the effects
-  // run one batch at a time, in file order, and progress follows them.
+  // Two batches are saved at once, each in its own transaction on its own
+  // connection (its contacts, tags and tag triggers), while the next one is
+  // checked in Node: the batches hold different contacts (the file's
+  // repeated emails were set aside above), so they never wait on each
+  // other's rows. Results are taken in file order; each batch's effects
+  // (score triggers, started runs handed over) run one batch at a time in
+  // file order, and progress follows them.
+  const pending: { save: Promise<SavedBatch>; done: number }[] = [];
   let effects: Promise<void> = Promise.resolve();
+  let failure = null as { error: unknown } | null;
+
+  // The oldest save's rows counted and its effects queued; a failed save stops the import (after the saves under way).
+  const settleOldest = async () => {
+    const { save, done } = pending.shift()!;
+    try {
+      const { outcome, effectsToApply } = await save;
+      for (const row of outcome.saved) {
+        if (row.created) result.imported++;
+        else result.updated++;
+      }
+      result.failed.push(...outcome.failed);
+      // A batch that committed gets its effects even after an earlier one failed (its started runs must reach the
+      // event sender), but progress is reported only while every batch before it was saved: results come in file order.
+      const reportProgress = !failure;
+      effects = effects.then(() => applyImportEffects(db, effectsToApply, outcome.started, { fireTriggers })).then(() => {
+        if (reportProgress) onProgress?.({ done, total: rows.length });
+      });
+      // Its failure is awaited (and thrown) below; until then it must not count as unhandled.
+      effects.catch(() => {});
+    } catch (error) {
+      failure ??= { error };
+    }
+  };
+
   try {
-    for (let start = 0; start < rows.length; start += batchSize) {
+    for (let start = 0; start < rows.length && !failure; start += batchSize) {
       const batch = rows.slice(start, start + batchSize);
       const candidates: ImportCandidate[] = [];
       for (const row of batch) {
@@ -74,22 +105,18 @@ export async function importContacts(
         if ("reason" in checked) result.failed.push({ line: row.line, reason: checked.reason });
         else candidates.push(checked);
       }
-      const { outcome, effectsToApply } = await saveBatch(db, candidates, { fireTriggers, onlyFillEmpty });
-      for (const row of outcome.saved) {
-        if (row.created) result.imported++;
-        else result.updated++;
-      }
-      result.failed.push(...outcome.failed);
-      await effects;
-      const done = start + batch.length;
-      effects = applyImportEffects(db, effectsToApply, { fireTriggers }).then(() => onProgress?.({ done, total: rows.length }));
-      // Its failure is awaited (and thrown) above or below; until then it must not count as unhandled.
-      effects.catch(() => {});
+      if (pending.length === SAVES_AT_ONCE) await settleOldest();
+      if (failure) break;
+      const save = saveBatch(db, candidates, { fireTriggers, onlyFillEmpty });
+      save.catch(() => {});
+      pending.push({ save, done: start + batch.length });
     }
   } finally {
-    // Whatever happened to the batches, no effects are left running when this returns or throws.
+    // Whatever happened, no save or effects are left running when this returns or throws.
+    while (pending.length > 0) await settleOldest();
     await effects.catch(() => {});
   }
+  if (failure) throw failure.error;
   await effects;
   result.failed.sort((a, b) => a.line - b.line);
   return result;
@@ -105,24 +132,28 @@ function checkRow(row: TImportRow, mapping: TImportMapping, tagNames: string[], 
 }
 
 /**
- * The batch set-based; its tags and triggers are left to the caller
- * (`effectsToApply`). Should the set-based write fail unexpectedly (text
- * PostgreSQL cannot store, say), the batch is saved row by row instead
- * (upsertContact applies each row's tags and triggers itself), so only the
- * rows at fault fail, as before.
+ * The batch set-based, with its tags and tag triggers; its score triggers
+ * are left to the caller (`effectsToApply`). Should the set-based write of
+ * the contacts fail unexpectedly (text PostgreSQL cannot store, say), the
+ * batch is saved row by row instead (upsertContact applies each row's tags
+ * and triggers itself), so only the rows at fault fail, as before. Should
+ * its tags or their triggers fail, the import stops with that error.
  */
-async function saveBatch(db: Db, candidates: ImportCandidate[], options: Options): Promise<{ outcome: SaveOutcome; effectsToApply: SavedRow[] }> {
+type SavedBatch = { outcome: SaveOutcome; effectsToApply: SaveOutcome["saved"] };
+
+async function saveBatch(db: Db, candidates: ImportCandidate[], options: Options): Promise<SavedBatch> {
   try {
-    const outcome = await saveImportBatch(db, candidates, { source: "import", onlyFillEmpty: options.onlyFillEmpty });
+    const outcome = await saveImportBatch(db, candidates, { source: "import", ...options });
     return { outcome, effectsToApply: outcome.saved };
   } catch (error) {
+    if (error instanceof ImportTagsError) throw error.cause;
     console.error(`[import] a batch of ${candidates.length} rows could not be saved at once; saving them one by one`, error);
     return { outcome: await saveRowByRow(db, candidates, options), effectsToApply: [] };
   }
 }
 
 async function saveRowByRow(db: Db, candidates: ImportCandidate[], options: Options): Promise<SaveOutcome> {
-  const outcome: SaveOutcome = { saved: [], failed: [] };
+  const outcome: SaveOutcome = { saved: [], failed: [], started: [] };
   for (const row of candidates) {
     try {
       const { contactId, created } = await upsertContact(db, row.raw, { source: "import", ...options });

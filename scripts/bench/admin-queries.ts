@@ -12,13 +12,13 @@
  */
 import { listActivityPage } from "../../lib/activity/activity-log";
 import { contactTimeline } from "../../lib/contacts/contact-detail";
-import { queryContactList } from "../../lib/contacts/list-contacts";
+import { contactListStatements, queryContactList } from "../../lib/contacts/list-contacts";
 import { migrateDeploy } from "../../lib/db/migrate";
 import { createPrismaClient, type Db } from "../../lib/db/prisma";
 import { sequenceListPage, sequenceListSql } from "../../lib/sequences/sequence-list";
 import { getSequenceStats } from "../../lib/sequences/stats";
 import { ZActivityParams } from "../../lib/validations/activity";
-import { ZContactListParams } from "../../lib/validations/contact-list";
+import { CONTACT_SORTS, ZContactListParams } from "../../lib/validations/contact-list";
 import { getSequenceAnalytics, getSequenceRates } from "../../lib/tracking/analytics";
 import { contactEngagement } from "../../lib/tracking/contact-engagement";
 import { type BenchCluster, rawPool, urlFor } from "./lib/database";
@@ -48,15 +48,28 @@ async function inputs(db: Db) {
   const [tag] = await db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Tag" ORDER BY "name" LIMIT 1`;
   const contacts = await db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Contact" ORDER BY md5("id") LIMIT ${RUNS}`;
   const sequences = await db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "Sequence" ORDER BY "name"`;
-  return { tagId: tag.id, contactIds: contacts.map((c) => c.id), sequenceIds: sequences.map((s) => s.id) };
+  const deepCursor = await cursorAfter(db, DEEP_ROWS);
+  return { tagId: tag.id, contactIds: contacts.map((c) => c.id), sequenceIds: sequences.map((s) => s.id), deepCursor };
 }
 
-/** A deep page of the unfiltered list, by its default order: where offset paging degrades. */
-const DEEP_PAGE = 200;
+/**
+ * A deep page of the unfiltered list in its default order, reached as the
+ * page's Next link reaches it: a cursor (`after`) at the 10,000th contact,
+ * the last row of page 400. By page number (OFFSET) its cost grew with the
+ * depth; from a cursor it is a range scan of contact_live_created.
+ */
+const DEEP_ROWS = 10_000;
+
+/** The Next link's cursor after the first `rows` contacts of the unfiltered list in this order. */
+async function cursorAfter(db: Db, rows: number, order: Record<string, string> = {}): Promise<string> {
+  const page = await queryContactList(db, ZContactListParams.parse({ ...order, page: rows / 25 }), 25);
+  if (!page.nextCursor || page.items.length !== 25) throw new Error(`the list has no page after its first ${rows} contacts`);
+  return page.nextCursor;
+}
 
 function queries(db: Db, input: Awaited<ReturnType<typeof inputs>>): Query[] {
   const listParams = ZContactListParams.parse({ q: "ada", tag: input.tagId, page: 2 });
-  const deepParams = ZContactListParams.parse({ page: DEEP_PAGE });
+  const deepParams = ZContactListParams.parse({ after: input.deepCursor });
   const at = <T>(xs: T[], i: number) => xs[i % xs.length];
   return [
     {
@@ -129,6 +142,28 @@ function queries(db: Db, input: Awaited<ReturnType<typeof inputs>>): Query[] {
 async function logSequenceListPlans(db: Db, log: (line: string) => void): Promise<void> {
   const rows = await db.$queryRaw<{ "QUERY PLAN": string }[]>`EXPLAIN (ANALYZE, BUFFERS) ${sequenceListSql({ page: 1 }, { sort: "active", dir: "desc" })}`;
   log(`[stats] sequences_list plan:\n${rows.map((r) => `    ${r["QUERY PLAN"]}`).join("\n")}`);
+}
+
+/**
+ * docs/benchmarks.md's plans for the deep page: the statement a page past
+ * the count cap reads, by page number (OFFSET, before) and from a cursor
+ * 10,000 rows in (now), in the default order, then from a cursor in each
+ * sort and direction (the index each one's range scan uses).
+ */
+async function logDeepPagePlans(db: Db, log: (line: string) => void): Promise<void> {
+  const explain = async (label: string, params: Parameters<typeof contactListStatements>[0], statement: "counted" | "first" | "pastCap" = "pastCap") => {
+    const rows = await db.$queryRaw<{ "QUERY PLAN": string }[]>`EXPLAIN (ANALYZE, BUFFERS) ${contactListStatements(params)[statement]}`;
+    log(`[stats] contacts_list_deep plan, ${label}:\n${rows.map((r) => `    ${r["QUERY PLAN"]}`).join("\n")}`);
+  };
+  await explain("page 401 by number (OFFSET 10,000)", ZContactListParams.parse({ page: DEEP_ROWS / 25 + 1 }));
+  // What an unfiltered page runs: before, the capped matches kept (counted), then the page; now one statement.
+  await explain("the capped count with the matches kept (counted; before, every page's first statement)", ZContactListParams.parse({ page: DEEP_ROWS / 25 + 1 }), "counted");
+  await explain("the whole deep page now: a lean count and the page from a cursor, one statement", ZContactListParams.parse({ after: await cursorAfter(db, DEEP_ROWS) }), "first");
+  for (const sort of CONTACT_SORTS) {
+    for (const dir of ["asc", "desc"]) {
+      await explain(`${sort} ${dir} from a cursor ${DEEP_ROWS} rows in`, ZContactListParams.parse({ sort, dir, after: await cursorAfter(db, DEEP_ROWS, { sort, dir }) }));
+    }
+  }
 }
 
 const viaPrisma = (db: Db, [sql, params]: [string, unknown[]]) => db.$queryRawUnsafe(sql, ...params);
@@ -216,6 +251,13 @@ export async function benchAdminQueries(cluster: BenchCluster, log: (line: strin
     const timeline = await contactTimeline(db, input.contactIds[0]);
     log(`[stats] the list's page 2 shows ${page.items.length} of ${page.total} matches; a timeline has ${timeline.total} events`);
     if (page.items.length !== 25 || timeline.items.length === 0) throw new Error("the admin queries' inputs match nothing");
+    // The cursor page is the one after the first 10,000 contacts, as page 401 by number is.
+    const [deep, byNumber] = await Promise.all([
+      queryContactList(db, ZContactListParams.parse({ after: input.deepCursor })),
+      queryContactList(db, ZContactListParams.parse({ page: DEEP_ROWS / 25 + 1 })),
+    ]);
+    if (deep.items.length !== 25 || deep.items.map((c) => c.id).join() !== byNumber.items.map((c) => c.id).join()) throw new Error("the deep page by cursor is not page 401");
+    log(`[stats] the deep page (a cursor ${DEEP_ROWS} contacts in) shows ${deep.items.length} contacts, the same as page ${DEEP_ROWS / 25 + 1} by number`);
     const analytics = await getSequenceAnalytics(db, input.sequenceIds[0]);
     // Contacts are sampled at random and about a third of messages are engaged, so one contact may
     // have none: what must hold is that the sampled contacts, together, give the read rows to show.
@@ -263,6 +305,7 @@ export async function benchAdminQueries(cluster: BenchCluster, log: (line: strin
       });
     }
     await logSequenceListPlans(db, log);
+    await logDeepPagePlans(db, log);
     return results;
   } finally {
     await db.$disconnect();

@@ -195,3 +195,42 @@ test("Export CSV downloads the filtered list: same header and rows", async ({ pa
     await expect(listRow.locator("[data-status]")).toHaveText("Subscribed");
   }
 });
+
+test("Next and Previous page through the list by position; a sort starts over at its first page", async ({ page }) => {
+  const db = e2eDb();
+  const stamp = Date.now();
+  // 30 matches, 25 a page: two pages in score order, ties on score broken by id.
+  await db.contact.createMany({
+    data: Array.from({ length: 30 }, (_, i) => ({ email: `pager-${String(i).padStart(2, "0")}-${stamp}@example.com`, firstName: "Pager", lastName: `P${stamp}`, leadScore: i % 3 })),
+  });
+  await filterList(page, { q: `P${stamp}` });
+  const pager = page.getByRole("navigation", { name: "Pagination" });
+  await contactsTable(page).getByRole("link", { name: /Lead score/ }).click();
+  await expect(page).toHaveURL(/sort=score/);
+  await expect(pager).toContainText("Page 1 of 2");
+  const firstPage = await listedEmails(page);
+  expect(firstPage).toHaveLength(25);
+
+  await pager.getByRole("link", { name: "Next" }).click();
+  await expect(pager).toContainText("Page 2 of 2");
+  expect(new URL(page.url()).searchParams.get("after")).toBeTruthy();
+  expect(new URL(page.url()).searchParams.get("page")).toBeNull();
+  const secondPage = await listedEmails(page);
+  expect(secondPage).toHaveLength(5);
+  // Every match once across the two pages.
+  expect(new Set([...firstPage, ...secondPage]).size).toBe(30);
+  await expect(pager.getByText("Next")).toHaveAttribute("aria-disabled", "true");
+
+  await pager.getByRole("link", { name: "Previous" }).click();
+  await expect(pager).toContainText("Page 1 of 2");
+  expect(new URL(page.url()).searchParams.get("after")).toBeNull();
+  expect(await listedEmails(page)).toEqual(firstPage);
+
+  // A position in one order means nothing in another: sorting drops it.
+  await pager.getByRole("link", { name: "Next" }).click();
+  await expect(pager).toContainText("Page 2 of 2");
+  await contactsTable(page).getByRole("link", { name: /Email/ }).click();
+  await expect(page).toHaveURL(/sort=email/);
+  expect(new URL(page.url()).searchParams.get("after")).toBeNull();
+  await expect(pager).toContainText("Page 1 of 2");
+});

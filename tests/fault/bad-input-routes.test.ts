@@ -146,8 +146,12 @@ describe("query strings", () => {
   const statsRoute = ROUTE_CATALOG.find((e) => e.route === "/api/sequences/[id]/stats")!;
 
   it(`GET /api/contacts/export: ${RUNS} hostile filters give a 400 or a complete CSV, never a 500 or a broken download`, async () => {
-    const keys = ["q", "tag", "status", "sequence", "scoreMin", "scoreMax", "sort", "dir", "page"];
-    const query = fc.dictionary(fc.constantFrom(...keys), fc.oneof(hostileString, fc.constantFrom(...UNSTORABLE)), { minKeys: 1, maxKeys: 4 });
+    const keys = ["q", "tag", "status", "sequence", "scoreMin", "scoreMax", "sort", "dir", "page", "after", "before"];
+    // A list position (after/before) is base64url JSON: hostile content inside a well-formed envelope too.
+    const encodedCursor = fc
+      .tuple(fc.constantFrom("created", "email", "name", "score", "x"), hostileJsonValue, fc.oneof(fc.constant(fx.contact.id), hostileString))
+      .map((cursor) => Buffer.from(JSON.stringify(cursor)).toString("base64url"));
+    const query = fc.dictionary(fc.constantFrom(...keys), fc.oneof(hostileString, fc.constantFrom(...UNSTORABLE), encodedCursor), { minKeys: 1, maxKeys: 4 });
     await fc.assert(
       fc.asyncProperty(query, async (params) => {
         await expectHandled(exportRoute, { query: `?${new URLSearchParams(params).toString()}` });

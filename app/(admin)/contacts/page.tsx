@@ -9,7 +9,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { getCurrentUser } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
 import { listContactFilterOptions, listContacts } from "@/lib/contacts/queries";
-import { contactListQuery, parseContactListParams } from "@/lib/validations/contact-list";
+import { contactListQuery, firstPageOf, parseContactListParams } from "@/lib/validations/contact-list";
 
 export const metadata: Metadata = { title: "Contacts" };
 
@@ -21,7 +21,7 @@ export default async function ContactsPage({ searchParams }: { searchParams: Pro
   const filtered = hasActiveFilters(params);
   const count = `${result.total.toLocaleString("en")}${result.totalIsCapped ? "+" : ""}`;
   const noun = result.total === 1 && !result.totalIsCapped ? "contact" : "contacts";
-  const exportQuery = contactListQuery(params, { page: 1 });
+  const exportQuery = contactListQuery(firstPageOf(params));
 
   return (
     <>
@@ -48,10 +48,15 @@ export default async function ContactsPage({ searchParams }: { searchParams: Pro
       </div>
       {result.items.length === 0 ? (
         <EmptyState
-          title={filtered ? "No contacts match these filters" : result.page > 1 ? "No contacts on this page" : "No contacts yet"}
-          description={filtered ? "Try a broader search or clear the filters." : canEdit ? "Import a CSV file, or add contacts through the API or a signup form." : undefined}
+          // Past the last row (a position kept in a URL while contacts were deleted): the earlier pages still have them.
+          title={result.hasPreviousPage ? "No contacts on this page" : filtered ? "No contacts match these filters" : "No contacts yet"}
+          description={result.hasPreviousPage ? undefined : filtered ? "Try a broader search or clear the filters." : canEdit ? "Import a CSV file, or add contacts through the API or a signup form." : undefined}
           action={
-            filtered ? (
+            result.hasPreviousPage ? (
+              <Button asChild variant="outline">
+                <Link href={`/contacts?${contactListQuery(firstPageOf(params))}`}>Back to the first page</Link>
+              </Button>
+            ) : filtered ? (
               <Button asChild variant="outline">
                 <Link href="/contacts">Clear filters</Link>
               </Button>
@@ -74,8 +79,8 @@ export default async function ContactsPage({ searchParams }: { searchParams: Pro
             page={result.page}
             pageCount={Math.max(1, Math.ceil(result.total / result.pageSize))}
             countIsCapped={result.totalIsCapped}
-            hasNextPage={result.hasNextPage}
-            searchParams={raw}
+            previousHref={result.hasPreviousPage ? `/contacts?${contactListQuery(firstPageOf(params), { before: result.previousCursor ?? undefined })}` : null}
+            nextHref={result.hasNextPage && result.nextCursor ? `/contacts?${contactListQuery(firstPageOf(params), { after: result.nextCursor })}` : null}
           />
         </>
       )}
