@@ -8,13 +8,10 @@ import "server-only";
  */
 import type { Db } from "../db/prisma";
 import { sendFinder } from "../replies/reply-lookups";
-import { handleMessages, type Handled, type HandleOptions } from "./handle-message";
+import { handleMessages, IDS_PER_MESSAGE, type Handled, type HandleOptions } from "./handle-message";
 import { scanHeaders, type HeaderFacts } from "./header-scan";
 import type { MessageHead } from "./imap-client";
 import { parseMessage, type ParsedMessage } from "./parse-message";
-
-/** As many as handle-message looks at. */
-const IDS_PER_MESSAGE = 20;
 
 /** Our stored sends, by Message-ID: only which ids are ours matters here. */
 type Ours = ReadonlyMap<string, unknown>;

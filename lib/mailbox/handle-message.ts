@@ -23,8 +23,8 @@ export type Handled =
   | { kind: "bounce"; bounced: number }
   | { kind: "ignored"; reason: "not_ours" | "no_sender" | "soft_bounce" | "bounce_not_ours" };
 
-/** As many of a message's ids as are looked at. */
-const IDS_PER_MESSAGE = 20;
+/** As many of a message's ids as are looked at (the batch's look-up too: handle-batch.ts). */
+export const IDS_PER_MESSAGE = 20;
 
 const firstOurs = (ids: string[], ours: Map<string, MatchedSend>) => ids.slice(0, IDS_PER_MESSAGE).map((id) => ours.get(id)).find((s) => s) ?? null;
 
