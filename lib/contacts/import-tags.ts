@@ -9,11 +9,9 @@
  * links, as in addTags.
  */
 import type { Db, Tx } from "../db/prisma";
-import { idArray } from "../db/sql";
-import { now as currentTime } from "../clock";
 import type { OutgoingEvent } from "../events/publish";
 import { activeTagTriggers, enrollForNewLinks, type TagTrigger } from "../triggers/fire";
-import { ensureTags } from "./tags";
+import { ensureTags, insertTagLinks } from "./tags";
 
 /** The batch's tags by lower-cased name (missing ones created: the first spelling wins) and their active tag_added triggers. */
 export type ImportTags = { idByName: Map<string, string>; triggers: TagTrigger[] };
@@ -60,27 +58,10 @@ export async function linkImportTags(tx: Tx, tags: ImportTags, rows: { contactId
   try {
     const pairs = rows.flatMap((row) => tagIdsOf(tags, row.tags).map((tagId) => ({ contactId: row.contactId, tagId })));
     if (pairs.length === 0) return [];
-    const inserted = await insertLinks(tx, pairs);
+    const inserted = await insertTagLinks(tx, pairs);
     if (tags.triggers.length === 0) return [];
     return (await enrollForNewLinks(tx, inserted, tags.triggers)).started;
   } catch (error) {
     throw new ImportTagsError(error);
   }
-}
-
-/** Inserts the links that do not exist yet (live contacts only) and returns them. */
-async function insertLinks(tx: Tx, pairs: { contactId: string; tagId: string }[]): Promise<{ contactId: string; tagId: string }[]> {
-  // ORDER BY: overlapping calls take the primary-key locks in the same order.
-  const [{ links }] = await tx.$queryRaw<{ links: string }[]>`
-    WITH inserted AS (
-      INSERT INTO "ContactTag" ("contactId", "tagId", "createdAt")
-      SELECT p."contactId", p."tagId", ${currentTime().toISOString()}::timestamp(3)
-      FROM unnest(${idArray(pairs.map((p) => p.contactId))}, ${idArray(pairs.map((p) => p.tagId))}) AS p("contactId", "tagId")
-      JOIN "Contact" c ON c."id" = p."contactId" AND c."deletedAt" IS NULL
-      ORDER BY p."contactId", p."tagId"
-      ON CONFLICT ("contactId", "tagId") DO NOTHING
-      RETURNING "contactId", "tagId"
-    )
-    SELECT coalesce(json_agg(json_build_array("contactId", "tagId")), '[]')::text AS "links" FROM inserted`;
-  return (JSON.parse(links) as [string, string][]).map(([contactId, tagId]) => ({ contactId, tagId }));
 }

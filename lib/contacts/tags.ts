@@ -39,7 +39,7 @@ export async function addTags(
   const tagIds = tags.map((t) => t.id);
   const triggers = (input.fireTriggers ?? true) ? await activeTagTriggers(db, tagIds) : [];
   if (triggers.length === 0) {
-    const inserted = await insertLinks(db, contactIds, tagIds);
+    const inserted = await insertTagLinks(db, linksOf(contactIds, tagIds));
     return { tags, added: inserted.length, triggers: { ...EMPTY_SUMMARY }, triggersBySequence: [] };
   }
   // The links and the enrollments they trigger commit together, so no link
@@ -47,7 +47,7 @@ export async function addTags(
   // statements whatever the number of contacts.
   const { added, summary, bySequence, started } = await db.$transaction(
     async (tx) => {
-      const inserted = await insertLinks(tx, contactIds, tagIds);
+      const inserted = await insertTagLinks(tx, linksOf(contactIds, tagIds));
       return { added: inserted.length, ...(await enrollForNewLinks(tx, inserted, triggers)) };
     },
     { timeout: BULK_TRANSACTION_TIMEOUT_MS },
@@ -56,22 +56,27 @@ export async function addTags(
   return { tags, added, triggers: summary, triggersBySequence: bySequence };
 }
 
-/** Inserts the links that do not exist yet (live contacts only) and returns them. */
-async function insertLinks(client: Db | Tx, contactIds: string[], tagIds: string[]): Promise<{ contactId: string; tagId: string }[]> {
+type TagLink = { contactId: string; tagId: string };
+
+/** Every tag on every contact, as links. */
+const linksOf = (contactIds: string[], tagIds: string[]): TagLink[] => contactIds.flatMap((contactId) => tagIds.map((tagId) => ({ contactId, tagId })));
+
+/** Inserts the links that do not exist yet (live contacts only) and returns them (addTags; the import, import-tags.ts). */
+export async function insertTagLinks(client: Db | Tx, links: TagLink[]): Promise<TagLink[]> {
   // ORDER BY: concurrent overlapping calls take the primary-key locks in
   // the same order, so they wait for each other instead of deadlocking.
-  const [{ links }] = await client.$queryRaw<{ links: string }[]>`
+  const [{ inserted }] = await client.$queryRaw<{ inserted: string }[]>`
     WITH inserted AS (
       INSERT INTO "ContactTag" ("contactId", "tagId", "createdAt")
-      SELECT c."id", t."id", ${currentTime().toISOString()}::timestamp(3)
-      FROM "Contact" c CROSS JOIN unnest(${tagIds}::text[]) AS t("id")
-      WHERE c."id" = ANY(${idArray(contactIds)}) AND c."deletedAt" IS NULL
-      ORDER BY c."id", t."id"
+      SELECT p."contactId", p."tagId", ${currentTime().toISOString()}::timestamp(3)
+      FROM unnest(${idArray(links.map((p) => p.contactId))}, ${idArray(links.map((p) => p.tagId))}) AS p("contactId", "tagId")
+      JOIN "Contact" c ON c."id" = p."contactId" AND c."deletedAt" IS NULL
+      ORDER BY p."contactId", p."tagId"
       ON CONFLICT ("contactId", "tagId") DO NOTHING
       RETURNING "contactId", "tagId"
     )
-    SELECT coalesce(json_agg(json_build_array("contactId", "tagId")), '[]')::text AS "links" FROM inserted`;
-  return (JSON.parse(links) as [string, string][]).map(([contactId, tagId]) => ({ contactId, tagId }));
+    SELECT coalesce(json_agg(json_build_array("contactId", "tagId")), '[]')::text AS "inserted" FROM inserted`;
+  return (JSON.parse(inserted) as [string, string][]).map(([contactId, tagId]) => ({ contactId, tagId }));
 }
 
 /** Removes tags (by name, case-insensitively) from many contacts in one statement. */
