@@ -97,7 +97,7 @@ async function runProduct(cluster: BenchCluster, name: string, log: (line: strin
       throw new Error(`delivery incomplete: ${sent} sends, ${caught} caught, ${completed} completed`);
     }
     const runs = executor.runs({ functionId: "stepwise-run-enrollment" });
-    return { ms, cpuMs, runs: runs.length, failedRuns: runs.filter((r) => r.status !== "completed").length };
+    return { ms, cpuMs, runs: runs.length, failedRuns: runs.filter((r) => r.status !== "completed").length, ...executor.stats };
   } finally {
     await executor.stop();
     await api.close();
@@ -181,6 +181,9 @@ export async function benchDelivery(cluster: BenchCluster, log: (line: string) =
       pool_size: POOL_SIZE,
       runs: product.runs,
       failed_runs: product.failedRuns,
+      // HTTP exchanges per send: the executor's requests to the serve route and the SDK's checkpoints.
+      requests_per_send: round2(product.requests / SENDS),
+      checkpoints_per_send: round2(product.checkpoints / SENDS),
       baseline_runs_ms: [Math.round(before.ms), Math.round(after.ms)],
       // Node's CPU per send (PostgreSQL's is not counted): the product's and the baseline's.
       cpu_ms_per_send: { product: round2(product.cpuMs / SENDS), baseline: round2((before.cpuMs + after.cpuMs) / 2 / SENDS) },
