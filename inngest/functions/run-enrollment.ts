@@ -50,9 +50,12 @@ function waitFor(plan: Extract<StepPlan, { kind: "step" }>): number {
  * (the claim checks the due time) and never twice (the unique claim).
  *
  * Step ids never change meaning; live runs replay them:
- *  - `plan-0`: the first plan. `complete`: ends the enrollment.
+ *  - `plan-0`: the first plan. `complete`: ends the enrollment when the
+ *    first plan (or a memoized `deliver-N` of a run started before
+ *    `deliver-N` ended enrollments itself) found nothing left to send.
  *  - `until-N`: the Nth wait (new: waitForEvent with the due time as timeout).
- *  - `deliver-N`: plan again, send the step if due, plan what is next. It
+ *  - `deliver-N`: plan again, send the step if due, plan what is next, and
+ *    end the enrollment when nothing is (plan kind `completed`). It
  *    replaced `send-N` + `plan-N` earlier, and keeps its meaning here; its
  *    N now counts wake-ups rather than steps, which only matters to runs
  *    started before this change (below).
@@ -80,6 +83,7 @@ export const runEnrollment = inngest.createFunction(
     let plan = await step.run("plan-0", () => planNextStep(db, { enrollmentId }));
     for (let n = 0; n < MAX_WAKES; n++) {
       if (plan.kind === "stop") return { stopped: plan.reason, wakes: n };
+      if (plan.kind === "completed") return { completed: true, wakes: n };
       if (plan.kind === "complete") {
         await step.run("complete", () => completeEnrollment(db, { enrollmentId }));
         return { completed: true, wakes: n };

@@ -6,7 +6,7 @@
  */
 import { now } from "../clock";
 import { queryRows } from "../db/direct";
-import { Prisma, type Tx } from "../db/prisma";
+import { Prisma, type Db, type Tx } from "../db/prisma";
 import { sendingSenderRow, type SenderRow } from "../senders/identity";
 import { paceSend } from "../pacing/claim";
 import { endLiveEnrollments } from "./exit-contact";
@@ -44,11 +44,12 @@ const CONTACT_EXIT: Record<string, TExitReason> = {
  * claimStep's checks and claim in one statement, with the same locks in the
  * same order (the contact FOR SHARE, then the enrollment FOR UPDATE, each
  * re-checked as locked: the enrollment's lock is taken only after its
- * contact's, which its row filter reads). Null unless it claimed: then
- * claimStep decides, and logs why.
+ * contact's, which its row filter reads). One statement is its own
+ * transaction: run on the client, not in one (lib/db/direct.ts: no Prisma
+ * on the way). Null unless it claimed: then claimStep decides, and logs why.
  */
-export async function claimQuickly(tx: Tx, { enrollmentId, stepId, version }: SendInput): Promise<Claimed | null> {
-  const [row] = await queryRows<Claimed["contact"] & SenderColumns & { sendId: string; subject: string; body: string; sequenceId: string; trackingEnabled: boolean }>(tx, Prisma.sql`
+export async function claimQuickly(db: Db | Tx, { enrollmentId, stepId, version }: SendInput): Promise<Claimed | null> {
+  const [row] = await queryRows<Claimed["contact"] & SenderColumns & { sendId: string; subject: string; body: string; sequenceId: string; trackingEnabled: boolean }>(db, Prisma.sql`
     WITH c AS (
       SELECT c."id", c."email", c."firstName", c."lastName", c."attributes" FROM "Contact" c
       WHERE c."id" = (SELECT "contactId" FROM "Enrollment" WHERE "id" = ${enrollmentId}) AND c."status" = 'subscribed' AND c."deletedAt" IS NULL

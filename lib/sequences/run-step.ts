@@ -4,7 +4,7 @@
  * and sleeps between them; every decision is made here, on current data.
  */
 import { now } from "../clock";
-import { queryRows } from "../db/direct";
+import { execute, queryRows } from "../db/direct";
 import { Prisma, type Db } from "../db/prisma";
 import { mailConfig } from "../email/config";
 import { stepMessageId } from "../email/message-id";
@@ -30,7 +30,9 @@ export type StepPlan =
    * another). `plannedAt`: when, so the run decides to wait from this
    * memoized value rather than from a clock read outside a step.
    */
-  | { kind: "step"; stepId: string; dueAt: string; version: number; plannedAt: string };
+  | { kind: "step"; stepId: string; dueAt: string; version: number; plannedAt: string }
+  /** advanceEnrollment found every step handled and ended the enrollment itself (`ended`: this call exited it). */
+  | { kind: "completed"; ended: boolean };
 
 /** How often a plan is retried when a publish moved the enrollment while it was being made. */
 const PLAN_ATTEMPTS = 3;
@@ -112,17 +114,26 @@ async function recordPlan(db: Db, enrollment: LiveEnrollment, next: Waiting): Pr
  * What a run does when it wakes (its wait timed out, or a publish woke it):
  * plan again from the database, send the step if it is due, and plan what
  * comes after. A stale or early wake-up sends nothing and returns the plan
- * to wait for.
+ * to wait for. When nothing is left to send it ends the enrollment itself,
+ * so the run's last send needs no further step (one request and checkpoint
+ * fewer per run than a separate `complete` step).
  */
 export async function advanceEnrollment(db: Db, { enrollmentId }: { enrollmentId: string }): Promise<StepPlan> {
   const plan = await planNextStep(db, { enrollmentId });
+  if (plan.kind === "complete") return completed(db, enrollmentId);
   if (plan.kind !== "step" || new Date(plan.dueAt).getTime() > now().getTime()) return plan;
   const sent = await sendStep(db, { enrollmentId, stepId: plan.stepId, version: plan.version });
   if (sent.outcome === "stopped") return { kind: "stop", reason: sent.reason };
   // Held by the cap or the rate: the claim moved the due time; wait for it.
   if (sent.outcome === "held") return { ...plan, dueAt: sent.until, plannedAt: now().toISOString() };
-  // If planning fails, the retry sends nothing twice: the claim says "already handled".
-  return planNextStep(db, { enrollmentId });
+  // If planning or completing fails, the retry sends nothing twice: the claim says "already handled".
+  const next = await planNextStep(db, { enrollmentId });
+  return next.kind === "complete" ? completed(db, enrollmentId) : next;
+}
+
+async function completed(db: Db, enrollmentId: string): Promise<StepPlan> {
+  const { completed: ended } = await completeEnrollment(db, { enrollmentId });
+  return { kind: "completed", ended };
 }
 
 export type SendOutcome =
@@ -148,11 +159,12 @@ export type SendOutcome =
  * executor wakes a little early goes back to waiting).
  */
 export async function sendStep(db: Db, input: SendInput): Promise<SendOutcome> {
-  // The common case in one statement; anything else (a refusal to log, an
-  // earlier claim) takes the step-by-step path, in the same transaction.
-  // A send rate paces every claim, which the one-statement path does not do.
-  const quick = sendRatePerMinute() === null;
-  const decision = await db.$transaction(async (tx) => (quick ? await claimQuickly(tx, input) : null) ?? claimStep(tx, input));
+  // The common case in one statement, its own transaction; anything else (a
+  // refusal to log, an earlier claim) takes the step-by-step path in a
+  // transaction, which re-reads everything under the same locks. A send
+  // rate paces every claim, which the one-statement path does not do.
+  const quick = sendRatePerMinute() === null ? await claimQuickly(db, input) : null;
+  const decision = quick ?? (await db.$transaction((tx) => claimStep(tx, input)));
   if (!("sendId" in decision)) return decision;
   return deliver(db, input, decision);
 }
@@ -190,23 +202,21 @@ async function deliver(db: Db, { enrollmentId, stepId }: SendInput, claimed: Cla
   }
 
   const sentAt = now();
-  // One statement for the lock, the record and its log line, in a batch as
-  // the failure path's. The update is gated on the lock's row (an
-  // uncorrelated EXISTS: PostgreSQL evaluates it once, before the update
-  // reads any row), so the enrollment's lock is taken before the send
-  // record's, as lockEnrollmentFirst explains. The enrollment cannot be
-  // missing: its send records keep it (no cascade).
-  const [marked] = await db.$transaction([
-    db.$executeRaw`
-      WITH locked AS (
-        SELECT 1 FROM "Enrollment" WHERE "id" = ${enrollmentId} FOR KEY SHARE
-      ), sent AS (
-        UPDATE "StepSend" SET "status" = 'sent', "messageId" = ${messageId}, "sentAt" = ${sentAt}
-        WHERE "id" = ${claimed.sendId} AND EXISTS (SELECT 1 FROM locked) RETURNING "id"
-      )
-      INSERT INTO "EnrollmentEvent" ("type", "contactId", "sequenceId", "enrollmentId", "stepId", "reason", "createdAt")
-      SELECT 'step_sent', ${log.contactId}, ${log.sequenceId}, ${enrollmentId}, ${stepId}, ${rendered.subject.slice(0, 200)}, ${sentAt} FROM sent`,
-  ]);
+  // One statement (its own transaction) for the lock, the record and its
+  // log line. The update is gated on the lock's row (an uncorrelated
+  // EXISTS: PostgreSQL evaluates it once, before the update reads any row),
+  // so the enrollment's lock is taken before the send record's, as
+  // lockEnrollmentFirst explains. The enrollment cannot be missing: its
+  // send records keep it (no cascade).
+  const marked = await execute(db, Prisma.sql`
+    WITH locked AS (
+      SELECT 1 FROM "Enrollment" WHERE "id" = ${enrollmentId} FOR KEY SHARE
+    ), sent AS (
+      UPDATE "StepSend" SET "status" = 'sent', "messageId" = ${messageId}, "sentAt" = ${sentAt}
+      WHERE "id" = ${claimed.sendId} AND EXISTS (SELECT 1 FROM locked) RETURNING "id"
+    )
+    INSERT INTO "EnrollmentEvent" ("type", "contactId", "sequenceId", "enrollmentId", "stepId", "reason", "createdAt")
+    SELECT 'step_sent', ${log.contactId}, ${log.sequenceId}, ${enrollmentId}, ${stepId}, ${rendered.subject.slice(0, 200)}, ${sentAt} FROM sent`);
   if (marked !== 1) throw new Error(`Send record ${claimed.sendId} vanished before it could be marked sent`);
   return { outcome: "sent", messageId };
 }

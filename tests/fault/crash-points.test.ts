@@ -27,6 +27,8 @@ import { startHarness, type Harness } from "../support/run-harness";
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const CLAIM_INSERT = 'INSERT INTO "StepSend"';
+/** The statement that marks a delivered send sent (lib/sequences/run-step.ts, deliver). */
+const MARK_SENT = `UPDATE "StepSend" SET "status" = 'sent'`;
 
 type Point = "begin-fails" | "claim-fails" | "after-claim" | "after-delivery" | "not-accepted" | "unknown-outcome";
 
@@ -68,13 +70,14 @@ beforeEach(async () => {
     },
     beforeQuery: (_ctx, statement) => {
       if (statement.includes(CLAIM_INSERT) && fires("claim-fails")) throw connectionLost("claim insert");
+      if (statement.includes(MARK_SENT) && fires("after-delivery")) throw connectionLost("marking the send sent");
     },
     onTransactionCommitted: (ctx) => {
       if (ctx.statements.some((s) => s.includes(CLAIM_INSERT)) && fires("after-claim")) throw connectionLost("right after the claim committed");
     },
     beforeBatch: () => {
-      // The only batches on the send path mark the send sent (or failed).
-      if (fires("after-delivery")) throw connectionLost("marking the send");
+      // The only batch on the send path marks a send failed, after a delivery that failed.
+      if (fires("after-delivery")) throw connectionLost("marking the send failed");
     },
   }));
 });

@@ -32,7 +32,7 @@ import { plannedSend } from "../support/plan";
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
-import { instrumentDb } from "../support/fault-db";
+import { instrumentDb, startsClaim } from "../support/fault-db";
 import { recordingTransport } from "../support/fault-transport";
 
 process.env.STEPWISE_SIGNING_SECRET ??= "fault-suite-signing-secret-0123456789";
@@ -97,7 +97,7 @@ function withLatency(latency: Pause[], hooks: Parameters<typeof instrumentDb>[1]
 
 async function callSendStep(input: SendInput, latency: Pause[]): Promise<SendCall> {
   const call: SendCall = { claimStartedAt: Number.NaN };
-  const client = withLatency(latency, { onTransactionStart: () => (call.claimStartedAt = performance.now()) });
+  const client = withLatency(latency, { onTransactionStart: (ctx) => startsClaim(ctx) && (call.claimStartedAt = ctx.startedAt) });
   try {
     call.outcome = await sendStep(client, input);
   } catch (error) {

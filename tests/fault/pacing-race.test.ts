@@ -23,7 +23,7 @@ import { sendStep, type SendInput, type SendOutcome } from "../../lib/sequences/
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
-import { instrumentDb } from "../support/fault-db";
+import { instrumentDb, startsClaim } from "../support/fault-db";
 import { recordingTransport } from "../support/fault-transport";
 import { plannedSend } from "../support/plan";
 
@@ -89,7 +89,7 @@ async function callSendStep(input: SendInput, latency: Pause[]): Promise<SendCal
   const call: SendCall = { claimStartedAt: Number.NaN };
   let statement = 0;
   const client = instrumentDb(db, {
-    onTransactionStart: () => (call.claimStartedAt = performance.now()),
+    onTransactionStart: (ctx) => startsClaim(ctx) && (call.claimStartedAt = ctx.startedAt),
     beforeQuery: async () => {
       const p = latency[statement++];
       if (p) await pause(p);

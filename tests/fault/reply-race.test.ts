@@ -25,7 +25,7 @@ import { sendStep, type SendInput, type SendOutcome } from "../../lib/sequences/
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
-import { instrumentDb } from "../support/fault-db";
+import { instrumentDb, startsClaim } from "../support/fault-db";
 import { recordingTransport } from "../support/fault-transport";
 import { plannedSend } from "../support/plan";
 
@@ -120,7 +120,7 @@ type SendCall = { claimStartedAt: number; outcome?: SendOutcome; error?: unknown
 
 async function callSendStep(input: SendInput, latency: Pause[]): Promise<SendCall> {
   const call: SendCall = { claimStartedAt: Number.NaN };
-  const client = withLatency(latency, { onTransactionStart: () => (call.claimStartedAt = performance.now()) });
+  const client = withLatency(latency, { onTransactionStart: (ctx) => startsClaim(ctx) && (call.claimStartedAt = ctx.startedAt) });
   try {
     call.outcome = await sendStep(client, input);
   } catch (error) {

@@ -6,15 +6,22 @@
  */
 import type { Db } from "../../lib/db/prisma";
 
-/** What one interactive transaction has done so far (its SQL, for raw queries). */
-export type TxContext = { statements: string[] };
+/**
+ * What one transaction has done so far (its SQL, for raw queries), and when
+ * it started (performance.now()). A raw statement run on the client outside
+ * any transaction is a transaction of its own (autocommit), with one statement.
+ */
+export type TxContext = { statements: string[]; startedAt: number };
 
 export type DbHooks = {
-  /** Before each query inside an interactive transaction: await to delay it, throw to fail it. */
+  /** Before each query inside an interactive transaction, or a raw statement of its own: await to delay it, throw to fail it. */
   beforeQuery?: (ctx: TxContext, statement: string) => Promise<void> | void;
-  /** Just before an interactive transaction is started (before BEGIN is sent). */
-  onTransactionStart?: () => void;
-  /** Right after an interactive transaction committed: throwing here is a crash after the commit. */
+  /**
+   * Just before an interactive transaction is started (before BEGIN is sent:
+   * no statements yet), or a raw statement of its own is sent (its one statement).
+   */
+  onTransactionStart?: (ctx: TxContext) => void;
+  /** Right after an interactive transaction (or a raw statement of its own) committed: throwing here is a crash after the commit. */
   onTransactionCommitted?: (ctx: TxContext) => void;
   /** Before a batch (array) transaction is sent: throwing here fails it before it reaches the database. */
   beforeBatch?: () => Promise<void> | void;
@@ -63,18 +70,53 @@ function instrumentTx(tx: object, ctx: TxContext, hooks: DbHooks): object {
 }
 
 /**
- * `db` with hooks around its transactions. Everything else passes through,
+ * A raw statement on the client itself, with the hooks of a one-statement
+ * transaction (lib/db/direct.ts runs the send path's single statements so,
+ * each its own transaction). Prisma's raw queries are lazy: the statement
+ * is sent, and the hooks run, when it is awaited; put in a batch
+ * (`$transaction([...])`) it is the batch's, which has beforeBatch.
+ */
+function autocommitted(query: object, statement: string, hooks: DbHooks): object {
+  let sent: Promise<unknown> | undefined;
+  const send = async () => {
+    const ctx: TxContext = { statements: [statement], startedAt: performance.now() };
+    hooks.onTransactionStart?.(ctx);
+    await hooks.beforeQuery?.(ctx, statement);
+    const result: unknown = await (query as PromiseLike<unknown>);
+    hooks.onTransactionCommitted?.(ctx);
+    return result;
+  };
+  return new Proxy(query, {
+    get(target, prop) {
+      if (prop === "then" || prop === "catch" || prop === "finally") {
+        return (...args: never[]) => {
+          sent ??= send();
+          return (sent[prop] as (...a: never[]) => unknown).apply(sent, args);
+        };
+      }
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * `db` with hooks around its transactions, and around raw statements run
+ * outside one (each its own transaction). Everything else passes through,
  * so the product code runs unchanged against the real database.
  */
 export function instrumentDb(db: Db, hooks: DbHooks): Db {
   return new Proxy(db, {
     get(target, prop) {
       const value = Reflect.get(target, prop, target) as unknown;
+      if (typeof prop === "string" && RAW_METHODS.has(prop) && typeof value === "function") {
+        return (...args: unknown[]) => autocommitted(value.apply(target, args) as object, statementOf(prop, args), hooks);
+      }
       if (prop === "$transaction") {
         return async (arg: unknown, options?: unknown) => {
           if (typeof arg === "function") {
-            const ctx: TxContext = { statements: [] };
-            hooks.onTransactionStart?.();
+            const ctx: TxContext = { statements: [], startedAt: performance.now() };
+            hooks.onTransactionStart?.(ctx);
             const result = await target.$transaction((tx) => (arg as (tx: object) => Promise<unknown>)(instrumentTx(tx, ctx, hooks)), options as never);
             hooks.onTransactionCommitted?.(ctx);
             return result;
@@ -86,6 +128,16 @@ export function instrumentDb(db: Db, hooks: DbHooks): Db {
       return typeof value === "function" ? value.bind(target) : value;
     },
   }) as Db;
+}
+
+/**
+ * Whether a transaction starting on sendStep's client is an attempt to
+ * claim the send: the one-statement claim (it inserts the send record), or
+ * claimStep's interactive transaction (the only one on the send path).
+ * What comes after a claim (the tracked links, marking the send) is not.
+ */
+export function startsClaim(ctx: TxContext): boolean {
+  return ctx.statements.length === 0 || ctx.statements[0].includes('INSERT INTO "StepSend"');
 }
 
 /** An error shaped like the one node-postgres raises when the server goes away. */
