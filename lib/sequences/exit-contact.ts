@@ -1,4 +1,5 @@
 import { now as currentTime } from "../clock";
+import { queryRows } from "../db/direct";
 import { Prisma, type Db, type Tx } from "../db/prisma";
 import { publishEvents } from "../events/publish";
 import { ZExitContactInput, type TExitContactInput } from "../validations/enrollment";
@@ -16,6 +17,8 @@ export type ExitedEnrollment = { enrollmentId: string; sequenceId: string };
  */
 export async function exitContact(db: Db, input: TExitContactInput): Promise<{ exited: ExitedEnrollment[] }> {
   const parsed = parseOrThrow(ZExitContactInput, input);
+  // In a transaction even though it is one statement: an audited action's
+  // client writes its audit row in the transaction of the change (lib/audit).
   const exited = await db.$transaction((tx) => endLiveEnrollments(tx, parsed));
   await publishExitEvents(parsed, exited);
   return { exited };
@@ -35,7 +38,7 @@ function exitedColumns(reason: TExitContactInput["reason"], now: Date): Prisma.S
  * a larger transaction (unsubscribe, delete contact). They must call
  * publishExitEvents after their commit.
  */
-export async function endLiveEnrollments(tx: Tx, input: TExitContactInput): Promise<ExitedEnrollment[]> {
+export async function endLiveEnrollments(tx: Db | Tx, input: TExitContactInput): Promise<ExitedEnrollment[]> {
   const { contactId, sequenceId, enrollmentId, reason, detail } = input;
   const conditions = [
     Prisma.sql`e."contactId" = ${contactId}`,
@@ -50,7 +53,7 @@ export async function endLiveEnrollments(tx: Tx, input: TExitContactInput): Prom
 
   const now = currentTime();
   // One statement: the enrollments end and their "exited" events are logged together.
-  const rows = await tx.$queryRaw<{ id: string; sequenceId: string }[]>`
+  const rows = await queryRows<{ id: string; sequenceId: string }>(tx, Prisma.sql`
     WITH ended AS (
       UPDATE "Enrollment" e
       SET ${exitedColumns(reason, now)}
@@ -61,7 +64,7 @@ export async function endLiveEnrollments(tx: Tx, input: TExitContactInput): Prom
       SELECT 'exited', ${contactId}, ended."sequenceId", ended."id", ${reason}, ${detail ? JSON.stringify({ detail }) : null}::jsonb, statement_timestamp()
       FROM ended
     )
-    SELECT "id", "sequenceId" FROM ended`;
+    SELECT "id", "sequenceId" FROM ended`);
   return rows.map((row) => ({ enrollmentId: row.id, sequenceId: row.sequenceId }));
 }
 

@@ -14,7 +14,7 @@ import { createUnsubscribeToken } from "../email/unsubscribe-token";
 import { identityOf } from "../senders/identity";
 import { sendRatePerMinute } from "../pacing/rate";
 import { withTracking } from "../tracking/send-tracking";
-import { exitContact } from "./exit-contact";
+import { endLiveEnrollments, publishExitEvents } from "./exit-contact";
 import { loadPlanInput, type LiveEnrollment } from "./versions/load";
 import { waitingStep, type Waiting } from "./versions/plan";
 import { claimQuickly, claimStep, type Claimed } from "./claim-step";
@@ -235,9 +235,13 @@ function lockEnrollmentFirst(db: Db, enrollmentId: string) {
 
 /** Ends an enrollment whose every step has been handled. */
 export async function completeEnrollment(db: Db, input: { enrollmentId: string }): Promise<{ completed: boolean }> {
-  const [enrollment] = await db.$queryRaw<{ contactId: string; sequenceId: string }[]>`
-    SELECT "contactId", "sequenceId" FROM "Enrollment" WHERE "id" = ${input.enrollmentId}`;
+  const [enrollment] = await queryRows<{ contactId: string; sequenceId: string }>(db, Prisma.sql`
+    SELECT "contactId", "sequenceId" FROM "Enrollment" WHERE "id" = ${input.enrollmentId}`);
   if (!enrollment) return { completed: false };
-  const { exited } = await exitContact(db, { ...enrollment, enrollmentId: input.enrollmentId, reason: "completed" });
+  // exitContact without its transaction (one statement is its own): a run
+  // is not an audited action, whose client writes in the change's transaction.
+  const exit = { ...enrollment, enrollmentId: input.enrollmentId, reason: "completed" } as const;
+  const exited = await endLiveEnrollments(db, exit);
+  await publishExitEvents(exit, exited);
   return { completed: exited.length > 0 };
 }
