@@ -15,7 +15,7 @@ export type SequenceListItem = {
   triggerSummary: string;
   stepCount: number;
   counts: { active: number; completed: number; exited: number };
-  /** All time, from the engagement totals (EngagementTotal, kept from the counters of lib/tracking/analytics.ts). */
+  /** All time, from EngagementTotal (the engagement counters' all-time sums, kept by triggers). */
   rates: SequenceRates;
 };
 
