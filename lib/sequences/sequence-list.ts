@@ -5,7 +5,7 @@ import { pageOf, type Page, type TListParams } from "../validations/common";
 import type { TSequenceSort } from "../validations/analytics";
 import { funnelOf, type SequenceRates } from "../tracking/analytics";
 import { sequencePageSql } from "../tracking/sequence-sort";
-import { countsOf, foldPiledUp, type StatusCounterRow } from "./list-counts";
+import { countsOf, foldPiledUp, type CounterRow } from "./list-counts";
 import { TRIGGER_DEFINITIONS } from "./triggers";
 
 export type SequenceListItem = {
@@ -15,7 +15,7 @@ export type SequenceListItem = {
   triggerSummary: string;
   stepCount: number;
   counts: { active: number; completed: number; exited: number };
-  /** All time, from the engagement counters (lib/tracking/analytics.ts). */
+  /** All time, from EngagementTotal (the engagement counters' all-time sums, kept by triggers). */
   rates: SequenceRates;
 };
 
@@ -34,8 +34,8 @@ export function describeTrigger(t: TriggerLike): string {
 
 /** [type, scoreThreshold, signupSource, tag name (null: no tag or a deleted one)] */
 type TriggerRow = [TriggerLike["type"], number | null, string | null, string | null];
-/** [id, name, status, triggers, step count, status counters, engagement sums by kind] */
-type Row = [string, string, string, TriggerRow[], number, StatusCounterRow[], Record<string, number>];
+/** [id, name, status, triggers, step count, status counters, engagement totals by kind] */
+type Row = [string, string, string, TriggerRow[], number, CounterRow[], CounterRow[]];
 
 /** The list's one statement: a row of "total" and "rows" (JSON, see Row). Exported for the benchmark's EXPLAIN. */
 export function sequenceListSql({ q, page }: TListParams, order: TSequenceSort): Prisma.Sql {
@@ -54,15 +54,15 @@ export function sequenceListSql({ q, page }: TListParams, order: TSequenceSort):
          (SELECT coalesce(json_agg(json_build_array(k."key", k.n, k."rows")), '[]') FROM (
             SELECT "key", sum("delta")::int AS n, count(*)::int AS "rows" FROM "SequenceCounter"
             WHERE "sequenceId" = s."id" AND starts_with("key", 'status:') GROUP BY 1) k),
-         (SELECT coalesce(json_object_agg(g."kind", g.n), '{}') FROM (
-            SELECT "kind", sum("delta")::int AS n FROM "EngagementCounter"
+         (SELECT coalesce(json_agg(json_build_array(g."kind", g.n, g."rows")), '[]') FROM (
+            SELECT "kind", sum("delta")::int AS n, count(*)::int AS "rows" FROM "EngagementTotal"
             WHERE "sequenceId" = s."id" AND "kind" IN ('sent', 'replied', 'unsubscribed', 'bounced') GROUP BY 1) g)
        ) ORDER BY p."ord"), '[]') FROM page p JOIN "Sequence" s ON s."id" = p."id")::text AS "rows"`;
 }
 
 /**
  * A page of the sequences list, with enrollment counts per outcome and the
- * rates, all from running counters (list-counts.ts, tracking/analytics.ts):
+ * rates, all from running totals (list-counts.ts; EngagementTotal):
  * no read grows with the number of enrollments. One statement: the search,
  * the count, the order (by last update, or ranked by a counter:
  * tracking/sequence-sort.ts), and the page's sequences with their
@@ -71,10 +71,10 @@ export function sequenceListSql({ q, page }: TListParams, order: TSequenceSort):
 export async function sequenceListPage(db: Db, { q, page }: TListParams, order: TSequenceSort = { sort: "updated", dir: "desc" }): Promise<Page<SequenceListItem>> {
   const [result] = await db.$queryRaw<{ total: number; rows: string }[]>`${sequenceListSql({ q, page }, order)}`;
   const rows = JSON.parse(result.rows) as Row[];
-  await foldPiledUp(db, new Map(rows.map((row) => [row[0], row[5]])));
-  const items = rows.map(([id, name, status, triggers, stepCount, statusRows, engagement]) => {
+  await foldPiledUp(db, new Map(rows.map((row) => [row[0], { status: row[5], engagement: row[6] }])));
+  const items = rows.map(([id, name, status, triggers, stepCount, statusRows, engagementRows]) => {
     const counts = countsOf(statusRows);
-    const funnel = funnelOf(engagement);
+    const funnel = funnelOf(Object.fromEntries(engagementRows.map(([kind, n]) => [kind, n])));
     return {
       id,
       name,

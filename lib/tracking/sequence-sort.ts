@@ -4,10 +4,11 @@
  * "updatedAt" of the sequences the search matches), a `page` CTE of the
  * page's ids with their place ("ord").
  *
- * Sorted by a rate column, the rates come from the running counters of every
- * matching sequence (one grouped read, no scan of sends or events), then the
- * page is cut. Sequences are few (hundreds), so this is cheap; past SORT_CAP
- * (by last update) the rest is left out of the sort. Sequences without a
+ * Sorted by a rate column, the rates come from the running totals of every
+ * matching sequence (EngagementTotal: a few rows per sequence, one grouped
+ * read, no scan of sends, events or per-day counters), then the page is
+ * cut. Sequences are few (hundreds), so this is cheap; past SORT_CAP (by
+ * last update) the rest is left out of the sort. Sequences without a
  * rate (nothing delivered) come last either way; ties keep the default
  * order (last updated first).
  */
@@ -38,13 +39,13 @@ export function sequencePageSql(order: TSequenceSort, page: number): Prisma.Sql 
       ORDER BY "updatedAt" ${dir}, "id" ASC LIMIT ${PAGE_SIZE} OFFSET ${offset})`;
   }
   const dir = order.dir === "asc" ? Prisma.sql`ASC NULLS LAST` : Prisma.sql`DESC NULLS LAST`;
-  // The rates need the engagement counters; the active count only the status ones.
+  // The rates need the engagement totals; the active count only the status counters.
   const engagement =
     order.sort === "active"
       ? Prisma.sql`SELECT NULL::text AS "sequenceId", 0 AS "sent", 0 AS "bounced", 0 AS "replied", 0 AS "unsubscribed" WHERE false`
       : Prisma.sql`SELECT "sequenceId", sum("delta") FILTER (WHERE "kind" = 'sent') AS "sent", sum("delta") FILTER (WHERE "kind" = 'bounced') AS "bounced",
                           sum("delta") FILTER (WHERE "kind" = 'replied') AS "replied", sum("delta") FILTER (WHERE "kind" = 'unsubscribed') AS "unsubscribed"
-                   FROM "EngagementCounter" WHERE "sequenceId" IN (SELECT "id" FROM candidates) AND "kind" IN ('sent', 'replied', 'unsubscribed', 'bounced')
+                   FROM "EngagementTotal" WHERE "sequenceId" IN (SELECT "id" FROM candidates) AND "kind" IN ('sent', 'replied', 'unsubscribed', 'bounced')
                    GROUP BY 1`;
   return Prisma.sql`candidates AS MATERIALIZED (
       SELECT "id", row_number() OVER (ORDER BY "updatedAt" DESC, "id" ASC) AS "position" FROM matching

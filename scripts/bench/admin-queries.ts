@@ -22,6 +22,7 @@ import { CONTACT_SORTS, ZContactListParams } from "../../lib/validations/contact
 import { getSequenceAnalytics, getSequenceRates } from "../../lib/tracking/analytics";
 import { contactEngagement } from "../../lib/tracking/contact-engagement";
 import { type BenchCluster, rawPool, urlFor } from "./lib/database";
+import { describeKeptSet, divergence, type KeptSet, planKeptSet, schemaMigrations } from "./lib/kept-set";
 import { benchOptions } from "./lib/options";
 import type { BenchResult } from "./lib/report";
 import { buildScaleData, type Scale } from "./lib/scale-data";
@@ -168,17 +169,11 @@ async function logDeepPagePlans(db: Db, log: (line: string) => void): Promise<vo
 
 const viaPrisma = (db: Db, [sql, params]: [string, unknown[]]) => db.$queryRawUnsafe(sql, ...params);
 
-/** The migrations a database has applied, and whether a data set was finished in it. */
-async function describeDatabase(url: string): Promise<{ migrations: string; dataSet: string | null }> {
+/** What a database of the cluster has applied, and whether a data set was finished in it. */
+async function describeDatabase(url: string): Promise<KeptSet> {
   const pool = rawPool(url, 1);
   try {
-    const { rows: [{ migrations }] } = await pool.query<{ migrations: string }>(
-      `SELECT coalesce(string_agg("migration_name", ',' ORDER BY "migration_name"), '') AS migrations
-       FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`,
-    );
-    const { rows: [marker] } = await pool.query<{ scale: string | null }>(`SELECT to_regclass('"_bench_data_set"')::text AS scale`);
-    const dataSet = marker.scale === null ? null : (await pool.query<{ scale: string }>(`SELECT "scale" FROM "_bench_data_set"`)).rows[0]?.scale ?? null;
-    return { migrations, dataSet };
+    return await describeKeptSet(pool);
   } finally {
     await pool.end();
   }
@@ -187,39 +182,45 @@ async function describeDatabase(url: string): Promise<{ migrations: string; data
 /**
  * The data set of this scale, as a template database. A kept cluster
  * (`--data-dir`) reuses one built by an earlier run when it was finished;
- * when the schema has gained migrations since (an index, say), they are
- * applied to it, as `migrate deploy` applies them to an installation's
- * data, rather than rebuilding a 1m set for half an hour. A set missing
- * one of the schema's migrations' predecessors (history rewritten), or of
+ * when the schema has gained migrations since (an index, a table of
+ * totals), they are applied to it, as `migrate deploy` applies them to an
+ * installation's data, rather than rebuilding a 1m set for half an hour
+ * (lib/kept-set.ts). A set with a migration edited or removed since, or of
  * another data set's name (the generator changed: bump dataSetName), is
  * rebuilt.
  */
 async function scaleTemplate(cluster: BenchCluster, scale: Scale, log: (line: string) => void): Promise<string> {
   const name = `scale_template_${scale.name}`;
+  const schema = schemaMigrations();
   if (await cluster.hasDatabase(name)) {
     const url = urlFor(cluster.migratedUrl, name);
-    const [kept, current] = await Promise.all([describeDatabase(url), describeDatabase(cluster.migratedUrl)]);
-    const keptNames = kept.migrations.split(",").filter(Boolean);
-    const currentNames = new Set(current.migrations.split(",").filter(Boolean));
-    if (kept.dataSet === dataSetName(scale) && keptNames.every((m) => currentNames.has(m))) {
-      if (kept.migrations !== current.migrations) {
-        log(`[stats] the kept ${name} lacks ${currentNames.size - keptNames.length} newer migration(s): applying them`);
-        const { ms } = await timed(async () => {
-          await migrateDeploy(url);
-          const pool = rawPool(url, 1);
-          try {
-            await pool.query("VACUUM ANALYZE");
-          } finally {
-            await pool.end();
-          }
-        });
-        log(`[stats] migrated the kept ${name} in ${(ms / 1000).toFixed(0)} s`);
-      }
+    const plan = planKeptSet(await describeDatabase(url), schema, dataSetName(scale));
+    if (plan.action === "upgrade") {
+      const which = plan.prefix ? "newest" : "missing (some older-named than ones it has: applied out of order, as migrate deploy does)";
+      log(`[stats] the kept ${name} lacks ${plan.missing.length} of the schema's ${which} migration(s): upgrading it in place (${plan.missing.join(", ")})`);
+      const { ms } = await timed(async () => {
+        await migrateDeploy(url);
+        const pool = rawPool(url, 1);
+        try {
+          await pool.query("VACUUM ANALYZE");
+        } finally {
+          await pool.end();
+        }
+      });
+      const after = planKeptSet(await describeDatabase(url), schema, dataSetName(scale));
+      if (after.action !== "reuse") throw new Error(`the kept ${name} does not match the schema after migrate deploy: ${JSON.stringify(after)}`);
+      log(`[stats] upgraded the kept ${name} in ${(ms / 1000).toFixed(0)} s`);
+    }
+    if (plan.action !== "rebuild") {
       log(`[stats] reusing the ${scale.name} data set kept in ${name}`);
       return name;
     }
-    log(`[stats] the kept ${name} is ${kept.dataSet === null ? "unfinished" : "from other migrations"}: rebuilding it`);
+    log(`[stats] rebuilding the kept ${name}: ${plan.reason}`);
   }
+  // The set is copied from the cluster's migrated database: in a kept cluster
+  // that one predates an edited migration too, and every run would rebuild.
+  const stale = divergence((await describeDatabase(cluster.migratedUrl)).migrations, schema);
+  if (stale !== null) throw new Error(`the cluster's migrated database is out of date (${stale}): remove the --data-dir directory to start afresh`);
   const url = await cluster.createDatabase(name);
   const pool = rawPool(url, 1);
   try {

@@ -9,7 +9,7 @@ export function testDb(): Db {
   return db;
 }
 
-const TABLES = ["WebhookAttempt", "WebhookDelivery", "WebhookEvent", "WebhookEndpoint", "StepTemplate", "Snippet", "SendPace", "SequenceDaySends", "TrackingEvent", "SendEngagement", "EngagementCounter", "TrackedLink", "AuditEvent", "UserToken", "InstallationMarker", "WebhookReplay", "PendingSignup", "ConsentEvent", "InboundReply", "ApiKey", "RateLimit", "CaughtMessage", "SkippedStep", "EnrollmentEvent", "StepSend", "Enrollment", "SequenceTrigger", "SequenceStep", "Sequence", "Mailbox", "Sender", "ContactTag", "Tag", "Contact", "User"];
+const TABLES = ["WebhookAttempt", "WebhookDelivery", "WebhookEvent", "WebhookEndpoint", "StepTemplate", "Snippet", "SendPace", "SequenceDaySends", "TrackingEvent", "SendEngagement", "EngagementCounter", "EngagementTotal", "TrackedLink", "AuditEvent", "UserToken", "InstallationMarker", "WebhookReplay", "PendingSignup", "ConsentEvent", "InboundReply", "ApiKey", "RateLimit", "CaughtMessage", "SkippedStep", "EnrollmentEvent", "StepSend", "Enrollment", "SequenceTrigger", "SequenceStep", "Sequence", "Mailbox", "Sender", "ContactTag", "Tag", "Contact", "User"];
 
 /** Empties every table (TRUNCATE bypasses the event log's no-DELETE trigger). */
 export async function resetDb(client: Db = testDb()): Promise<void> {

@@ -8,7 +8,8 @@
  * "exited" per ended enrollment, topped up with "step_skipped" events to
  * exactly 1,000,000; and engagement tracking, 3,000,000 open and click
  * events with their counters (tracking-data.ts). Triggers are off while generating, so what they keep
- * (currentStepIndex, nextStepId, SequenceCounter, SkippedStep, Contact.tagIds) is written directly.
+ * (currentStepIndex, nextStepId, SequenceCounter, SkippedStep, Contact.tagIds, EngagementCounter's
+ * "sent", EngagementTotal) is written directly.
  */
 import type pg from "pg";
 import { insertContacts, insertSequence } from "./data";

@@ -10,7 +10,8 @@
  * per (step, UTC day, kind), plus just under the read's fold threshold of
  * single-delta rows per sequence (the worst a read sees before it folds).
  * Triggers are off while the set is generated, so the "sent" counter the
- * StepSend trigger keeps is written here too.
+ * StepSend trigger keeps is written here too, and EngagementTotal (the
+ * all-time sums the EngagementCounter triggers keep).
  */
 import type pg from "pg";
 
@@ -79,4 +80,14 @@ export async function buildTrackingData(client: pg.PoolClient, events: number, s
     SELECT "sequenceId", "stepId", "day", "kind", CASE WHEN r <= $1 AND n > 1 THEN n - 1 ELSE n END FROM ranked
     UNION ALL
     SELECT "sequenceId", "stepId", "day", "kind", 1 FROM ranked WHERE r <= $1 AND n > 1`, [UNFOLDED_ROWS_PER_SEQUENCE]);
+
+  // What EngagementCounter's triggers keep, as the migration's backfill
+  // writes it (folded: one row per sequence and kind), so a fresh set and a
+  // kept one upgraded by that migration read the same.
+  await step("engagement totals", `
+    INSERT INTO "EngagementTotal" ("sequenceId", "kind", "delta")
+    SELECT "sequenceId", "kind", sum("delta")::int FROM "EngagementCounter"
+    WHERE "kind" IN ('sent', 'replied', 'unsubscribed', 'bounced')
+    GROUP BY 1, 2
+    HAVING sum("delta") <> 0`);
 }
