@@ -149,7 +149,7 @@ export function connectionLost(where: string): Error {
 const FINGERPRINTED_TABLES = [
   "Contact", "Tag", "ContactTag", "Sequence", "SequenceStep", "SequenceTrigger", "Enrollment", "EnrollmentEvent",
   "StepSend", "SkippedStep", "CaughtMessage", "ConsentEvent", "InboundReply", "User", "ApiKey", "Mailbox", "Sender", "PendingSignup", "SequenceDaySends", "SendPace",
-  "SequenceVersion", "TrackedLink", "TrackingEvent", "SendEngagement", "EngagementCounter", "AuditEvent", "UserToken",
+  "SequenceVersion", "TrackedLink", "TrackingEvent", "SendEngagement", "EngagementCounter", "EngagementTotal", "AuditEvent", "UserToken",
   "WebhookEndpoint", "WebhookEvent", "WebhookDelivery", "WebhookAttempt", "StepTemplate", "Snippet",
   // RateLimit is left out on purpose: counting attempts, refused ones included, is its job.
   // So is WebhookReplay: it remembers every verified signature, whatever the body turns out to be.
