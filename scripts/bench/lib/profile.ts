@@ -42,7 +42,10 @@ export function bucketOf(url: string, functionName: string): string | null {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1];
   if (url.startsWith("node:")) return null;
-  if (url.startsWith("wasm:")) return "wasm (Prisma's query compiler)";
+  // Two WebAssembly modules run here, Prisma's query compiler and undici's
+  // HTTP parser (fetch), and their URLs do not say which: charge each to
+  // its caller, as native code.
+  if (url.startsWith("wasm:")) return null;
   const repo = /\/(packages\/[^/]+|lib|app|inngest|scripts|generated)\//.exec(url);
   return repo ? `repo:${repo[1]}` : "other";
 }
