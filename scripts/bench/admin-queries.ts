@@ -19,7 +19,7 @@ import { sequenceListPage, sequenceListSql } from "../../lib/sequences/sequence-
 import { getSequenceStats } from "../../lib/sequences/stats";
 import { ZActivityParams } from "../../lib/validations/activity";
 import { CONTACT_SORTS, ZContactListParams } from "../../lib/validations/contact-list";
-import { getSequenceAnalytics, getSequenceRates } from "../../lib/tracking/analytics";
+import { getSequenceAnalytics } from "../../lib/tracking/analytics";
 import { contactEngagement } from "../../lib/tracking/contact-engagement";
 import { type BenchCluster, rawPool, urlFor } from "./lib/database";
 import { describeKeptSet, divergence, type KeptSet, planKeptSet, schemaMigrations } from "./lib/kept-set";
@@ -124,7 +124,8 @@ function queries(db: Db, input: Awaited<ReturnType<typeof inputs>>): Query[] {
     },
     {
       name: "sequences_list_rates",
-      product: () => getSequenceRates(db, input.sequenceIds),
+      // Ranked by reply rate: every candidate's rates are read to rank them, then the page's rate columns.
+      product: () => sequenceListPage(db, { page: 1 }, { sort: "replyRate", dir: "desc" }),
       baseline: () => [`SELECT "id", "name", "status", "updatedAt" FROM "Sequence" ORDER BY "updatedAt" DESC LIMIT 50`, []],
       ratioTarget: null,
     },
