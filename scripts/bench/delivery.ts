@@ -20,6 +20,7 @@ import { insertContacts, insertSequence } from "./lib/data";
 import type { BenchResult } from "./lib/report";
 import { timed } from "./lib/stats";
 import { profiled } from "./lib/profile";
+import { engineFloor } from "./lib/engine-floor";
 
 const ENROLLMENTS = Number(process.env.BENCH_DELIVERY_ENROLLMENTS ?? 1_000);
 const STEPS = 3;
@@ -159,11 +160,13 @@ export async function benchDelivery(cluster: BenchCluster, log: (line: string) =
   const before = await runBaseline(cluster, "delivery_b1");
   const product = await runProduct(cluster, "delivery_p", log);
   const after = await runBaseline(cluster, "delivery_b2");
+  // Not a target: how much of a send is the engine's (SDK + executor) rather than ours.
+  const floor = await engineFloor({ runs: ENROLLMENTS, steps: STEPS, concurrency: EXECUTOR_CONCURRENCY, checkpointing: CHECKPOINTING });
   const baseline = { ms: (before.ms + after.ms) / 2 };
   const productRate = SENDS / (product.ms / 1000);
   const baselineRate = SENDS / (baseline.ms / 1000);
   log(
-    `[delivery] product ${product.ms.toFixed(0)} ms (${productRate.toFixed(0)}/s), baseline ${before.ms.toFixed(0)} and ${after.ms.toFixed(0)} ms (${baselineRate.toFixed(0)}/s)`,
+    `[delivery] product ${product.ms.toFixed(0)} ms (${productRate.toFixed(0)}/s), baseline ${before.ms.toFixed(0)} and ${after.ms.toFixed(0)} ms (${baselineRate.toFixed(0)}/s), engine floor ${floor.ms.toFixed(0)} ms (${(SENDS / (floor.ms / 1000)).toFixed(0)}/s)`,
   );
   const ratio = baselineRate / productRate;
   return {
@@ -187,6 +190,8 @@ export async function benchDelivery(cluster: BenchCluster, log: (line: string) =
       baseline_runs_ms: [Math.round(before.ms), Math.round(after.ms)],
       // Node's CPU per send (PostgreSQL's is not counted): the product's and the baseline's.
       cpu_ms_per_send: { product: round2(product.cpuMs / SENDS), baseline: round2((before.cpuMs + after.cpuMs) / 2 / SENDS) },
+      // The same runs with steps that do nothing (scripts/bench/lib/engine-floor.ts): the SDK's and the executor's share of a send.
+      engine_floor: { sends_per_s: round2(SENDS / (floor.ms / 1000)), cpu_ms_per_send: round2(floor.cpuMs / SENDS) },
     },
   };
 }
