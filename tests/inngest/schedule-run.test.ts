@@ -6,6 +6,7 @@
 import { Temporal } from "temporal-polyfill";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "../../lib/db/client";
+import { updateContactProfile } from "../../lib/contacts/profile";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { resetDb } from "../support/db";
 import { makeContact, makeSequence } from "../support/factories";
@@ -87,5 +88,31 @@ describe("a sequence with a sending schedule", () => {
     expect(await db().enrollmentEvent.count({ where: { type: "step_skipped" } })).toBe(0);
     const fallback = await db().enrollmentEvent.findMany({ where: { type: "zone_fallback" } });
     expect(fallback.map((e) => [e.contactId, e.reason])).toEqual([[contacts[4].id, "missing"]]);
+  });
+
+  // A run waits for the due time planned after the last send; the zone is read
+  // again when it wakes, since every wake plans again from the database. Nothing
+  // else moves a waiting enrollment when a contact's zone changes.
+  it("a contact who moves to another zone while a step waits gets it inside their new zone's window", async () => {
+    const sequence = await scheduledSequence([
+      { subject: "One", delayAmount: 0, delayUnit: "minutes" },
+      { subject: "Two", delayAmount: 1, delayUnit: "business_days" },
+    ]);
+    const contact = await makeContact(db(), { timezone: "Europe/Berlin" });
+    await enrollContact(db(), { contactId: contact.id, sequenceId: sequence.id, source: "manual" });
+    await h.executor.runUntilIdle();
+    // To Monday 22:00 UTC: "One" went at Monday 09:00 Berlin; "Two" waits for Tuesday 09:00 Berlin (08:00 UTC).
+    await h.executor.advance(3 * DAY);
+    const waiting = await db().enrollment.findFirstOrThrow({ where: { contactId: contact.id } });
+    expect(waiting.nextStepDueAt?.toISOString()).toBe("2026-01-13T08:00:00.000Z");
+
+    await updateContactProfile(db(), { contactId: contact.id, firstName: contact.firstName, lastName: contact.lastName, timezone: "America/New_York", attributes: {} });
+    await h.executor.advance(3 * DAY);
+
+    const messages = await db().caughtMessage.findMany({ where: { toAddress: contact.email }, orderBy: { createdAt: "asc" } });
+    expect(messages.map((m) => m.subject)).toEqual(["One", "Two"]);
+    // Tuesday 08:00 UTC is 03:00 in New York: held to 09:00 there (14:00 UTC).
+    expect(messages[1].createdAt.toISOString()).toBe("2026-01-13T14:00:00.000Z");
+    expect(insideWindow(messages[1].createdAt, "America/New_York")).toBe(true);
   });
 });
