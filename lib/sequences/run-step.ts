@@ -31,8 +31,8 @@ export type StepPlan =
    * memoized value rather than from a clock read outside a step.
    */
   | { kind: "step"; stepId: string; dueAt: string; version: number; plannedAt: string }
-  /** advanceEnrollment found every step handled and ended the enrollment itself (`ended`: this call exited it). */
-  | { kind: "completed"; ended: boolean };
+  /** advanceEnrollment found every step handled and ended the enrollment itself. */
+  | { kind: "completed" };
 
 /** How often a plan is retried when a publish moved the enrollment while it was being made. */
 const PLAN_ATTEMPTS = 3;
@@ -132,8 +132,8 @@ export async function advanceEnrollment(db: Db, { enrollmentId }: { enrollmentId
 }
 
 async function completed(db: Db, enrollmentId: string): Promise<StepPlan> {
-  const { completed: ended } = await completeEnrollment(db, { enrollmentId });
-  return { kind: "completed", ended };
+  await completeEnrollment(db, { enrollmentId });
+  return { kind: "completed" };
 }
 
 export type SendOutcome =

@@ -19,14 +19,13 @@ import { planNextStep, sendStep } from "../../lib/sequences/run-step";
 import { plannedSend } from "../support/plan";
 import { resetDb } from "../support/db";
 import { makeContact, makeSequence } from "../support/factories";
-import { connectionLost, instrumentDb } from "../support/fault-db";
+import { CLAIM_INSERT, connectionLost, instrumentDb } from "../support/fault-db";
 import { duplicates, recordingTransport, type RecordingTransport } from "../support/fault-transport";
 import { worstCaseBackoffMs } from "@stepwise/inngest-local";
 import { startHarness, type Harness } from "../support/run-harness";
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-const CLAIM_INSERT = 'INSERT INTO "StepSend"';
 /** The statement that marks a delivered send sent (lib/sequences/run-step.ts, deliver). */
 const MARK_SENT = `UPDATE "StepSend" SET "status" = 'sent'`;
 

@@ -130,6 +130,9 @@ export function instrumentDb(db: Db, hooks: DbHooks): Db {
   }) as Db;
 }
 
+/** The claim's SQL (lib/sequences/claim-step.ts): both ways of claiming insert the send record. */
+export const CLAIM_INSERT = 'INSERT INTO "StepSend"';
+
 /**
  * Whether a transaction starting on sendStep's client is an attempt to
  * claim the send: the one-statement claim (it inserts the send record), or
@@ -137,7 +140,7 @@ export function instrumentDb(db: Db, hooks: DbHooks): Db {
  * What comes after a claim (the tracked links, marking the send) is not.
  */
 export function startsClaim(ctx: TxContext): boolean {
-  return ctx.statements.length === 0 || ctx.statements[0].includes('INSERT INTO "StepSend"');
+  return ctx.statements.length === 0 || ctx.statements[0].includes(CLAIM_INSERT);
 }
 
 /** An error shaped like the one node-postgres raises when the server goes away. */
