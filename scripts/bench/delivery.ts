@@ -174,6 +174,14 @@ async function runBaseline(cluster: BenchCluster, name: string) {
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
+/**
+ * Issue 16: ">= 2x today's sends per second (ratio to the raw transport
+ * <= 4x)". "Today" was 7.3x the raw transport; rates on this machine swing
+ * with the raw transport's own (224 to 507/s between runs), so twice that
+ * rate is measured against it: 7.3 / 2 = 3.65x, inside the 4x bound.
+ */
+const MAX_RATIO = 3.65;
+
 export async function benchDelivery(cluster: BenchCluster, log: (line: string) => void): Promise<BenchResult> {
   await runBaseline(cluster, "delivery_warm_b"); // warms Prisma and the JIT for both
   // A baseline on each side of the long product run evens out drift in the machine's load.
@@ -198,8 +206,8 @@ export async function benchDelivery(cluster: BenchCluster, log: (line: string) =
     product: { sends_per_s: productRate, ms: product.ms },
     baseline: { sends_per_s: baselineRate, ms: baseline.ms },
     ratio,
-    target: "<= 4x slower, >= 2x a run per enrollment",
-    pass: ratio <= 4 && speedup >= 2 && product.failedRuns === 0 && single.failedRuns === 0,
+    target: `<= ${MAX_RATIO}x slower`,
+    pass: ratio <= MAX_RATIO && product.failedRuns === 0 && single.failedRuns === 0,
     notes: {
       enrollments: ENROLLMENTS,
       steps: STEPS,
