@@ -8,6 +8,7 @@
  */
 import { eventType } from "inngest";
 import { z } from "zod";
+import { COHORT_SIZE } from "../lib/sequences/run-events";
 
 const id = z.string().min(1);
 
@@ -56,3 +57,20 @@ export const webhooksWake = eventType("stepwise/webhooks.wake", { schema: z.obje
 
 /** Read one mailbox now (the cron asks for every mailbox each minute): one run per mailbox at a time. */
 export const mailboxReadRequested = eventType("stepwise/mailbox.read", { schema: z.object({ mailboxId: id }) });
+
+/**
+ * Starts one run for enrollments of one sequence made together (a cohort,
+ * lib/sequences/run-events.ts startEvents). Members carry the contact so a
+ * member can be handed to a run of its own without a read.
+ */
+export const enrollmentsStarted = eventType("stepwise/enrollments.started", {
+  schema: z.object({
+    sequenceId: id,
+    exitOnReply: z.boolean(),
+    members: z.array(z.object({ enrollmentId: id, contactId: id })).min(1).max(COHORT_SIZE),
+    /** The function's idempotency key: "cohort:" and the first member's run key. */
+    runKey: z.string().min(1),
+  }),
+});
+
+export type EnrollmentsStartedData = z.infer<typeof enrollmentsStarted.schema>;

@@ -10,7 +10,7 @@ import type { EnrollResult } from "./enroll-contact";
 import { enrollVerdict, isLoggableRefusal, MAILABLE_CONTACT, type ContactFacts, type EnrollRefusal, type SequenceFacts as VerdictFacts } from "./enroll-verdict";
 import type { TExitReason } from "./exit-reasons";
 import type { TReentryPolicy } from "./reentry";
-import { enrollmentStartedEvent } from "./run-events";
+import { enrollmentStartedEvent, startEvents } from "./run-events";
 import { dueAt } from "./schedule";
 import { ZEnrollmentSource, type EnrollmentSource } from "./triggers";
 
@@ -83,9 +83,13 @@ function validPairs(pairs: EnrollPair[]): EnrollPair[] {
 /** The key of enrollPairs' results. */
 export const pairKey = (pair: { contactId: string; sequenceId: string }) => `${pair.contactId}|${pair.sequenceId}`;
 
-/** After commit, in chunks: a run starts only for an enrollment that exists. */
+/**
+ * After commit, in chunks: a run starts only for an enrollment that exists.
+ * Enrollments of one sequence made together share cohort runs (startEvents).
+ */
 export async function publishStarted(started: OutgoingEvent[]): Promise<void> {
-  for (let i = 0; i < started.length; i += PUBLISH_CHUNK) await publishEvents(started.slice(i, i + PUBLISH_CHUNK));
+  const events = startEvents(started);
+  for (let i = 0; i < events.length; i += PUBLISH_CHUNK) await publishEvents(events.slice(i, i + PUBLISH_CHUNK));
 }
 
 /**

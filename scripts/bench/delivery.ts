@@ -1,9 +1,12 @@
 /**
- * 3. Delivery: 1,000 enrollments in a 3-step sequence run by the local
- * Inngest executor, in-process through the app's real serve() route
- * (app/api/inngest/route.ts) with a manual clock advanced over the delays,
- * into the mail catcher: sends per second. Baseline: 3,000 direct
- * CatcherTransport.deliver calls at the same concurrency and pool size.
+ * 3. Delivery: 1,000 enrollments (one bulk enrollment) in a 3-step sequence
+ * run by the local Inngest executor, in-process through the app's real
+ * serve() route (app/api/inngest/route.ts) with a manual clock advanced over
+ * the delays, into the mail catcher: sends per second. Baseline: 3,000
+ * direct CatcherTransport.deliver calls at the same concurrency and pool
+ * size. Also measured in the same run, for the ">= 2x" target: the same
+ * enrollments with a run each (the engine before cohort runs, and still
+ * what an enrollment made alone gets).
  */
 import { LocalExecutor, ManualClock } from "@stepwise/inngest-local";
 import { setClock } from "../../lib/clock";
@@ -13,7 +16,7 @@ import { setTransport } from "../../lib/email/transports";
 import { CatcherTransport } from "../../lib/email/transports/catcher";
 import type { OutgoingMessage } from "../../lib/email/transports/types";
 import { setEventSender } from "../../lib/events/publish";
-import { enrollMany } from "../../lib/sequences/enroll-many";
+import { BULK_TRANSACTION_TIMEOUT_MS, enrollMany, enrollPairs } from "../../lib/sequences/enroll-many";
 import { releaseAppDatabase, useAppDatabase } from "./lib/app";
 import { type BenchCluster, rawPool } from "./lib/database";
 import { insertContacts, insertSequence } from "./lib/data";
@@ -61,7 +64,25 @@ async function prepare(cluster: BenchCluster, name: string) {
   }
 }
 
-async function runProduct(cluster: BenchCluster, name: string, log: (line: string) => void) {
+/**
+ * "cohorts": the product as it is, a bulk enrollment's runs shared by up to
+ * 100 members. "single": the same enrollments each started on a run of its
+ * own (their start events published one by one, as before cohorts).
+ */
+type Runs = "cohorts" | "single";
+
+async function enroll(db: Awaited<ReturnType<typeof useAppDatabase>>, executor: LocalExecutor, runs: Runs, pairs: { contactId: string; sequenceId: string }[]) {
+  if (runs === "cohorts") {
+    const results = await enrollMany(db, { pairs, source: "manual" });
+    if (results.some((r) => r.outcome !== "enrolled")) throw new Error("delivery: not every contact was enrolled");
+    return;
+  }
+  const { started } = await db.$transaction((tx) => enrollPairs(tx, pairs, "manual"), { timeout: BULK_TRANSACTION_TIMEOUT_MS });
+  if (started.length !== pairs.length) throw new Error("delivery: not every contact was enrolled");
+  await executor.send(started);
+}
+
+async function runProduct(cluster: BenchCluster, name: string, log: (line: string) => void, runs: Runs) {
   const { url, sequenceId, contactIds } = await prepare(cluster, name);
   const db = await useAppDatabase(url, POOL_SIZE);
   const clock = new ManualClock(Date.UTC(2026, 0, 5, 9, 0, 0));
@@ -84,11 +105,10 @@ async function runProduct(cluster: BenchCluster, name: string, log: (line: strin
     setEventSender(async (events) => {
       await executor.send(events);
     });
-    const results = await enrollMany(db, { pairs: contactIds.map((contactId) => ({ contactId, sequenceId })), source: "manual" });
-    if (results.some((r) => r.outcome !== "enrolled")) throw new Error("delivery: not every contact was enrolled");
+    await enroll(db, executor, runs, contactIds.map((contactId) => ({ contactId, sequenceId })));
 
     const cpu = process.cpuUsage();
-    const { ms } = await profiled("delivery", log, () => timed(() => executor.advance((STEPS + 1) * DAY)));
+    const { ms } = await profiled(`delivery-${runs}`, log, () => timed(() => executor.advance((STEPS + 1) * DAY)));
     const cpuMs = cpuMsSince(cpu);
     const [{ sent, caught, completed }] = await db.$queryRaw<{ sent: number; caught: number; completed: number }[]>`
       SELECT (SELECT count(*)::int FROM "StepSend" WHERE "status" = 'sent') AS sent,
@@ -97,8 +117,8 @@ async function runProduct(cluster: BenchCluster, name: string, log: (line: strin
     if (sent !== SENDS || caught !== SENDS || completed !== ENROLLMENTS) {
       throw new Error(`delivery incomplete: ${sent} sends, ${caught} caught, ${completed} completed`);
     }
-    const runs = executor.runs({ functionId: "stepwise-run-enrollment" });
-    return { ms, cpuMs, runs: runs.length, failedRuns: runs.filter((r) => r.status !== "completed").length, ...executor.stats };
+    const started = [...executor.runs({ functionId: "stepwise-run-enrollment" }), ...executor.runs({ functionId: "stepwise-run-enrollment-cohort" })];
+    return { ms, cpuMs, runs: started.length, failedRuns: started.filter((r) => r.status !== "completed").length, ...executor.stats };
   } finally {
     await executor.stop();
     await api.close();
@@ -154,29 +174,40 @@ async function runBaseline(cluster: BenchCluster, name: string) {
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
+/**
+ * Issue 16: ">= 2x today's sends per second (ratio to the raw transport
+ * <= 4x)". "Today" was 7.3x the raw transport; rates on this machine swing
+ * with the raw transport's own (224 to 507/s between runs), so twice that
+ * rate is measured against it: 7.3 / 2 = 3.65x, inside the 4x bound.
+ */
+const MAX_RATIO = 3.65;
+
 export async function benchDelivery(cluster: BenchCluster, log: (line: string) => void): Promise<BenchResult> {
   await runBaseline(cluster, "delivery_warm_b"); // warms Prisma and the JIT for both
   // A baseline on each side of the long product run evens out drift in the machine's load.
   const before = await runBaseline(cluster, "delivery_b1");
-  const product = await runProduct(cluster, "delivery_p", log);
+  const product = await runProduct(cluster, "delivery_p", log, "cohorts");
   const after = await runBaseline(cluster, "delivery_b2");
+  const single = await runProduct(cluster, "delivery_s", log, "single");
   // Not a target: how much of a send is the engine's (SDK + executor) rather than ours.
   const floor = await engineFloor({ runs: ENROLLMENTS, steps: STEPS, concurrency: EXECUTOR_CONCURRENCY, checkpointing: CHECKPOINTING });
   const baseline = { ms: (before.ms + after.ms) / 2 };
   const productRate = SENDS / (product.ms / 1000);
   const baselineRate = SENDS / (baseline.ms / 1000);
+  const singleRate = SENDS / (single.ms / 1000);
   log(
-    `[delivery] product ${product.ms.toFixed(0)} ms (${productRate.toFixed(0)}/s), baseline ${before.ms.toFixed(0)} and ${after.ms.toFixed(0)} ms (${baselineRate.toFixed(0)}/s), engine floor ${floor.ms.toFixed(0)} ms (${(SENDS / (floor.ms / 1000)).toFixed(0)}/s)`,
+    `[delivery] product ${product.ms.toFixed(0)} ms (${productRate.toFixed(0)}/s), a run per enrollment ${single.ms.toFixed(0)} ms (${singleRate.toFixed(0)}/s), baseline ${before.ms.toFixed(0)} and ${after.ms.toFixed(0)} ms (${baselineRate.toFixed(0)}/s), engine floor ${floor.ms.toFixed(0)} ms (${(SENDS / (floor.ms / 1000)).toFixed(0)}/s)`,
   );
   const ratio = baselineRate / productRate;
+  const speedup = productRate / singleRate;
   return {
     name: "delivery",
     unit: "sends per second",
     product: { sends_per_s: productRate, ms: product.ms },
     baseline: { sends_per_s: baselineRate, ms: baseline.ms },
     ratio,
-    target: "<= 10x slower",
-    pass: ratio <= 10 && product.failedRuns === 0,
+    target: `<= ${MAX_RATIO}x slower`,
+    pass: ratio <= MAX_RATIO && product.failedRuns === 0 && single.failedRuns === 0,
     notes: {
       enrollments: ENROLLMENTS,
       steps: STEPS,
@@ -184,6 +215,8 @@ export async function benchDelivery(cluster: BenchCluster, log: (line: string) =
       pool_size: POOL_SIZE,
       runs: product.runs,
       failed_runs: product.failedRuns,
+      // The same enrollments with a run each (the engine before cohort runs), timed in this run.
+      run_per_enrollment: { sends_per_s: round2(singleRate), speedup: round2(speedup), cpu_ms_per_send: round2(single.cpuMs / SENDS), requests_per_send: round2(single.requests / SENDS) },
       // HTTP exchanges per send: the executor's requests to the serve route and the SDK's checkpoints.
       requests_per_send: round2(product.requests / SENDS),
       checkpoints_per_send: round2(product.checkpoints / SENDS),

@@ -15,6 +15,7 @@ import type { Db } from "../../lib/db/prisma";
 import { setTransport, TransientDeliveryError } from "../../lib/email/transports";
 import { CatcherTransport } from "../../lib/email/transports/catcher";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
+import { enrollMany } from "../../lib/sequences/enroll-many";
 import { planNextStep, sendStep } from "../../lib/sequences/run-step";
 import { plannedSend } from "../support/plan";
 import { resetDb } from "../support/db";
@@ -192,6 +193,25 @@ describe("runs crashing at each point, with the executor's retries and self-heal
     await h.executor.advance(2 * DAY);
     for (const { enrollmentId, stepIds } of all) {
       for (const stepId of stepIds) expect(deliveriesOf(enrollmentId, stepId)).toBeLessThanOrEqual(1);
+      expect((await appDb.enrollment.findUniqueOrThrow({ where: { id: enrollmentId } })).status).toBe("completed");
+    }
+    expect(duplicates(transport)).toEqual([]);
+    expect(Object.fromEntries(armed)).toEqual({ "begin-fails": 0, "claim-fails": 0, "after-claim": 0, "after-delivery": 0, "not-accepted": 0, "unknown-outcome": 0 });
+  });
+
+  it("faults on a cohort run (enrolled together): every step at most once, every enrollment completes", async () => {
+    const { sequence } = await enrolled(2);
+    const contacts = await Promise.all(Array.from({ length: 8 }, () => makeContact(appDb)));
+    const results = await enrollMany(appDb, { pairs: contacts.map((c) => ({ contactId: c.id, sequenceId: sequence.id })), source: "manual" });
+    const members = results.map((r) => (r.outcome === "enrolled" ? r.enrollmentId : ""));
+    // Each point fires twice, on whichever members' operations reach it first; failing members go to runs of their own.
+    for (const point of ["begin-fails", "claim-fails", "after-claim", "after-delivery", "not-accepted", "unknown-outcome"] as const) arm(point, 2);
+    await h.executor.runUntilIdle();
+    await h.executor.advance(30 * MINUTE);
+    await h.executor.advance(2 * DAY);
+    expect(h.executor.runs({ functionId: "stepwise-run-enrollment-cohort" }).map((r) => r.status)).toEqual(["completed"]);
+    for (const enrollmentId of members) {
+      for (const stepId of sequence.steps.map((s) => s.id)) expect(deliveriesOf(enrollmentId, stepId)).toBeLessThanOrEqual(1);
       expect((await appDb.enrollment.findUniqueOrThrow({ where: { id: enrollmentId } })).status).toBe("completed");
     }
     expect(duplicates(transport)).toEqual([]);

@@ -252,7 +252,14 @@ describe("registered function config", () => {
     const fns = h.executor.functions();
     const run = fns.find((f) => f.id === "stepwise-run-enrollment");
     const heal = fns.find((f) => f.id === "stepwise-heal-overdue-enrollments");
-    expect(fns.map((f) => f.id).sort()).toEqual(["stepwise-deliver-webhooks", "stepwise-heal-overdue-enrollments", "stepwise-read-mailbox", "stepwise-read-mailboxes", "stepwise-run-enrollment"]);
+    expect(fns.map((f) => f.id).sort()).toEqual([
+      "stepwise-deliver-webhooks",
+      "stepwise-heal-overdue-enrollments",
+      "stepwise-read-mailbox",
+      "stepwise-read-mailboxes",
+      "stepwise-run-enrollment",
+      "stepwise-run-enrollment-cohort",
+    ]);
     expect(run?.triggers).toEqual([{ event: "stepwise/enrollment.started" }]);
     expect(run?.idempotency).toBe("event.data.runKey");
     expect(run?.cancel).toEqual([
@@ -267,6 +274,12 @@ describe("registered function config", () => {
       },
     ]);
     expect(Object.values(run?.steps ?? {})[0]?.retries).toEqual({ attempts: 5 });
+    // A cohort run is not cancelled by one member's exit: the claim refuses that member's sends.
+    const cohort = fns.find((f) => f.id === "stepwise-run-enrollment-cohort");
+    expect(cohort?.triggers).toEqual([{ event: "stepwise/enrollments.started" }]);
+    expect(cohort?.idempotency).toBe("event.data.runKey");
+    expect(cohort?.cancel).toBeUndefined();
+    expect(Object.values(cohort?.steps ?? {})[0]?.retries).toEqual({ attempts: 5 });
     expect(heal?.triggers).toEqual([{ cron: "*/5 * * * *" }]);
     expect(fns.find((f) => f.id === "stepwise-deliver-webhooks")?.triggers).toEqual([{ cron: "* * * * *" }, { event: "stepwise/webhooks.wake" }]);
   });

@@ -5,7 +5,9 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { execute, queryRows } from "../../lib/db/direct";
 import { Prisma } from "../../lib/db/prisma";
+import { createPrismaClient } from "../../lib/db/prisma";
 import { resetDb, testDb } from "../support/db";
+import { testDatabaseUrl } from "../support/database-url";
 import { makeContact } from "../support/factories";
 
 const db = testDb();
@@ -49,5 +51,28 @@ describe("direct statements", () => {
       return queryRows<{ firstName: string }>(tx, Prisma.sql`SELECT "firstName" FROM "Contact" WHERE "id" = ${contact.id}`);
     });
     expect(seen).toEqual([{ firstName: "Inside" }]);
+  });
+
+  it("are prepared once per connection and reused, also after a migration changed the table", async () => {
+    // One connection, so every call below runs on it.
+    const single = createPrismaClient(testDatabaseUrl(), { poolSize: 1 });
+    try {
+      const contacts = await Promise.all([makeContact(db), makeContact(db)]);
+      const read = (id: string) => queryRows<{ email: string }>(single, Prisma.sql`SELECT "email" FROM "Contact" WHERE "id" = ${id}`);
+      for (const c of [...contacts, ...contacts]) expect(await read(c.id)).toEqual([{ email: c.email }]);
+      const prepared = () =>
+        queryRows<{ count: number }>(single, Prisma.sql`SELECT count(*)::int AS "count" FROM pg_prepared_statements WHERE statement LIKE ${'SELECT "email" FROM "Contact"%'}`);
+      expect(await prepared()).toEqual([{ count: 1 }]);
+
+      await db.$executeRawUnsafe(`ALTER TABLE "Contact" ADD COLUMN "directTestColumn" text`);
+      try {
+        expect(await read(contacts[0].id)).toEqual([{ email: contacts[0].email }]);
+      } finally {
+        await db.$executeRawUnsafe(`ALTER TABLE "Contact" DROP COLUMN "directTestColumn"`);
+      }
+      expect(await prepared()).toEqual([{ count: 1 }]);
+    } finally {
+      await single.$disconnect();
+    }
   });
 });

@@ -6,7 +6,7 @@ import { upsertContact } from "../../lib/contacts/upsert";
 import { exitContact } from "../../lib/sequences/exit-contact";
 import { fireScoreTriggers } from "../../lib/triggers/fire";
 import { resetDb, testDb } from "../support/db";
-import { recordEvents } from "../support/events";
+import { recordEvents, startedEnrollmentIds } from "../support/events";
 import { makeContact, makeSequence } from "../support/factories";
 
 const db = testDb();
@@ -98,7 +98,10 @@ describe("tag_added", () => {
       type: "enrollment_refused",
       reason: "contact_unsubscribed",
     });
-    expect(events.sent.filter((e) => e.name === "stepwise/enrollment.started")).toHaveLength(40);
+    // The 40 enrollments of one sequence start as a cohort: one run for all, each member once.
+    const live = await db.enrollment.findMany({ where: { sequenceId: sequence.id, status: "active" }, select: { id: true } });
+    expect(startedEnrollmentIds(events.sent).sort()).toEqual(live.map((e) => e.id).sort());
+    expect(events.sent.filter((e) => e.name === "stepwise/enrollments.started")).toHaveLength(1);
 
     const again = await addTags(db, { contactIds: ids, tagNames: ["imported"], source: "import" });
     expect(again).toMatchObject({ added: 0, triggers: { enrolled: 0, alreadyEnrolled: 0, refused: 0 } });
