@@ -58,6 +58,20 @@ async function mailbox(start: number) {
   return byRecipient;
 }
 
+/**
+ * The clock at Saturday 10 January 2026, noon UTC (a weekend in every zone),
+ * and a one-step sequence sending on weekdays 09:00 to 17:00 in each
+ * contact's zone (Berlin's when the contact has none).
+ */
+async function onSaturdayWithSchedule() {
+  await h.stop();
+  h = await startHarness({ start: SATURDAY_NOON });
+  const sequence = await makeSequence(db(), { steps: [{ subject: "Hello", delayAmount: 0, delayUnit: "minutes" }] });
+  const schedule = { days: [1, 2, 3, 4, 5], window: { start: "09:00", end: "17:00" }, holidayCountry: null };
+  await db().sequence.update({ where: { id: sequence.id }, data: { schedule, timezone: "Europe/Berlin" } });
+  return sequence;
+}
+
 const cohortRuns = () => h.executor.runs({ functionId: "stepwise-run-enrollment-cohort" });
 const ownRuns = () => h.executor.runs({ functionId: "stepwise-run-enrollment" });
 
@@ -104,12 +118,7 @@ describe("enrollments made together share a cohort run", () => {
   });
 
   it("members in different time zones each get a step inside their own window: the cohort wakes for each", async () => {
-    // Saturday 10 January 2026, noon UTC: a weekend in every zone; weekdays 09:00 to 17:00 in each contact's zone.
-    await h.stop();
-    h = await startHarness({ start: SATURDAY_NOON });
-    const sequence = await makeSequence(db(), { steps: [{ subject: "Hello", delayAmount: 0, delayUnit: "minutes" }] });
-    const schedule = { days: [1, 2, 3, 4, 5], window: { start: "09:00", end: "17:00" }, holidayCountry: null };
-    await db().sequence.update({ where: { id: sequence.id }, data: { schedule, timezone: "Europe/Berlin" } });
+    const sequence = await onSaturdayWithSchedule();
     const zones = ["Asia/Tokyo", "Europe/Berlin", "America/New_York"];
     const contacts = await Promise.all(zones.map((timezone) => makeContact(db(), { timezone })));
     await enrollTogether(sequence.id, contacts);
@@ -122,11 +131,7 @@ describe("enrollments made together share a cohort run", () => {
   });
 
   it("a contact whose zone changes while the cohort waits is sent inside the new zone's window", async () => {
-    await h.stop();
-    h = await startHarness({ start: SATURDAY_NOON });
-    const sequence = await makeSequence(db(), { steps: [{ subject: "Hello", delayAmount: 0, delayUnit: "minutes" }] });
-    const schedule = { days: [1, 2, 3, 4, 5], window: { start: "09:00", end: "17:00" }, holidayCountry: null };
-    await db().sequence.update({ where: { id: sequence.id }, data: { schedule, timezone: "Europe/Berlin" } });
+    const sequence = await onSaturdayWithSchedule();
     const [moving, staying] = await Promise.all([makeContact(db(), { timezone: "Asia/Tokyo" }), makeContact(db(), { timezone: "Asia/Tokyo" })]);
     await enrollTogether(sequence.id, [moving, staying]);
     await updateContactProfile(db(), { contactId: moving.id, firstName: moving.firstName, lastName: moving.lastName, timezone: "America/New_York", attributes: {} });
