@@ -108,6 +108,8 @@ export default defineConfig({
           globalSetup: ["tests/support/global-setup.ts"],
           // Last: it is CPU-heavy and the fault suite's races need the CPU.
           sequence: { groupOrder: 3 },
+          // start-matrix.test.ts runs its tests concurrently (describe.concurrent), all at once.
+          maxConcurrency: 10,
           fileParallelism: false,
           testTimeout: 600_000,
           hookTimeout: 120_000,
