@@ -9,6 +9,8 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { migrateDeploy } from "../lib/db/migrate";
+import { throwawayDatabase, type ScriptDatabase } from "./lib/database";
 import { runE2e } from "./test-e2e";
 
 type Counts = { passed: number; failed: number; skipped: number };
@@ -16,6 +18,39 @@ type Counts = { passed: number; failed: number; skipped: number };
 function run(cmd: string, args: string[]): Promise<number> {
   const child = spawn(cmd, args, { stdio: "inherit", env: process.env });
   return new Promise((resolve) => child.on("close", (code) => resolve(code ?? 1)));
+}
+
+/** Runs a command with its output held back, then printed whole: it runs beside the build, whose output it would cut into. */
+function runQuietly(cmd: string, args: string[]): Promise<number> {
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: process.env });
+  const output: Buffer[] = [];
+  child.stdout.on("data", (chunk: Buffer) => output.push(chunk));
+  child.stderr.on("data", (chunk: Buffer) => output.push(chunk));
+  return new Promise((resolve) =>
+    child.on("close", (code) => {
+      process.stdout.write(Buffer.concat(output));
+      resolve(code ?? 1);
+    }),
+  );
+}
+
+/**
+ * vitest's throwaway cluster, migrated (tests/support/global-setup.ts copies
+ * it per project). Undefined with TEST_DATABASE_URL, or if it cannot start:
+ * then the global setup starts its own and reports why.
+ */
+async function preparedTestCluster(): Promise<ScriptDatabase | undefined> {
+  if (process.env.TEST_DATABASE_URL) return undefined;
+  let database: ScriptDatabase | undefined;
+  try {
+    database = await throwawayDatabase("test");
+    await migrateDeploy(database.url);
+    return database;
+  } catch (error) {
+    console.error(`[test] could not prepare the test database beside the build (${String(error)}); vitest starts its own`);
+    await database?.stop().catch(() => {});
+    return undefined;
+  }
 }
 
 function readJson(file: string): unknown {
@@ -42,11 +77,24 @@ async function main() {
   const tsx = path.resolve("node_modules", ".bin", "tsx");
   const skipE2e = process.argv.includes("--no-e2e");
 
-  const drift = await run(tsx, ["scripts/check-drift.ts"]);
-  const build = await run(process.execPath, [path.resolve("node_modules", "next", "dist", "bin", "next"), "build"]);
+  // Beside the build: most of `next build` is its TypeScript check, on one
+  // core, so the drift check and the test databases' initdb and migrations
+  // (which vitest and Playwright would otherwise wait for) take the other.
+  const buildDone = run(process.execPath, [path.resolve("node_modules", "next", "dist", "bin", "next"), "build"]);
+  const drift = await runQuietly(tsx, ["scripts/check-drift.ts"]);
+  const testCluster = await preparedTestCluster();
+  const e2eDatabase = skipE2e || process.env.TEST_DATABASE_URL ? undefined : await throwawayDatabase("e2e").catch(() => undefined);
+  const build = await buildDone;
   if (build === 0) process.env.E2E_SKIP_BUILD = "1";
-  const vitest = await run(path.resolve("node_modules", ".bin", "vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile.json=.reports/vitest.json"]);
-  const e2e = skipE2e ? 0 : await runE2e();
+  if (testCluster) process.env.STEPWISE_TEST_CLUSTER_URL = testCluster.url;
+  let vitest: number;
+  try {
+    vitest = await run(path.resolve("node_modules", ".bin", "vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile.json=.reports/vitest.json"]);
+  } finally {
+    delete process.env.STEPWISE_TEST_CLUSTER_URL;
+    await testCluster?.stop();
+  }
+  const e2e = skipE2e ? 0 : await runE2e([], e2eDatabase);
 
   const counts = [vitestCounts(readJson(".reports/vitest.json")), playwrightCounts(readJson(".reports/playwright.json"))];
   const total = counts.reduce((a, c) => ({ passed: a.passed + c.passed, failed: a.failed + c.failed, skipped: a.skipped + c.skipped }), { passed: 0, failed: 0, skipped: 0 });

@@ -11,10 +11,10 @@ import path from "node:path";
 import { freePort } from "../lib/db/embedded-postgres";
 import { throwawayDatabase } from "./lib/database";
 
-export async function runE2e(args: string[] = []): Promise<number> {
-  const database = process.env.TEST_DATABASE_URL
-    ? { url: process.env.TEST_DATABASE_URL, stop: async () => {} }
-    : await throwawayDatabase("e2e");
+/** `prepared`: a throwaway database the caller started (scripts/test-all.ts, beside the build); stopped here. */
+export async function runE2e(args: string[] = [], prepared?: { url: string; stop: () => Promise<void> }): Promise<number> {
+  const database =
+    prepared ?? (process.env.TEST_DATABASE_URL ? { url: process.env.TEST_DATABASE_URL, stop: async () => {} } : await throwawayDatabase("e2e"));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "stepwise-e2e-data-"));
   fs.mkdirSync(".reports/auth", { recursive: true });
   try {
