@@ -87,7 +87,8 @@ export default defineConfig({
           exclude: faultParallel,
           environment: "node",
           // Its own database (global-setup.ts copies the migrated one per project),
-          // and after the other projects: the race tests need the CPU.
+          // and after the other projects: the race tests need the CPU. `npm test`
+          // runs it in a vitest run of its own, after Playwright (scripts/test-all.ts).
           globalSetup: ["tests/support/global-setup.ts"],
           sequence: { groupOrder: 2 },
           fileParallelism: false,
