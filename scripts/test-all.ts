@@ -16,8 +16,8 @@ import { runE2e } from "./test-e2e";
 
 type Counts = { passed: number; failed: number; skipped: number };
 
-function run(cmd: string, args: string[]): Promise<number> {
-  const child = spawn(cmd, args, { stdio: "inherit", env: process.env });
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const child = spawn(cmd, args, { stdio: "inherit", env });
   return new Promise((resolve) => child.on("close", (code) => resolve(code ?? 1)));
 }
 
@@ -87,15 +87,14 @@ async function main() {
   const e2eDatabase = skipE2e || process.env.TEST_DATABASE_URL ? undefined : await throwawayDatabase("e2e").catch(() => undefined);
   const build = await buildDone;
   if (build === 0) process.env.E2E_SKIP_BUILD = "1";
-  if (testCluster) process.env.STEPWISE_TEST_CLUSTER_URL = testCluster.url;
 
   // vitest in three runs, Playwright beside the middle one:
   // 1. unit, alone: its timing assertions (redos.test.ts) want the CPU;
   // 2. the parallel projects (integration, fault-parallel) and then the
-  //    start-up matrix, while Playwright runs: a Playwright run keeps less than
-  //    one core busy (one browser waiting on one server), so beside it the
-  //    cores stay full; with its own database, data directory and ports it
-  //    shares nothing with them;
+  //    start-up matrix, while Playwright runs: one browser on one server keeps
+  //    about one of the two cores busy (measured 1.0-1.25, mostly Chromium),
+  //    so beside it vitest fills the rest instead of waiting; with its own
+  //    database, data directory and ports it shares nothing with them;
   // 3. the fault suite's races and crashes, alone once Playwright is done.
   const vitestRuns: { report: string; code: number }[] = [];
   const vitest = async (projects: string[], report: string, { besidePlaywright = false } = {}) => {
@@ -110,7 +109,7 @@ async function main() {
       "--reporter=default",
       "--reporter=json",
       `--outputFile.json=${report}`,
-    ]);
+    ], testCluster ? { ...process.env, STEPWISE_TEST_CLUSTER_URL: testCluster.url } : process.env);
     vitestRuns.push({ report, code });
     return code;
   };
@@ -127,7 +126,6 @@ async function main() {
     }
     await vitest(["fault"], ".reports/vitest-fault.json");
   } finally {
-    delete process.env.STEPWISE_TEST_CLUSTER_URL;
     await testCluster?.stop();
   }
   if (!skipE2e && build !== 0) e2e = await runE2e([], { database: e2eDatabase });
