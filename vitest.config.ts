@@ -87,7 +87,8 @@ export default defineConfig({
           exclude: faultParallel,
           environment: "node",
           // Its own database (global-setup.ts copies the migrated one per project),
-          // and after the other projects: the race tests need the CPU.
+          // and after the other projects: the race tests need the CPU. `npm test`
+          // runs it in a vitest run of its own, after Playwright (scripts/test-all.ts).
           globalSetup: ["tests/support/global-setup.ts"],
           sequence: { groupOrder: 2 },
           fileParallelism: false,
@@ -108,6 +109,8 @@ export default defineConfig({
           globalSetup: ["tests/support/global-setup.ts"],
           // Last: it is CPU-heavy and the fault suite's races need the CPU.
           sequence: { groupOrder: 3 },
+          // start-matrix.test.ts runs its tests concurrently (describe.concurrent), all at once.
+          maxConcurrency: 10,
           fileParallelism: false,
           testTimeout: 600_000,
           hookTimeout: 120_000,

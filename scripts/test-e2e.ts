@@ -8,13 +8,20 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import readline from "node:readline";
 import { freePort } from "../lib/db/embedded-postgres";
 import { throwawayDatabase } from "./lib/database";
 
-export async function runE2e(args: string[] = []): Promise<number> {
-  const database = process.env.TEST_DATABASE_URL
-    ? { url: process.env.TEST_DATABASE_URL, stop: async () => {} }
-    : await throwawayDatabase("e2e");
+type E2eOptions = {
+  /** A throwaway database the caller started (scripts/test-all.ts, beside the build); stopped here. */
+  database?: { url: string; stop: () => Promise<void> };
+  /** Each line of Playwright's output starts with this: it runs beside vitest (scripts/test-all.ts), whose lines it would cut into. */
+  linePrefix?: string;
+};
+
+export async function runE2e(args: string[] = [], options: E2eOptions = {}): Promise<number> {
+  const database =
+    options.database ?? (process.env.TEST_DATABASE_URL ? { url: process.env.TEST_DATABASE_URL, stop: async () => {} } : await throwawayDatabase("e2e"));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "stepwise-e2e-data-"));
   fs.mkdirSync(".reports/auth", { recursive: true });
   try {
@@ -29,7 +36,13 @@ export async function runE2e(args: string[] = []): Promise<number> {
       E2E_CONTROL_KEY: randomBytes(24).toString("hex"),
     };
     const cli = path.resolve("node_modules", "@playwright", "test", "cli.js");
-    const child = spawn(process.execPath, [cli, "test", ...args], { env, stdio: "inherit" });
+    const prefix = options.linePrefix;
+    const child = spawn(process.execPath, [cli, "test", ...args], { env, stdio: prefix ? ["ignore", "pipe", "pipe"] : "inherit" });
+    if (prefix) {
+      for (const [from, to] of [[child.stdout!, process.stdout], [child.stderr!, process.stderr]] as const) {
+        readline.createInterface({ input: from, crlfDelay: Infinity }).on("line", (line) => to.write(`${prefix}${line}\n`));
+      }
+    }
     return await new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? 1)));
   } finally {
     await database.stop();

@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../lib/db/embedded-postgres";
 import { createPrismaClient, type Db } from "../../lib/db/prisma";
 import { PRODUCTION_SETTINGS } from "../../scripts/lib/start-config";
@@ -18,32 +18,50 @@ const buildFlag = () => (fs.existsSync(path.join(".next", "BUILD_ID")) ? ["--no-
 const dataDirs: string[] = [];
 const clients: Db[] = [];
 
-const started: StartedApp[] = [];
-const start = (args: string[], env: NodeJS.ProcessEnv) => {
-  const app = npmStart(args, env);
-  started.push(app);
-  return app;
-};
+/**
+ * The tests run concurrently (describe.concurrent): one after another, a core
+ * sat idle for about a minute while boots waited on initdb, migrations and
+ * Next.js. Each has its own data directory and ports, and stops the apps it
+ * started itself when it ends, whatever the outcome (a failed assertion must
+ * not leave an app running).
+ */
+type TestHooks = { onTestFinished: (fn: () => Promise<void> | void) => void };
+function starter({ onTestFinished }: TestHooks) {
+  return (args: string[], env: NodeJS.ProcessEnv) => {
+    const app = npmStart(args, env);
+    onTestFinished(() => stopApp(app));
+    return app;
+  };
+}
 
-// A failed assertion must not leave an app running: stop it as a user would, then make sure.
-afterEach(async () => {
-  for (const app of started.splice(0)) {
-    if (!alive(app.child.pid!)) continue;
-    const tree = descendants(app.child.pid!);
-    process.kill(app.child.pid!, "SIGTERM");
-    if (!(await waitUntil(() => !tree.some(alive), 30_000))) for (const pid of tree.filter(alive)) process.kill(pid, "SIGKILL");
-  }
-});
+/** Stops an app as a user would, then makes sure. */
+async function stopApp(app: StartedApp) {
+  if (!alive(app.child.pid!)) return;
+  const tree = descendants(app.child.pid!);
+  process.kill(app.child.pid!, "SIGTERM");
+  if (!(await waitUntil(() => !tree.some(alive), 30_000))) for (const pid of tree.filter(alive)) process.kill(pid, "SIGKILL");
+}
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.$disconnect()));
   for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** Ports no other test of this file was given: concurrent tests ask for ports at the same time. */
+const givenPorts = new Set<number>();
+async function uniquePort(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (givenPorts.has(port)) continue;
+    givenPorts.add(port);
+    return port;
+  }
+}
+
 async function embeddedEnv(label: string, extra: Record<string, string> = {}) {
   const dataDir = throwawayDataDir(label);
   dataDirs.push(dataDir);
-  const ports = { PORT: await freePort(), EMBEDDED_PG_PORT: await freePort(), STEPWISE_EXECUTOR_PORT: await freePort() };
+  const ports = { PORT: await uniquePort(), EMBEDDED_PG_PORT: await uniquePort(), STEPWISE_EXECUTOR_PORT: await uniquePort() };
   const env = cleanEnv({
     STEPWISE_DATA_DIR: dataDir,
     PORT: String(ports.PORT),
@@ -106,7 +124,7 @@ function embeddedUrl(dataDir: string, port: number): string {
   return `postgresql://stepwise:${encodeURIComponent(password)}@127.0.0.1:${port}/stepwise`;
 }
 
-describe("production mode refuses to start without its secrets", () => {
+describe.concurrent("production mode refuses to start without its secrets", () => {
   const complete: Record<string, string> = {
     STEPWISE_ENV: "production",
     INNGEST_SIGNING_KEY: "signkey-prod-0123456789abcdef",
@@ -116,7 +134,8 @@ describe("production mode refuses to start without its secrets", () => {
     APP_URL: "https://mail.example.com",
   };
 
-  it.each(PRODUCTION_SETTINGS.map((name) => [name]))("without %s: one message naming it, exit code 1, nothing started", async (name) => {
+  it.for(PRODUCTION_SETTINGS.map((name) => [name]))("without %s: one message naming it, exit code 1, nothing started", async ([name], test) => {
+    const start = starter(test);
     const dataDir = throwawayDataDir("prod");
     dataDirs.push(dataDir);
     const env = cleanEnv({ ...complete, STEPWISE_DATA_DIR: dataDir });
@@ -127,7 +146,8 @@ describe("production mode refuses to start without its secrets", () => {
     expect(fs.readdirSync(dataDir)).toEqual([]);
   });
 
-  it("lists everything that is missing at once (NODE_ENV=production with DATABASE_URL)", async () => {
+  it("lists everything that is missing at once (NODE_ENV=production with DATABASE_URL)", async (test) => {
+    const start = starter(test);
     const run = await finished(start(["--setup-only"], cleanEnv({ NODE_ENV: "production", DATABASE_URL: testDatabaseUrl() })));
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
@@ -136,8 +156,9 @@ describe("production mode refuses to start without its secrets", () => {
   });
 });
 
-describe("DATABASE_URL", () => {
-  it("no demo users or data; an admin only when STEPWISE_ADMIN_EMAIL is set, its password generated and printed once", async () => {
+describe.concurrent("DATABASE_URL", () => {
+  it("no demo users or data; an admin only when STEPWISE_ADMIN_EMAIL is set, its password generated and printed once", async (test) => {
+    const start = starter(test);
     const url = testDatabaseUrl();
     const db = dbAt(url);
     await resetDb(db);
@@ -166,8 +187,9 @@ describe("DATABASE_URL", () => {
   });
 });
 
-describe("the embedded database", () => {
-  it("STEPWISE_DEMO=0 with the operator's admin: that admin only, no demo data, the password never printed or stored", async () => {
+describe.concurrent("the embedded database", () => {
+  it("STEPWISE_DEMO=0 with the operator's admin: that admin only, no demo data, the password never printed or stored", async (test) => {
+    const start = starter(test);
     const secret = "Operator-Secret-PW-42";
     const { dataDir, ports, env } = await embeddedEnv("nodemo", { STEPWISE_DEMO: "0", STEPWISE_ADMIN_EMAIL: "ops@corp.test", STEPWISE_ADMIN_PASSWORD: secret });
     const run = await finished(start(["--setup-only"], env));
@@ -193,7 +215,8 @@ describe("the embedded database", () => {
     }
   });
 
-  it("by default: generated logins printed once and kept 0600, loopback only, demo seeded once, a clean stop on SIGTERM that finishes in-flight requests", async () => {
+  it("by default: generated logins printed once and kept 0600, loopback only, demo seeded once, a clean stop on SIGTERM that finishes in-flight requests", async (test) => {
+    const start = starter(test);
     const { dataDir, ports, env } = await embeddedEnv("default");
     const app = start(buildFlag(), env);
     await app.waitFor(/Stepwise is running at/, 600_000);
@@ -277,7 +300,8 @@ describe("the embedded database", () => {
     }
   });
 
-  it("HOST=0.0.0.0 opts in to other machines (PostgreSQL stays on loopback); stops everything when its parent dies", async () => {
+  it("HOST=0.0.0.0 opts in to other machines (PostgreSQL stays on loopback); stops everything when its parent dies", async (test) => {
+    const start = starter(test);
     const { dataDir, ports, env } = await embeddedEnv("orphan", { STEPWISE_DEMO: "0", HOST: "0.0.0.0" });
     const app = start(buildFlag(), env);
     await app.waitFor(/Stepwise is running at[\s\S]*\n\n/, 600_000);
@@ -285,8 +309,9 @@ describe("the embedded database", () => {
     expect(listenAddresses(ports.STEPWISE_EXECUTOR_PORT)).toEqual(["0.0.0.0"]);
     expect(listenAddresses(ports.EMBEDDED_PG_PORT)).toEqual(["127.0.0.1"]);
     expect(app.stdout()).toContain(`Listening on 0.0.0.0:${ports.PORT} (HOST=0.0.0.0): reachable from other machines`);
-    expect(await users(dbAt(embeddedUrl(dataDir, ports.EMBEDDED_PG_PORT)))).toEqual(["admin@stepwise.local admin"]);
-    await Promise.all(clients.map((c) => c.$disconnect()));
+    const db = dbAt(embeddedUrl(dataDir, ports.EMBEDDED_PG_PORT));
+    expect(await users(db)).toEqual(["admin@stepwise.local admin"]);
+    await db.$disconnect();
 
     // The parent (npm) dies without a chance to pass anything on.
     const tree = descendants(app.child.pid!);

@@ -9,6 +9,8 @@
  * cluster per project cost about half a minute each. With TEST_DATABASE_URL
  * every project uses that database, as before; the parallel projects'
  * workers copy it (worker-database.ts), so its user needs CREATEDB.
+ * `npm test` starts and migrates the cluster beside the build and passes it
+ * in as STEPWISE_TEST_CLUSTER_URL (scripts/test-all.ts).
  */
 import type { TestProject } from "vitest/node";
 import { migrateDeploy } from "../../lib/db/migrate";
@@ -36,6 +38,12 @@ function assertLocal(url: string) {
 }
 
 async function startCluster(): Promise<ScriptDatabase> {
+  // A throwaway cluster scripts/test-all.ts started and migrated during the build, and stops after the run.
+  const prepared = process.env.STEPWISE_TEST_CLUSTER_URL;
+  if (prepared) {
+    assertLocal(prepared);
+    return { url: prepared, embedded: true, stop: async () => {} };
+  }
   const external = process.env.TEST_DATABASE_URL;
   if (external) {
     assertLocal(external);
