@@ -9,6 +9,7 @@
  * content type, and never a web page (no Origin, no cross-site fetch).
  */
 import http from "node:http";
+import type { AddressInfo } from "node:net";
 import {
   firstRefusal,
   refuseCrossSite,
@@ -78,9 +79,10 @@ export function startExecutorControl(port: number, executor: LocalExecutor, cloc
     }
     res.writeHead(404).end();
   });
-  const listening = new Promise<void>((resolve, reject) => {
+  // Resolves with the port bound (port 0: one the system chose).
+  const listening = new Promise<number>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host, () => resolve());
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
   return {
     listening,
