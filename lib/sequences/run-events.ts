@@ -81,6 +81,15 @@ export function startEvents(started: OutgoingEvent[]): OutgoingEvent[] {
   return [...others, ...grouped];
 }
 
+/** The enrollments whose runs these events start: one each, or every member of a cohort. */
+export function startedEnrollmentIds(events: OutgoingEvent[]): string[] {
+  return events.flatMap((event) => {
+    if (event.name === ENROLLMENT_STARTED) return [(event.data as StartedData).enrollmentId];
+    if (event.name === COHORT_STARTED) return (event.data.members as { enrollmentId: string }[]).map((member) => member.enrollmentId);
+    return [];
+  });
+}
+
 function cohortStartedEvent(sequenceId: string, members: StartedData[]): OutgoingEvent {
   // The first member's run key names the cohort: it is unique to that
   // enrollment and start (a resume has its own), so a cohort starts once.

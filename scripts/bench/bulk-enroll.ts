@@ -10,6 +10,7 @@ import type pg from "pg";
 import { addTags } from "../../lib/contacts/tags";
 import { createPrismaClient } from "../../lib/db/prisma";
 import { setEventSender, type OutgoingEvent } from "../../lib/events/publish";
+import { startedEnrollmentIds } from "../../lib/sequences/run-events";
 import { type BenchCluster, rawPool } from "./lib/database";
 import { insertContacts, insertSequence } from "./lib/data";
 import type { BenchResult } from "./lib/report";
@@ -61,7 +62,8 @@ async function runProduct(cluster: BenchCluster, name: string, fixture: Fixture)
     const [{ enrollments, events }] = await db.$queryRaw<{ enrollments: number; events: number }[]>`
       SELECT (SELECT count(*)::int FROM "Enrollment" WHERE "sequenceId" = ${fixture.sequenceId}) AS enrollments,
              (SELECT count(*)::int FROM "EnrollmentEvent" WHERE "type" = 'enrolled') AS events`;
-    const started = published.filter((e) => e.name === "stepwise/enrollment.started").length;
+    // Alone or in a cohort of their sequence: one run start per enrollment.
+    const started = new Set(startedEnrollmentIds(published)).size;
     if (enrollments !== CONTACTS || events !== CONTACTS || started !== CONTACTS || result.triggers.enrolled !== CONTACTS) {
       throw new Error(`bulk enrollment incomplete: ${enrollments} enrollments, ${events} enrolled events, ${started} start events published`);
     }
