@@ -1,5 +1,5 @@
 import { getDb } from "@/lib/db/client";
-import { advanceEnrollment, completeEnrollment, planNextStep, type StepPlan } from "@/lib/sequences/run-step";
+import { advanceEnrollment, completeEnrollment, planNextStep, waitUntilDue, type StepPlan } from "@/lib/sequences/run-step";
 import { inngest } from "../client";
 import { contactOptedOut, contactRemoved, contactReplied, enrollmentStarted, sequencePublished } from "../events";
 
@@ -27,16 +27,9 @@ function dueLater(plan: StepPlan): plan is Extract<StepPlan, { kind: "step" }> {
   return plan.kind === "step" && plan.version !== undefined && plan.plannedAt !== undefined && plan.dueAt > plan.plannedAt;
 }
 
-/**
- * How long to wait for a planned step, measured on the app's clock from when
- * the plan was made, in whole seconds rounded up (Inngest's resolution). Not
- * an instant: an engine whose clock runs ahead of the app's, or that wakes
- * a little early, would find an instant already past and wake the run at
- * once, again and again, each wake-up refused by the claim as not due.
- */
+/** How long to wait for a plan that is due later (at least a second: dueLater). */
 function waitFor(plan: Extract<StepPlan, { kind: "step" }>): number {
-  const ms = Date.parse(plan.dueAt) - Date.parse(plan.plannedAt);
-  return Math.max(1, Math.ceil(ms / 1000)) * 1000;
+  return Math.max(1000, waitUntilDue(plan.dueAt, plan.plannedAt));
 }
 
 /**

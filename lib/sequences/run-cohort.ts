@@ -9,7 +9,7 @@
 import { now } from "../clock";
 import type { Db } from "../db/prisma";
 import { publishEvents } from "../events/publish";
-import { advanceEnrollment, completeEnrollment, planNextStep, type StepPlan } from "./run-step";
+import { advanceEnrollment, completed, planNextStep, waitUntilDue, type StepPlan } from "./run-step";
 import { enrollmentStartedEvent } from "./run-events";
 
 export type CohortMember = { enrollmentId: string; contactId: string };
@@ -34,9 +34,7 @@ const MEMBERS_AT_ONCE = 4;
 export function planMembers(db: Db, cohort: Cohort): Promise<CohortStep> {
   return forEachMember(cohort, cohort.members, "plan-0", async ({ enrollmentId }) => {
     const plan = await planNextStep(db, { enrollmentId });
-    if (plan.kind !== "complete") return plan;
-    await completeEnrollment(db, { enrollmentId });
-    return { kind: "completed" };
+    return plan.kind === "complete" ? completed(db, enrollmentId) : plan;
   });
 }
 
@@ -95,14 +93,8 @@ export function waitingPlans(plans: MemberPlans): Record<string, WaitingPlan> {
   return waiting;
 }
 
-/**
- * How long to wait before the earliest waiting member is due, measured on
- * the app's clock from the last step, in whole seconds rounded up (as the
- * single run waits: an instant would wake at once on an engine whose clock
- * runs ahead). 0 when one is due already: advance without waiting.
- */
+/** How long to wait for the earliest waiting member, from the last step (waitUntilDue); 0 when one is due already. */
 export function cohortWait(waiting: Record<string, WaitingPlan>, at: string): number {
   const earliest = Math.min(...Object.values(waiting).map((plan) => Date.parse(plan.dueAt)));
-  const ms = earliest - Date.parse(at);
-  return ms <= 0 ? 0 : Math.ceil(ms / 1000) * 1000;
+  return waitUntilDue(new Date(earliest).toISOString(), at);
 }

@@ -63,6 +63,19 @@ export async function planNextStep(db: Db, { enrollmentId }: { enrollmentId: str
   }
 }
 
+/**
+ * How long a run waits for a step due at `dueAt`, measured on the app's
+ * clock from `from`, in whole seconds rounded up (Inngest's resolution); 0
+ * when it is due already. Not an instant: an engine whose clock runs ahead
+ * of the app's, or that wakes a little early, would find an instant already
+ * past and wake the run at once, again and again, each wake-up refused by
+ * the claim as not due.
+ */
+export function waitUntilDue(dueAt: string, from: string): number {
+  const ms = Date.parse(dueAt) - Date.parse(from);
+  return ms <= 0 ? 0 : Math.ceil(ms / 1000) * 1000;
+}
+
 /** Schedule reasons that mean "held": the step waits for the window, a sending day or the end of a holiday. */
 const HELD_BY_SCHEDULE = new Set(["outside_window", "non_sending_day", "holiday"]);
 
@@ -131,7 +144,8 @@ export async function advanceEnrollment(db: Db, { enrollmentId }: { enrollmentId
   return next.kind === "complete" ? completed(db, enrollmentId) : next;
 }
 
-async function completed(db: Db, enrollmentId: string): Promise<StepPlan> {
+/** Ends an enrollment with nothing left to send, as a plan: `completed`. */
+export async function completed(db: Db, enrollmentId: string): Promise<StepPlan> {
   await completeEnrollment(db, { enrollmentId });
   return { kind: "completed" };
 }
