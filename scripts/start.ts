@@ -34,7 +34,7 @@ import { OffsetClock, startExecutorControl } from "./lib/executor-control";
 import { executorLog } from "./lib/executor-log";
 import { FirstLoginPasswords } from "./lib/first-login";
 import { secretFromEnvOrFile } from "./lib/secrets";
-import { demoWanted, listenHost, localAddress, missingProductionSettings, productionReason, productionRefusal, reachability } from "./lib/start-config";
+import { demoWanted, listenHost, serverNodeOptions, localAddress, missingProductionSettings, productionReason, productionRefusal, reachability } from "./lib/start-config";
 
 const log = (line: string) => console.log(line);
 const startLog = createLogger("start");
@@ -123,6 +123,8 @@ function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
 type Login = { email: string; role: string; password?: string };
 
 async function main() {
+  // Checked first: a bad setting refuses before anything is started.
+  const productionServerNodeOptions = serverNodeOptions(process.env);
   const production = productionReason(process.env);
   if (production) {
     const missing = missingProductionSettings(process.env);
@@ -243,6 +245,8 @@ async function main() {
   const server = run(process.execPath, ["--import", clientAddressHook, next, dev ? "dev" : "start", "-p", String(port), "-H", host], {
     ...env,
     NODE_ENV: dev ? "development" : "production",
+    // The heap budget is the production server's; `next dev` compiles as it serves and keeps V8's own sizing.
+    ...(dev ? {} : { NODE_OPTIONS: productionServerNodeOptions }),
   });
   nextServer = server;
   // Stopped after the executor (which finishes its calls into the app first) and before PostgreSQL.

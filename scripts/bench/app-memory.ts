@@ -31,6 +31,14 @@ const ADMIN_EMAIL = "bench-admin@stepwise.local";
 
 const mb = (kb: number) => kb / 1024;
 
+/** The heap budget a process was started with (NODE_OPTIONS' --max-old-space-size, as scripts/start.ts sets it). */
+function heapBudgetOf(pid: number): string {
+  const environ = fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+  const options = environ.find((entry) => entry.startsWith("NODE_OPTIONS="));
+  const budget = /--max-old-space-size[=\s](\d+)/.exec(options ?? "")?.[1];
+  return budget ? `${budget} MB` : "none (V8's default)";
+}
+
 /** VmRSS / VmHWM of a process, in kB (Linux). */
 function memoryOf(pid: number): { rssKb: number; peakKb: number } | null {
   try {
@@ -168,7 +176,8 @@ export async function benchAppMemory(cluster: BenchCluster, log: (line: string) 
     const serverPid = findNextServer(started.pid!);
     if (!serverPid) throw new Error("no Next.js server process among the app's processes");
     const resting = memoryOf(serverPid)!;
-    log(`[memory] next server pid ${serverPid}: ${mb(resting.rssKb).toFixed(0)} MB resident at rest`);
+    const heapBudget = heapBudgetOf(serverPid);
+    log(`[memory] next server pid ${serverPid}: ${mb(resting.rssKb).toFixed(0)} MB resident at rest, heap budget ${heapBudget}`);
 
     const cookie = await signIn(base, password);
     const get = async (pathname: string) => {
@@ -218,6 +227,7 @@ export async function benchAppMemory(cluster: BenchCluster, log: (line: string) 
         drove: `${PAGE_ROUNDS} rounds of ${pages.join(", ")}; ${CONTACTS} enrolled by ${CONTACTS / BATCH} bulkEnrollAction requests`,
         first_steps_sent_during_window: sent,
         window_s: RUN_WINDOW_MS / 1000,
+        next_server_heap_budget: heapBudget,
       },
     };
   } finally {

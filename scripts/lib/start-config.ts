@@ -47,6 +47,32 @@ export function demoWanted(env: NodeJS.ProcessEnv, embedded: boolean): boolean {
   return embedded && !productionReason(env);
 }
 
+/** The Next.js server's heap budget when the operator sets none (STEPWISE_SERVER_HEAP_MB). */
+export const DEFAULT_SERVER_HEAP_MB = 1024;
+const MIN_SERVER_HEAP_MB = 256;
+
+/**
+ * NODE_OPTIONS for the Next.js server: the operator's, with a heap budget
+ * (--max-old-space-size) unless they gave one. Without a budget, V8 sizes
+ * the heap from the machine's memory (4 GB here, on 24 GB), and with a limit
+ * of 2 GB or more it lets garbage grow to up to 4x the live objects before a
+ * full collection; under 2 GB the factor shrinks with the limit (1.6x at
+ * 1 GB). The app_memory benchmark's server holds ~150 MB live, yet peaked at
+ * 680 MB resident without a budget and ~350 MB with this one
+ * (docs/benchmarks.md). In NODE_OPTIONS rather than on the command line:
+ * Next.js renames its process, which overwrites the command line.
+ */
+export function serverNodeOptions(env: NodeJS.ProcessEnv): string {
+  const operator = env.NODE_OPTIONS?.trim() ?? "";
+  if (/(^|\s)--max-old-space-size[=\s]/.test(operator)) return operator;
+  const given = env.STEPWISE_SERVER_HEAP_MB?.trim();
+  if (given && (!/^\d+$/.test(given) || Number(given) < MIN_SERVER_HEAP_MB)) {
+    throw new Error(`STEPWISE_SERVER_HEAP_MB must be a whole number of megabytes, at least ${MIN_SERVER_HEAP_MB} (it is "${given}")`);
+  }
+  const budget = given ? Number(given) : DEFAULT_SERVER_HEAP_MB;
+  return [operator, `--max-old-space-size=${budget}`].filter(Boolean).join(" ");
+}
+
 /** The banner's lines on who can reach the app. */
 export function reachability(host: string, port: number): string[] {
   if (isLoopback(host)) {

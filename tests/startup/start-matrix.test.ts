@@ -107,6 +107,15 @@ async function sessionCookie(base: string, email: string, password: string): Pro
   return res.status === 302 && !/error=/.test(res.headers.get("location") ?? "") && session ? session.split(";")[0] : null;
 }
 
+/** A process's /proc file (Linux); empty once it is gone. */
+function procFile(pid: number, name: "cmdline" | "environ"): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/${name}`, "utf8");
+  } catch {
+    return "";
+  }
+}
+
 function generatedPasswords(dataDir: string): Map<string, string> {
   const file = path.join(dataDir, "initial-passwords.txt");
   return new Map(
@@ -300,9 +309,18 @@ describe.concurrent("the embedded database", () => {
     }
   });
 
+  it("a heap budget that is not a whole number of megabytes: one message naming it, exit code 1, nothing started", async (test) => {
+    const start = starter(test);
+    const { dataDir, env } = await embeddedEnv("heap", { STEPWISE_SERVER_HEAP_MB: "1g" });
+    const run = await finished(start([], env));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('STEPWISE_SERVER_HEAP_MB must be a whole number of megabytes, at least 256 (it is "1g")');
+    expect(fs.readdirSync(dataDir)).toEqual([]);
+  });
+
   it("HOST=0.0.0.0 opts in to other machines (PostgreSQL stays on loopback); stops everything when its parent dies", async (test) => {
     const start = starter(test);
-    const { dataDir, ports, env } = await embeddedEnv("orphan", { STEPWISE_DEMO: "0", HOST: "0.0.0.0" });
+    const { dataDir, ports, env } = await embeddedEnv("orphan", { STEPWISE_DEMO: "0", HOST: "0.0.0.0", STEPWISE_SERVER_HEAP_MB: "768" });
     const app = start(buildFlag(), env);
     await app.waitFor(/Stepwise is running at[\s\S]*\n\n/, 600_000);
     expect(listenAddresses(ports.PORT)).toEqual(["0.0.0.0"]);
@@ -312,6 +330,11 @@ describe.concurrent("the embedded database", () => {
     const db = dbAt(embeddedUrl(dataDir, ports.EMBEDDED_PG_PORT));
     expect(await users(db)).toEqual(["admin@stepwise.local admin"]);
     await db.$disconnect();
+    // The Next.js server (which renames itself) runs with the heap budget asked for.
+    const servers = descendants(app.child.pid!).filter((pid) => /^next-server/.test(procFile(pid, "cmdline")));
+    expect(servers).toHaveLength(1);
+    const nodeOptions = procFile(servers[0], "environ").split("\0").find((entry) => entry.startsWith("NODE_OPTIONS="));
+    expect(nodeOptions).toMatch(/[=\s]--max-old-space-size=768(\s|$)/);
 
     // The parent (npm) dies without a chance to pass anything on.
     const tree = descendants(app.child.pid!);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { demoWanted, listenHost, localAddress, missingProductionSettings, productionReason, productionRefusal } from "../../scripts/lib/start-config";
+import { DEFAULT_SERVER_HEAP_MB, demoWanted, listenHost, localAddress, missingProductionSettings, productionReason, productionRefusal, serverNodeOptions } from "../../scripts/lib/start-config";
 
 const env = (values: Record<string, string>) => values as unknown as NodeJS.ProcessEnv;
 
@@ -34,5 +34,25 @@ describe("demo data", () => {
     expect(demoWanted(env({ STEPWISE_DEMO: "0" }), true)).toBe(false);
     expect(demoWanted(env({ STEPWISE_DEMO: "1" }), false)).toBe(true);
     expect(demoWanted(env({ STEPWISE_ENV: "production" }), true)).toBe(false);
+  });
+});
+
+describe("the Next.js server's heap budget", () => {
+  it("is 1 GB by default, STEPWISE_SERVER_HEAP_MB when set, added to the operator's NODE_OPTIONS unless they hold a budget", () => {
+    expect(DEFAULT_SERVER_HEAP_MB).toBe(1024);
+    expect(serverNodeOptions(env({}))).toBe("--max-old-space-size=1024");
+    expect(serverNodeOptions(env({ STEPWISE_SERVER_HEAP_MB: " 2048 " }))).toBe("--max-old-space-size=2048");
+    expect(serverNodeOptions(env({ NODE_OPTIONS: "--enable-source-maps" }))).toBe("--enable-source-maps --max-old-space-size=1024");
+    expect(serverNodeOptions(env({ NODE_OPTIONS: "--enable-source-maps --max-old-space-size=3072", STEPWISE_SERVER_HEAP_MB: "512" }))).toBe(
+      "--enable-source-maps --max-old-space-size=3072",
+    );
+    // Another flag that merely starts the same way is not a budget.
+    expect(serverNodeOptions(env({ NODE_OPTIONS: "--max-semi-space-size=64" }))).toBe("--max-semi-space-size=64 --max-old-space-size=1024");
+  });
+
+  it("refuses a value that is not a whole number of megabytes, or under 256, naming the setting", () => {
+    for (const bad of ["1g", "1.5", "-1", "100", "lots"]) {
+      expect(() => serverNodeOptions(env({ STEPWISE_SERVER_HEAP_MB: bad }))).toThrow(`STEPWISE_SERVER_HEAP_MB must be a whole number of megabytes, at least 256 (it is "${bad}")`);
+    }
   });
 });
