@@ -15,7 +15,7 @@ import { expectRendersEscaped } from "../support/escaping";
 import { recordEvents } from "../support/events";
 import { dataFingerprint } from "../support/fault-db";
 import { actAs, signInAs, type SignedInUser } from "../support/fault-session";
-import { hostileJsonValue, hostileString, isStorableText, mutationsOf, setPath, stringPaths, UNSTORABLE } from "../support/hostile";
+import { decodableFromUrl, hostileJsonValue, hostileString, mutationsOf, setPath, stringPaths, UNSTORABLE } from "../support/hostile";
 import { ROUTE_CATALOG, routesOnDisk, type LoadedRoute, type RouteEntry } from "../support/route-catalog";
 import { testDatabaseUrl } from "../support/database-url";
 
@@ -120,12 +120,6 @@ describe.each(ROUTE_CATALOG.filter((e) => e.body === "json"))("$method $route: h
     );
   });
 });
-
-/**
- * What a path segment can decode to: any text, NUL (%00) included, but never
- * a lone surrogate (percent-decoding yields UTF-8, which cannot encode one).
- */
-const decodableFromUrl = (value: string) => isStorableText(value.replaceAll("\u0000", ""));
 
 describe.each(withId)("$method $route: hostile ids and tokens in the URL", (entry) => {
   it(`${RUNS} hostile path parameters: a 4xx, never a 500`, async () => {

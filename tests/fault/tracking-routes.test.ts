@@ -15,7 +15,7 @@ import { makeActionFixtures, type Fixtures } from "../support/action-catalog";
 import { resetDb, testDb } from "../support/db";
 import { recordEvents } from "../support/events";
 import { dataFingerprint } from "../support/fault-db";
-import { hostileString, isStorableText } from "../support/hostile";
+import { decodableFromUrl, hostileString } from "../support/hostile";
 import { testDatabaseUrl } from "../support/database-url";
 
 process.env.DATABASE_URL = testDatabaseUrl();
@@ -76,9 +76,6 @@ const urlLike = fc.constantFrom(
   "..%2F..%2Flogin",
   "00000000-0000-0000-0000-000000000000.0.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
 );
-
-/** What a path segment can decode to: any text, NUL included, never a lone surrogate (UTF-8 cannot encode one). */
-const decodableFromUrl = (value: string) => isStorableText(value.replaceAll("\u0000", ""));
 
 const request = fc.record({
   method: fc.constantFrom("GET", "HEAD"),

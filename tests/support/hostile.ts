@@ -150,3 +150,13 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export function isStorableText(value: string): boolean {
   return !value.includes("\u0000") && !LONE_SURROGATE.test(value);
 }
+
+/**
+ * What a URL's path segment can decode to: any text, NUL (%00) included, but
+ * never a lone surrogate (percent-decoding yields UTF-8, which cannot encode
+ * one). NULs are replaced, not removed, before the check: removed, they
+ * joined lone halves around them ("\uD800\u0000\uDC00") into a valid pair.
+ */
+export function decodableFromUrl(value: string): boolean {
+  return !LONE_SURROGATE.test(value.replaceAll("\u0000", "x"));
+}
