@@ -34,7 +34,7 @@ import { OffsetClock, startExecutorControl } from "./lib/executor-control";
 import { executorLog } from "./lib/executor-log";
 import { FirstLoginPasswords } from "./lib/first-login";
 import { secretFromEnvOrFile } from "./lib/secrets";
-import { demoWanted, listenHost, serverNodeOptions, localAddress, missingProductionSettings, productionReason, productionRefusal, reachability } from "./lib/start-config";
+import { demoWanted, listenHost, localAddress, missingProductionSettings, productionReason, productionRefusal, reachability, serverNodeOptions } from "./lib/start-config";
 
 const log = (line: string) => console.log(line);
 const startLog = createLogger("start");

@@ -17,6 +17,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../../lib/db/embedded-postgres";
+import { heapBudgetIn } from "../lib/start-config";
 import { type BenchCluster, rawPool } from "./lib/database";
 import { insertContacts, insertSequence } from "./lib/data";
 import type { BenchResult } from "./lib/report";
@@ -35,7 +36,7 @@ const mb = (kb: number) => kb / 1024;
 function heapBudgetOf(pid: number): string {
   const environ = fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
   const options = environ.find((entry) => entry.startsWith("NODE_OPTIONS="));
-  const budget = /--max-old-space-size[=\s](\d+)/.exec(options ?? "")?.[1];
+  const budget = heapBudgetIn(options?.slice("NODE_OPTIONS=".length) ?? "");
   return budget ? `${budget} MB` : "none (V8's default)";
 }
 

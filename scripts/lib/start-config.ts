@@ -64,13 +64,18 @@ const MIN_SERVER_HEAP_MB = 256;
  */
 export function serverNodeOptions(env: NodeJS.ProcessEnv): string {
   const operator = env.NODE_OPTIONS?.trim() ?? "";
-  if (/(^|\s)--max-old-space-size[=\s]/.test(operator)) return operator;
+  if (heapBudgetIn(operator) !== null) return operator;
   const given = env.STEPWISE_SERVER_HEAP_MB?.trim();
   if (given && (!/^\d+$/.test(given) || Number(given) < MIN_SERVER_HEAP_MB)) {
     throw new Error(`STEPWISE_SERVER_HEAP_MB must be a whole number of megabytes, at least ${MIN_SERVER_HEAP_MB} (it is "${given}")`);
   }
   const budget = given ? Number(given) : DEFAULT_SERVER_HEAP_MB;
   return [operator, `--max-old-space-size=${budget}`].filter(Boolean).join(" ");
+}
+
+/** The heap budget (in MB, as written) a NODE_OPTIONS value gives with --max-old-space-size, or null. */
+export function heapBudgetIn(nodeOptions: string): string | null {
+  return /(?:^|\s)--max-old-space-size[=\s](\S*)/.exec(nodeOptions)?.[1] ?? null;
 }
 
 /** The banner's lines on who can reach the app. */

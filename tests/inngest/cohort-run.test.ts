@@ -5,16 +5,15 @@
  * its own would give it (every step once, at its time, never after an
  * exit), with a request per wake-up instead of one per member and email.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { updateContactProfile } from "../../lib/contacts/profile";
 import { getDb } from "../../lib/db/client";
 import { setTransport, TransientDeliveryError, type MailTransport } from "../../lib/email/transports";
 import { CatcherTransport } from "../../lib/email/transports/catcher";
 import { enrollMany, enrollPairs, publishStarted } from "../../lib/sequences/enroll-many";
 import { exitContact } from "../../lib/sequences/exit-contact";
-import { resetDb } from "../support/db";
 import { makeContact, makeSequence } from "../support/factories";
-import { startHarness, type Harness } from "../support/run-harness";
+import { harnessPerTest, type Harness } from "../support/run-harness";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -22,15 +21,7 @@ const SATURDAY_NOON = Date.UTC(2026, 0, 10, 12, 0);
 
 let h: Harness;
 const db = () => getDb();
-
-beforeEach(async () => {
-  h = await startHarness();
-  await resetDb(db());
-  await db().caughtMessage.deleteMany();
-});
-afterEach(async () => {
-  await h.stop();
-});
+const { restart } = harnessPerTest((started) => (h = started));
 
 /** Steps now, a day later, and two days after that. */
 function threeSteps(overrides: Parameters<typeof makeSequence>[1] = {}) {
@@ -64,8 +55,7 @@ async function mailbox(start: number) {
  * contact's zone (Berlin's when the contact has none).
  */
 async function onSaturdayWithSchedule() {
-  await h.stop();
-  h = await startHarness({ start: SATURDAY_NOON });
+  await restart({ start: SATURDAY_NOON });
   const sequence = await makeSequence(db(), { steps: [{ subject: "Hello", delayAmount: 0, delayUnit: "minutes" }] });
   const schedule = { days: [1, 2, 3, 4, 5], window: { start: "09:00", end: "17:00" }, holidayCountry: null };
   await db().sequence.update({ where: { id: sequence.id }, data: { schedule, timezone: "Europe/Berlin" } });

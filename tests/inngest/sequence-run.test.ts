@@ -1,14 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "../../lib/db/client";
 import { CatcherTransport } from "../../lib/email/transports/catcher";
 import { setTransport } from "../../lib/email/transports";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { exitContact } from "../../lib/sequences/exit-contact";
 import { healOverdueEnrollments } from "../../lib/sequences/heal";
-import { resetDb } from "../support/db";
 import { makeContact, makeSequence } from "../support/factories";
 import { worstCaseBackoffMs } from "@stepwise/inngest-local";
-import { scriptedTransport, startHarness, type Harness } from "../support/run-harness";
+import { harnessPerTest, scriptedTransport, type Harness } from "../support/run-harness";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -16,15 +15,7 @@ const DAY = 24 * HOUR;
 
 let h: Harness;
 const db = () => getDb();
-
-beforeEach(async () => {
-  h = await startHarness();
-  await resetDb(db());
-  await db().caughtMessage.deleteMany();
-});
-afterEach(async () => {
-  await h.stop();
-});
+harnessPerTest((started) => (h = started));
 
 /** A 3-step sequence: now, +1 day, +2 days after that. */
 async function threeSteps(overrides: Parameters<typeof makeSequence>[1] = {}) {

@@ -4,15 +4,14 @@
  * migrate (lib/sequences/versions/migrate.ts) and their runs wake and
  * re-plan. Nobody gets a step twice, early, or out of place.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "../../lib/db/client";
 import { enrollMany } from "../../lib/sequences/enroll-many";
 import { enrollContact } from "../../lib/sequences/enroll-contact";
 import { addStep, deleteStep, reorderSteps, updateStep } from "../../lib/sequences/step-mutations";
-import { resetDb } from "../support/db";
 import { publishNow } from "../support/publish-draft";
 import { makeContact, makeSequence } from "../support/factories";
-import { startHarness, type Harness } from "../support/run-harness";
+import { harnessPerTest, type Harness } from "../support/run-harness";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -20,15 +19,7 @@ const DAY = 24 * HOUR;
 
 let h: Harness;
 const db = () => getDb();
-
-beforeEach(async () => {
-  h = await startHarness();
-  await resetDb(db());
-  await db().caughtMessage.deleteMany();
-});
-afterEach(async () => {
-  await h.stop();
-});
+harnessPerTest((started) => (h = started));
 
 /** A 3-step sequence: now, +1 day, +2 days after that. */
 function threeSteps() {

@@ -4,8 +4,7 @@
  */
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { execute, queryRows } from "../../lib/db/direct";
-import { Prisma } from "../../lib/db/prisma";
-import { createPrismaClient } from "../../lib/db/prisma";
+import { createPrismaClient, Prisma } from "../../lib/db/prisma";
 import { resetDb, testDb } from "../support/db";
 import { testDatabaseUrl } from "../support/database-url";
 import { makeContact } from "../support/factories";

@@ -10,4 +10,3 @@ export function recordEvents() {
   });
   return { sent, restore: () => setEventSender(null) };
 }
-

@@ -7,11 +7,13 @@
  * steps to the executor's API over loopback HTTP.
  */
 import { LocalExecutor, ManualClock } from "@stepwise/inngest-local";
+import { afterEach, beforeEach } from "vitest";
 import { setClock } from "../../lib/clock";
-import { replaceDb } from "../../lib/db/client";
+import { getDb, replaceDb } from "../../lib/db/client";
 import { setTransport, type MailTransport } from "../../lib/email/transports";
 import { setEventSender, type OutgoingEvent } from "../../lib/events/publish";
 import { testDatabaseUrl } from "./database-url";
+import { resetDb } from "./db";
 
 export const TEST_SIGNING_SECRET = "test-signing-secret-0123456789";
 
@@ -53,6 +55,33 @@ async function useExecutorKeys(env: Record<string, string>): Promise<void> {
 /** Forgets the app's Prisma client, so that the next getDb() connects to DATABASE_URL afresh. */
 export async function resetAppDb(): Promise<void> {
   await replaceDb(undefined)?.$disconnect().catch(() => {});
+}
+
+/**
+ * A harness for each test of the file, on an emptied test database (caught
+ * mail included), stopped after the test. `use` is given each harness;
+ * `restart` swaps the test's harness for one with other options.
+ */
+export function harnessPerTest(use: (harness: Harness) => void): { restart: (options: HarnessOptions) => Promise<void> } {
+  let current: Harness | undefined;
+  const start = async (options: HarnessOptions = {}) => {
+    current = await startHarness(options);
+    use(current);
+  };
+  beforeEach(async () => {
+    await start();
+    await resetDb(getDb());
+    await getDb().caughtMessage.deleteMany();
+  });
+  afterEach(async () => {
+    await current?.stop();
+  });
+  return {
+    restart: async (options) => {
+      await current?.stop();
+      await start(options);
+    },
+  };
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
