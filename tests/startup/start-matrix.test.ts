@@ -151,7 +151,7 @@ describe.concurrent("production mode refuses to start without its secrets", () =
     delete env[name];
     const run = await finished(start(["--setup-only"], env));
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`Refusing to start in production mode (STEPWISE_ENV=production): ${name} is not set.`);
+    expect(run.stderr, `stdout: ${run.stdout}`).toContain(`Refusing to start in production mode (STEPWISE_ENV=production): ${name} is not set.`);
     expect(fs.readdirSync(dataDir)).toEqual([]);
   });
 
@@ -159,7 +159,7 @@ describe.concurrent("production mode refuses to start without its secrets", () =
     const start = starter(test);
     const run = await finished(start(["--setup-only"], cleanEnv({ NODE_ENV: "production", DATABASE_URL: testDatabaseUrl() })));
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(
+    expect(run.stderr, `stdout: ${run.stdout}`).toContain(
       "Refusing to start in production mode (NODE_ENV=production with DATABASE_URL): INNGEST_SIGNING_KEY, INNGEST_EVENT_KEY, AUTH_SECRET, STEPWISE_SIGNING_SECRET, APP_URL are not set.",
     );
   });
@@ -314,7 +314,7 @@ describe.concurrent("the embedded database", () => {
     const { dataDir, env } = await embeddedEnv("heap", { STEPWISE_SERVER_HEAP_MB: "1g" });
     const run = await finished(start([], env));
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('STEPWISE_SERVER_HEAP_MB must be a whole number of megabytes, at least 256 (it is "1g")');
+    expect(run.stderr, `stdout: ${run.stdout}`).toContain('STEPWISE_SERVER_HEAP_MB must be a whole number of megabytes, at least 256 (it is "1g")');
     expect(fs.readdirSync(dataDir)).toEqual([]);
   });
 

@@ -29,6 +29,7 @@ export type StartedApp = {
   output: () => string;
   stdout: () => string;
   stderr: () => string;
+  /** Settles once the process has exited and everything it printed has been read. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<void>;
 };
@@ -40,8 +41,10 @@ export function npmStart(args: string[], env: NodeJS.ProcessEnv): StartedApp {
   let err = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (err += d));
+  // "close", not "exit": "exit" can arrive before the last of stdout/stderr has been read (a CI run under
+  // load saw exit code 1 with an empty stderr for a refusal that prints one line).
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal })),
+    child.on("close", (code, signal) => resolve({ code, signal })),
   );
   let done = false;
   void exited.then(() => (done = true));
