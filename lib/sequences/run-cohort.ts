@@ -95,6 +95,5 @@ export function waitingPlans(plans: MemberPlans): Record<string, WaitingPlan> {
 
 /** How long to wait for the earliest waiting member, from the last step (waitUntilDue); 0 when one is due already. */
 export function cohortWait(waiting: Record<string, WaitingPlan>, at: string): number {
-  const earliest = Math.min(...Object.values(waiting).map((plan) => Date.parse(plan.dueAt)));
-  return waitUntilDue(new Date(earliest).toISOString(), at);
+  return Math.min(...Object.values(waiting).map((plan) => waitUntilDue(plan.dueAt, at)));
 }

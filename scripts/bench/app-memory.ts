@@ -17,6 +17,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../../lib/db/embedded-postgres";
+import { nextServersBelow, nodeOptionsOf } from "../lib/processes";
 import { heapBudgetIn } from "../lib/start-config";
 import { type BenchCluster, rawPool } from "./lib/database";
 import { insertContacts, insertSequence } from "./lib/data";
@@ -34,9 +35,7 @@ const mb = (kb: number) => kb / 1024;
 
 /** The heap budget a process was started with (NODE_OPTIONS' --max-old-space-size, as scripts/start.ts sets it). */
 function heapBudgetOf(pid: number): string {
-  const environ = fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
-  const options = environ.find((entry) => entry.startsWith("NODE_OPTIONS="));
-  const budget = heapBudgetIn(options?.slice("NODE_OPTIONS=".length) ?? "");
+  const budget = heapBudgetIn(nodeOptionsOf(pid));
   return budget ? `${budget} MB` : "none (V8's default)";
 }
 
@@ -49,36 +48,6 @@ function memoryOf(pid: number): { rssKb: number; peakKb: number } | null {
   } catch {
     return null;
   }
-}
-
-function childrenOf(pid: number): number[] {
-  try {
-    return fs
-      .readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-
-/** The Next.js server among start.ts's descendants: the `next start` process (or the `next-server` it names itself). */
-function findNextServer(root: number): number | null {
-  const queue = [root];
-  while (queue.length) {
-    const pid = queue.shift()!;
-    const cmdline = (() => {
-      try {
-        return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
-      } catch {
-        return "";
-      }
-    })();
-    if (pid !== root && (/next-server/.test(cmdline) || /\bnext\b.*\sstart\b/.test(cmdline))) return pid;
-    queue.push(...childrenOf(pid));
-  }
-  return null;
 }
 
 async function waitUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | null | undefined>): Promise<T> {
@@ -174,7 +143,7 @@ export async function benchAppMemory(cluster: BenchCluster, log: (line: string) 
       if (started.exitCode !== null) throw new Error(`the app exited (${started.exitCode}):\n${output.slice(-2000)}`);
       return /Stepwise is running at/.test(output);
     });
-    const serverPid = findNextServer(started.pid!);
+    const [serverPid] = nextServersBelow(started.pid!);
     if (!serverPid) throw new Error("no Next.js server process among the app's processes");
     const resting = memoryOf(serverPid)!;
     const heapBudget = heapBudgetOf(serverPid);

@@ -8,9 +8,10 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../lib/db/embedded-postgres";
 import { createPrismaClient, type Db } from "../../lib/db/prisma";
+import { descendants, nextServersBelow, nodeOptionsOf } from "../../scripts/lib/processes";
 import { PRODUCTION_SETTINGS } from "../../scripts/lib/start-config";
 import { resetDb } from "../support/db";
-import { alive, cleanEnv, descendants, listenAddresses, npmStart, throwawayDataDir, waitUntil, type StartedApp } from "../support/start-process";
+import { alive, cleanEnv, listenAddresses, npmStart, throwawayDataDir, waitUntil, type StartedApp } from "../support/start-process";
 import { testDatabaseUrl } from "../support/database-url";
 
 // A build exists when `npm test` runs this (scripts/test-all.ts builds first); alone, the first start builds.
@@ -105,15 +106,6 @@ async function sessionCookie(base: string, email: string, password: string): Pro
   });
   const session = res.headers.getSetCookie().find((c) => /session-token=/.test(c));
   return res.status === 302 && !/error=/.test(res.headers.get("location") ?? "") && session ? session.split(";")[0] : null;
-}
-
-/** A process's /proc file (Linux); empty once it is gone. */
-function procFile(pid: number, name: "cmdline" | "environ"): string {
-  try {
-    return fs.readFileSync(`/proc/${pid}/${name}`, "utf8");
-  } catch {
-    return "";
-  }
 }
 
 function generatedPasswords(dataDir: string): Map<string, string> {
@@ -331,10 +323,10 @@ describe.concurrent("the embedded database", () => {
     expect(await users(db)).toEqual(["admin@stepwise.local admin"]);
     await db.$disconnect();
     // The Next.js server (which renames itself) runs with the heap budget asked for.
-    const servers = descendants(app.child.pid!).filter((pid) => /^next-server/.test(procFile(pid, "cmdline")));
+    const servers = nextServersBelow(app.child.pid!);
     expect(servers).toHaveLength(1);
-    const nodeOptions = procFile(servers[0], "environ").split("\0").find((entry) => entry.startsWith("NODE_OPTIONS="));
-    expect(nodeOptions).toMatch(/[=\s]--max-old-space-size=768(\s|$)/);
+    const nodeOptions = nodeOptionsOf(servers[0]);
+    expect(nodeOptions).toMatch(/(^|\s)--max-old-space-size=768(\s|$)/);
 
     // The parent (npm) dies without a chance to pass anything on.
     const tree = descendants(app.child.pid!);

@@ -65,25 +65,6 @@ export function npmStart(args: string[], env: NodeJS.ProcessEnv): StartedApp {
   };
 }
 
-/** Every live process below `pid`. */
-export function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  const found: number[] = [];
-  const pending = [pid];
-  while (pending.length) for (const child of children.get(pending.pop()!) ?? []) found.push(child), pending.push(child);
-  return found;
-}
-
 export function alive(pid: number): boolean {
   try {
     const state = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
